@@ -1,0 +1,100 @@
+//! The application: configuration, store, hub, hasher and limits, shared by all connections
+//! (`Arc<App>`), plus the publish helpers services use after a commit.
+
+use std::sync::Arc;
+
+use liao_shared::{Message, ServerFrame, SessionId, UserEvent, UserId};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::hub::{Hub, Push};
+use crate::passwords::Passwords;
+use crate::ratelimit::RateLimits;
+use crate::store::Store;
+
+/// Everything a request handler needs. Built once per server by [`App::new`].
+pub struct App {
+    /// Configuration.
+    pub config: Config,
+    /// The database.
+    pub store: Store,
+    /// Live connections.
+    pub hub: Hub,
+    /// Password hashing.
+    pub passwords: Passwords,
+    /// Server-wide rate limits.
+    pub limits: RateLimits,
+}
+
+/// Who is acting: an authenticated connection.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user.
+    pub user: UserId,
+    /// Their session.
+    pub session: SessionId,
+    /// The connection's id in the hub.
+    pub conn: u64,
+}
+
+/// Serialize a frame once, for sending to one or many connections.
+pub fn encode(frame: &ServerFrame) -> Utf8Bytes {
+    // Serializing our own plain data types cannot fail (no maps with non-string keys, no
+    // fallible Serialize impls); an empty frame would be a visible protocol error, not UB.
+    Utf8Bytes::from(serde_json::to_string(frame).unwrap_or_default())
+}
+
+impl App {
+    /// Build the application around an open store.
+    pub fn new(config: Config, store: Store) -> Result<Arc<App>> {
+        let t = &config.tuning;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let passwords = Passwords::new(
+            t.argon2_m_kib,
+            t.argon2_t,
+            t.hash_concurrency.unwrap_or(cores),
+            t.hash_queue,
+        )?;
+        Ok(Arc::new(App {
+            hub: Hub::new(t.outbound_queue),
+            limits: RateLimits::new(t),
+            passwords,
+            store,
+            config,
+        }))
+    }
+
+    /// Push committed user events to their owners' live connections.
+    pub fn publish_events(&self, events: Vec<(UserId, UserEvent)>) {
+        for (user, event) in events {
+            let seq = event.seq;
+            let frame = encode(&ServerFrame::Event { event });
+            self.hub.send(
+                std::slice::from_ref(&user),
+                Arc::new(Push::Event { seq, frame }),
+                None,
+            );
+        }
+    }
+
+    /// Push a committed conversation entry to every member's live connections.
+    pub fn publish_message(&self, members: &[UserId], message: &Message) {
+        let push = Push::Message {
+            conversation: message.conversation_id.clone(),
+            seq: message.seq,
+            frame: encode(&ServerFrame::Message {
+                message: message.clone(),
+            }),
+        };
+        self.hub.send(members, Arc::new(push), None);
+    }
+
+    /// Push an ephemeral frame (typing, presence).
+    pub fn publish_ephemeral(&self, users: &[UserId], frame: &ServerFrame, except: Option<u64>) {
+        let push = Push::Ephemeral {
+            frame: encode(frame),
+        };
+        self.hub.send(users, Arc::new(push), except);
+    }
+}

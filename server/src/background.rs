@@ -1,0 +1,48 @@
+//! Periodic chores: forgetting idle rate-limit keys, and closing the connections of accounts an
+//! administrator disabled (possibly from another process: `liao-server user disable`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use liao_shared::ErrorCode;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::util::now_ms;
+
+/// How often disabled accounts are looked for.
+const DISABLED_POLL: Duration = Duration::from_secs(2);
+
+/// Start the chores; they stop with `shutdown`.
+pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(DISABLED_POLL);
+        let mut since = now_ms();
+        let mut rounds: u64 = 0;
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            rounds += 1;
+            let started = now_ms();
+            match app
+                .store
+                .disabled_since(since.saturating_sub(DISABLED_POLL.as_millis() as u64))
+                .await
+            {
+                Ok(users) => {
+                    for user in users {
+                        app.hub.kick(&user, None, ErrorCode::AccountDisabled);
+                    }
+                    since = started;
+                }
+                Err(e) => tracing::warn!(error = %e, "polling disabled accounts failed"),
+            }
+            if rounds % 30 == 0 {
+                app.limits.housekeeping();
+            }
+        }
+    })
+}

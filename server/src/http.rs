@@ -1,0 +1,168 @@
+//! HTTP routes on the one port: `/healthz`, and `/ws` (the WebSocket upgrade, with the
+//! cross-site WebSocket hijacking check). The web UI and file endpoints join here later.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hyper_util::rt::TokioIo;
+use ipnet::IpNet;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::app::App;
+
+/// Shared state of the HTTP layer.
+#[derive(Clone)]
+pub struct HttpState {
+    /// The application.
+    pub app: Arc<App>,
+    /// Cancelled when the server shuts down; WebSocket tasks close with 1001.
+    pub shutdown: CancellationToken,
+    /// Tracks WebSocket tasks so shutdown can wait for them.
+    pub tasks: TaskTracker,
+}
+
+/// Origins of the desktop app's webview (Tauri on Linux/macOS, and on Windows).
+const DESKTOP_ORIGINS: &[&str] = &[
+    "tauri://localhost",
+    "http://tauri.localhost",
+    "https://tauri.localhost",
+];
+
+/// The router.
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/ws", get(websocket))
+        .with_state(state)
+}
+
+async fn healthz() -> Response {
+    let body = serde_json::json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "protocol": liao_shared::PROTOCOL_VERSION,
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn refuse(status: StatusCode, why: &'static str) -> Response {
+    (status, why).into_response()
+}
+
+/// Whether a browser's `Origin` may open a WebSocket here: the page must come from this server
+/// (same host as the request), the configured public URL, the desktop app, or an allowed origin.
+pub fn origin_allowed(origin: &str, host: Option<&str>, app: &App) -> bool {
+    let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+    if DESKTOP_ORIGINS.contains(&origin.as_str()) || app.config.allow_origins.contains(&origin) {
+        return true;
+    }
+    if let Some(public) = &app.config.public_url
+        && public.trim_end_matches('/').to_ascii_lowercase() == origin
+    {
+        return true;
+    }
+    // Same origin: the origin's authority equals the Host the browser connected to.
+    let authority = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((authority, host), (Some(a), Some(h)) if a == h.to_ascii_lowercase())
+}
+
+/// The client's address: the peer, or — when the peer is a trusted proxy — the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .unwrap_or(peer)
+}
+
+async fn websocket(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+) -> Response {
+    let headers = request.headers();
+    let has_token = |name: header::HeaderName, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .map(|s| s.split(',').any(|p| p.trim().eq_ignore_ascii_case(token)))
+                .unwrap_or(false)
+        })
+    };
+    if !has_token(header::UPGRADE, "websocket") || !has_token(header::CONNECTION, "upgrade") {
+        return refuse(StatusCode::UPGRADE_REQUIRED, "WebSocket upgrade required");
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(|v| v.as_bytes())
+        != Some(b"13")
+    {
+        return refuse(StatusCode::BAD_REQUEST, "unsupported WebSocket version");
+    }
+    let Some(key) = headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .map(|k| derive_accept_key(k.as_bytes()))
+    else {
+        return refuse(StatusCode::BAD_REQUEST, "missing Sec-WebSocket-Key");
+    };
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let ok = origin
+            .to_str()
+            .map(|o| origin_allowed(o, host, &state.app))
+            .unwrap_or(false);
+        if !ok {
+            return refuse(StatusCode::FORBIDDEN, "origin not allowed");
+        }
+    }
+    let ip = client_ip(peer.ip(), headers, &state.app.config.trusted_proxies);
+    let on_upgrade = hyper::upgrade::on(&mut request);
+    let app = state.app.clone();
+    let shutdown = state.shutdown.clone();
+    state.tasks.spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let ws = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    Role::Server,
+                    Some(crate::ws::config()),
+                )
+                .await;
+                crate::ws::connection::serve(app, ws, ip, shutdown).await;
+            }
+            Err(e) => tracing::debug!(error = %e, "upgrade failed"),
+        }
+    });
+    let mut response = StatusCode::SWITCHING_PROTOCOLS.into_response();
+    let h = response.headers_mut();
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    if let Ok(v) = HeaderValue::from_str(&key) {
+        h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
+    }
+    response
+}

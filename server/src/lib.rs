@@ -1,0 +1,131 @@
+//! The Liao chat server.
+//!
+//! # Layout
+//! - [`config`]: the command line (clap) and run-time [`config::Config`].
+//! - [`tls`]: certificates (self-signed default via rcgen), fingerprints, reload on SIGHUP.
+//! - [`server`]: the listener — TLS handshake, HTTP/1.1 with upgrades, graceful shutdown.
+//! - [`http`]: routes — `/healthz` and the `/ws` upgrade with its Origin check.
+//! - [`ws`]: one task per connection plus a writer task; authentication, dispatch, sync.
+//! - [`hub`]: who is online, and fan-out of pushes to their connections.
+//! - [`app`]: the shared [`app::App`] (store, hub, hasher, limits) and publish helpers.
+//! - [`services`]: domain logic — accounts, friends, chat.
+//! - [`store`]: SQLite/PostgreSQL behind one type; per-table submodules; migrations per backend.
+//! - [`passwords`], [`ratelimit`], [`background`], [`admin`], [`error`], [`util`].
+//!
+//! [`server::run`] takes its listener, app and shutdown signal from the caller, so tests start
+//! real servers on port 0 (several per process, and restart them on the same data).
+
+pub mod admin;
+pub mod app;
+pub mod background;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod hub;
+pub mod passwords;
+pub mod ratelimit;
+pub mod server;
+pub mod services;
+pub mod store;
+pub mod tls;
+pub mod util;
+pub mod ws;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Config, ServeArgs};
+use crate::store::Store;
+use crate::tls::{CertSource, ReloadableCert};
+
+/// `liao-server serve`: open the store, set up TLS, print where to connect, and serve until
+/// SIGTERM or Ctrl-C. SIGHUP reloads the certificate.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config::from_args(&args);
+    std::fs::create_dir_all(&args.storage.data_dir).with_context(|| {
+        format!(
+            "creating data directory {}",
+            args.storage.data_dir.display()
+        )
+    })?;
+    let store = Store::open(&args.storage.database_url(), args.storage.sqlite_sync)
+        .await
+        .context("opening the database")?;
+    let tls = if args.no_tls {
+        tracing::warn!("--no-tls: serving plain HTTP; only do this behind a TLS-terminating proxy");
+        None
+    } else {
+        let source = match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => CertSource::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            },
+            _ => CertSource::SelfSigned {
+                dir: args.storage.data_dir.join("tls"),
+                names: tls::self_signed_names(args.public_url.as_deref()),
+            },
+        };
+        Some(ReloadableCert::load(source).context("loading the TLS certificate")?)
+    };
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!(
+        "Liao {} listening on {scheme}://{addr}",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(cert) = &tls {
+        println!(
+            "TLS certificate SHA-256 fingerprint: {}",
+            cert.fingerprint()
+        );
+    }
+    let app = app::App::new(config, store)?;
+    let shutdown = CancellationToken::new();
+    spawn_signal_handlers(shutdown.clone(), tls.clone())?;
+    server::run(listener, app, tls, shutdown).await
+}
+
+#[cfg(unix)]
+fn spawn_signal_handlers(
+    shutdown: CancellationToken,
+    tls: Option<std::sync::Arc<ReloadableCert>>,
+) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = term.recv() => break,
+                _ = int.recv() => break,
+                _ = hup.recv() => match &tls {
+                    Some(cert) => match cert.reload() {
+                        Ok(()) => tracing::info!(fingerprint = %cert.fingerprint(), "TLS certificate reloaded"),
+                        Err(e) => tracing::error!("TLS reload failed, keeping the old certificate: {e:#}"),
+                    },
+                    None => tracing::info!("SIGHUP ignored: TLS is off"),
+                },
+            }
+        }
+        tracing::info!("shutting down");
+        shutdown.cancel();
+    });
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn spawn_signal_handlers(
+    shutdown: CancellationToken,
+    _tls: Option<std::sync::Arc<ReloadableCert>>,
+) -> anyhow::Result<()> {
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        shutdown.cancel();
+    });
+    Ok(())
+}

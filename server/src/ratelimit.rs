@@ -1,0 +1,89 @@
+//! Rate limits (GCRA, via `governor`). Keyed limiters for logins and registrations; each
+//! connection additionally has its own command limiter (see `ws::connection`).
+
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+
+use crate::config::Tuning;
+use crate::error::{Error, Result};
+
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
+
+/// Server-wide limiters.
+pub struct RateLimits {
+    login_ip: Keyed<IpAddr>,
+    login_account_ip: Keyed<(String, IpAddr)>,
+    register_ip: Keyed<IpAddr>,
+}
+
+fn nz(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN)
+}
+
+/// `n` per `period`, all of which may be used at once.
+pub fn quota(n: u32, period: Duration) -> Quota {
+    Quota::with_period(period / n.max(1))
+        .unwrap_or_else(|| Quota::per_second(nz(1)))
+        .allow_burst(nz(n))
+}
+
+fn check<K: Hash + Eq + Clone>(limiter: &Keyed<K>, key: &K) -> Result<()> {
+    limiter
+        .check_key(key)
+        .map_err(|not_until| Error::RateLimited {
+            retry_after_ms: not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_millis() as u64
+                + 1,
+        })
+}
+
+impl RateLimits {
+    /// Limiters per the tuning.
+    pub fn new(t: &Tuning) -> Self {
+        let minute = Duration::from_secs(60);
+        RateLimits {
+            login_ip: RateLimiter::keyed(quota(t.login_per_ip_per_min, minute)),
+            login_account_ip: RateLimiter::keyed(quota(t.login_per_account_ip_per_min, minute)),
+            register_ip: RateLimiter::keyed(quota(t.register_per_ip_per_hour, minute * 60)),
+        }
+    }
+
+    /// A login attempt for `username` from `ip`. Keyed per IP and per (account, IP): an attacker
+    /// elsewhere can never lock the real owner out.
+    pub fn login(&self, username: &str, ip: IpAddr) -> Result<()> {
+        check(&self.login_ip, &ip)?;
+        check(&self.login_account_ip, &(username.to_owned(), ip))
+    }
+
+    /// A registration from `ip`.
+    pub fn register(&self, ip: IpAddr) -> Result<()> {
+        check(&self.register_ip, &ip)
+    }
+
+    /// Forget keys that are back at full allowance (call periodically to bound memory).
+    pub fn housekeeping(&self) {
+        self.login_ip.retain_recent();
+        self.login_account_ip.retain_recent();
+        self.register_ip.retain_recent();
+    }
+}
+
+/// A per-connection limiter.
+pub type DirectLimiter = governor::DefaultDirectRateLimiter;
+
+/// Check a direct limiter, mapping refusal to `rate_limited`.
+pub fn check_direct(limiter: &DirectLimiter) -> Result<()> {
+    limiter.check().map_err(|not_until| Error::RateLimited {
+        retry_after_ms: not_until
+            .wait_time_from(DefaultClock::default().now())
+            .as_millis() as u64
+            + 1,
+    })
+}

@@ -1,0 +1,307 @@
+//! Accounts: registration, login, sessions, profiles, search.
+
+use std::net::IpAddr;
+
+use liao_shared::{ErrorCode, EventBody, Profile, Reply, SessionId, SessionInfo, UserId, limits};
+
+use super::{canonical_username, check_password, clean_display_name};
+use crate::app::{Actor, App};
+use crate::config::Registration;
+use crate::error::{Error, Result};
+use crate::store::{accounts, events};
+use crate::util::{new_token, now_ms, token_hash};
+
+/// A freshly authenticated session.
+pub struct Authenticated {
+    /// The bearer token (only ever known to the client and, briefly, here).
+    pub token: String,
+    /// The session.
+    pub session: SessionId,
+    /// The user.
+    pub profile: Profile,
+}
+
+impl Authenticated {
+    /// The `session` reply.
+    pub fn reply(&self) -> Reply {
+        Reply::Session {
+            token: self.token.clone(),
+            session_id: self.session.clone(),
+            user: self.profile.clone(),
+        }
+    }
+}
+
+fn invalid_credentials() -> Error {
+    Error::client(
+        ErrorCode::InvalidCredentials,
+        "unknown username or wrong password",
+    )
+}
+
+fn clean_device(device: Option<&str>) -> Option<String> {
+    device
+        .map(|d| {
+            d.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(64)
+                .collect::<String>()
+        })
+        .filter(|d| !d.is_empty())
+}
+
+impl App {
+    /// Create an account (subject to the registration policy and per-IP limit) and log in.
+    pub async fn register(
+        &self,
+        username: &str,
+        password: String,
+        display_name: Option<&str>,
+        device: Option<&str>,
+        ip: IpAddr,
+    ) -> Result<Authenticated> {
+        if self.config.registration == Registration::Closed {
+            return Err(Error::client(
+                ErrorCode::RegistrationClosed,
+                "registration is closed on this server",
+            ));
+        }
+        let username = canonical_username(username)?;
+        check_password(&password)?;
+        let display_name = clean_display_name(display_name.unwrap_or(&username))?;
+        self.limits.register(ip)?;
+        let profile = self
+            .create_account(&username, &display_name, password)
+            .await?;
+        self.start_session(profile, device).await
+    }
+
+    /// Create an account without a session (admin CLI and registration).
+    pub async fn create_account(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: String,
+    ) -> Result<Profile> {
+        let username = canonical_username(username)?;
+        check_password(&password)?;
+        let display_name = clean_display_name(display_name)?;
+        if self.store.user_by_name(&username).await?.is_some() {
+            return Err(Error::client(
+                ErrorCode::UsernameTaken,
+                "that username is taken",
+            ));
+        }
+        let hash = self.passwords.hash(password).await?;
+        self.store
+            .create_user(&username, &display_name, &hash)
+            .await
+    }
+
+    async fn start_session(&self, profile: Profile, device: Option<&str>) -> Result<Authenticated> {
+        let token = new_token();
+        let session = self
+            .store
+            .create_session(
+                &profile.user_id,
+                &token_hash(&token),
+                clean_device(device).as_deref(),
+            )
+            .await?;
+        Ok(Authenticated {
+            token,
+            session,
+            profile,
+        })
+    }
+
+    /// Log in with a password. Unknown users, wrong passwords and disabled accounts without the
+    /// right password all answer `invalid_credentials` after the same hashing work.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: String,
+        device: Option<&str>,
+        ip: IpAddr,
+    ) -> Result<Authenticated> {
+        let key = username.trim().to_ascii_lowercase();
+        self.limits.login(&key, ip)?;
+        if password.len() > limits::PASSWORD_MAX_BYTES {
+            return Err(invalid_credentials());
+        }
+        let user = match canonical_username(&key) {
+            Ok(name) => self.store.user_by_name(&name).await?,
+            Err(_) => None,
+        };
+        let ok = self
+            .passwords
+            .verify(user.as_ref().map(|u| u.password_hash.clone()), password)
+            .await?;
+        let user = user.filter(|_| ok).ok_or_else(invalid_credentials)?;
+        if user.disabled {
+            return Err(Error::client(
+                ErrorCode::AccountDisabled,
+                "this account is disabled",
+            ));
+        }
+        self.start_session(user.profile, device).await
+    }
+
+    /// Authenticate with a session token.
+    pub async fn resume(&self, token: &str) -> Result<Authenticated> {
+        let invalid = || {
+            Error::client(
+                ErrorCode::InvalidSession,
+                "unknown, expired or revoked session",
+            )
+        };
+        let session = self
+            .store
+            .session_by_token(&token_hash(token))
+            .await?
+            .ok_or_else(invalid)?;
+        let idle_ms = self.config.tuning.session_idle_days * 24 * 3600 * 1000;
+        if now_ms().saturating_sub(session.last_seen_at) > idle_ms {
+            self.store
+                .delete_session(&session.user_id, &session.id)
+                .await?;
+            return Err(invalid());
+        }
+        let user = self
+            .store
+            .user_by_id(&session.user_id)
+            .await?
+            .ok_or_else(invalid)?;
+        if user.disabled {
+            return Err(Error::client(
+                ErrorCode::AccountDisabled,
+                "this account is disabled",
+            ));
+        }
+        self.store.touch_session(&session.id).await?;
+        Ok(Authenticated {
+            token: token.to_owned(),
+            session: session.id,
+            profile: user.profile,
+        })
+    }
+
+    /// End the actor's session; its connections close.
+    pub async fn logout(&self, actor: &Actor) -> Result<()> {
+        self.store
+            .delete_session(&actor.user, &actor.session)
+            .await?;
+        self.hub
+            .kick(&actor.user, Some(&actor.session), ErrorCode::SessionRevoked);
+        Ok(())
+    }
+
+    /// Change the password; every other session ends at once.
+    pub async fn change_password(&self, actor: &Actor, old: String, new: String) -> Result<()> {
+        check_password(&new)?;
+        let user = self
+            .store
+            .user_by_id(&actor.user)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        if !self.passwords.verify(Some(user.password_hash), old).await? {
+            return Err(invalid_credentials());
+        }
+        let hash = self.passwords.hash(new).await?;
+        for session in self
+            .store
+            .set_password(&actor.user, &hash, Some(&actor.session))
+            .await?
+        {
+            self.hub
+                .kick(&actor.user, Some(&session), ErrorCode::SessionRevoked);
+        }
+        Ok(())
+    }
+
+    /// Set a password without the old one (admin CLI); every session ends.
+    pub async fn reset_password(&self, user: &UserId, new: String) -> Result<()> {
+        check_password(&new)?;
+        let hash = self.passwords.hash(new).await?;
+        self.store.set_password(user, &hash, None).await?;
+        self.hub.kick(user, None, ErrorCode::SessionRevoked);
+        Ok(())
+    }
+
+    /// The actor's sessions.
+    pub async fn list_sessions(&self, actor: &Actor) -> Result<Vec<SessionInfo>> {
+        self.store.sessions(&actor.user, &actor.session).await
+    }
+
+    /// Revoke one of the actor's sessions.
+    pub async fn revoke_session(&self, actor: &Actor, session: &SessionId) -> Result<()> {
+        if !self.store.delete_session(&actor.user, session).await? {
+            return Err(Error::not_found("no such session"));
+        }
+        self.hub
+            .kick(&actor.user, Some(session), ErrorCode::SessionRevoked);
+        Ok(())
+    }
+
+    /// Change the actor's display name; their other devices get `profile_updated`.
+    pub async fn update_profile(&self, actor: &Actor, display_name: &str) -> Result<Profile> {
+        let name = clean_display_name(display_name)?;
+        let mut tx = self.store.begin().await?;
+        accounts::set_display_name(&mut tx, &actor.user, &name).await?;
+        let profile = self
+            .store
+            .profile(&actor.user)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        let profile = Profile {
+            display_name: name,
+            ..profile
+        };
+        let events = events::append(
+            &mut tx,
+            vec![(
+                actor.user.clone(),
+                EventBody::ProfileUpdated {
+                    profile: profile.clone(),
+                },
+            )],
+        )
+        .await?;
+        tx.commit().await?;
+        self.publish_events(events);
+        Ok(profile)
+    }
+
+    /// A user's public profile.
+    pub async fn get_profile(&self, user: &UserId) -> Result<Profile> {
+        self.store
+            .profile(user)
+            .await?
+            .ok_or_else(|| Error::not_found("no such user"))
+    }
+
+    /// Search users (public fields only).
+    pub async fn search_users(
+        &self,
+        query: &str,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> Result<Reply> {
+        let query = query.trim();
+        if query.chars().count() < limits::SEARCH_MIN_CHARS || query.len() > 64 {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "search needs 2 to 64 characters",
+            ));
+        }
+        let limit = limit.unwrap_or(20).clamp(1, limits::MAX_SEARCH_PAGE);
+        let mut users = self.store.search_users(query, offset, limit + 1).await?;
+        let more = users.len() > limit as usize;
+        users.truncate(limit as usize);
+        Ok(Reply::Users {
+            users,
+            next_offset: more.then_some(offset + limit),
+        })
+    }
+}

@@ -1,0 +1,380 @@
+//! Conversations and messages: open a 1:1 chat, send (idempotently), history, read markers,
+//! typing, recall.
+
+use liao_shared::{
+    ConversationId, ConversationInfo, ConversationKind, ErrorCode, EventBody, Message, MessageBody,
+    MessageId, NewMessageBody, Reply, ServerFrame, UserId, limits,
+};
+
+use super::check_client_id;
+use crate::app::{Actor, App};
+use crate::error::{Error, Result};
+use crate::store::chat::{self, Membership};
+use crate::store::{Tx, events, social};
+use crate::util::now_ms;
+
+/// The result of a send: the stored message, and whether it was stored just now (a repeated
+/// send returns the original and publishes nothing).
+pub struct Sent {
+    /// The message.
+    pub message: Message,
+    /// False when this was a resend of an already stored message.
+    pub fresh: bool,
+}
+
+fn validate_body(body: &NewMessageBody) -> Result<MessageBody> {
+    match body {
+        NewMessageBody::Text { text } => {
+            if text.trim().is_empty() {
+                return Err(Error::client(
+                    ErrorCode::EmptyMessage,
+                    "the message is empty",
+                ));
+            }
+            if text.len() > limits::MAX_TEXT_BYTES || text.chars().count() > limits::MAX_TEXT_CHARS
+            {
+                return Err(Error::client(
+                    ErrorCode::MessageTooLong,
+                    "messages are limited to 4000 characters and 16 KiB",
+                ));
+            }
+            Ok(MessageBody::Text { text: text.clone() })
+        }
+    }
+}
+
+impl App {
+    /// `actor`'s membership of `conversation`, or `not_found`.
+    async fn member(&self, actor: &Actor, conversation: &ConversationId) -> Result<Membership> {
+        self.store
+            .membership(conversation, &actor.user)
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))
+    }
+
+    /// Get or create the 1:1 conversation with a friend.
+    pub async fn open_direct(&self, actor: &Actor, peer: &UserId) -> Result<ConversationInfo> {
+        if *peer == actor.user {
+            return Err(Error::client(
+                ErrorCode::SelfTarget,
+                "you cannot chat with yourself",
+            ));
+        }
+        let peer_profile = self
+            .store
+            .profile(peer)
+            .await?
+            .ok_or_else(|| Error::not_found("no such user"))?;
+        let me = self
+            .store
+            .profile(&actor.user)
+            .await?
+            .ok_or_else(|| Error::not_found("no such user"))?;
+        let mut tx = self.store.begin().await?;
+        let id = match chat::direct_between(&mut tx, &actor.user, peer).await? {
+            Some(id) => {
+                drop(tx);
+                id
+            }
+            None => {
+                let rel = social::relation(&mut tx, &actor.user, peer).await?;
+                if rel.blocked() {
+                    return Err(Error::client(
+                        ErrorCode::Blocked,
+                        "one of you has blocked the other",
+                    ));
+                }
+                if !rel.friends {
+                    return Err(Error::client(
+                        ErrorCode::NotFriends,
+                        "you can only chat 1:1 with friends",
+                    ));
+                }
+                let id = chat::create_direct(&mut tx, &actor.user, peer).await?;
+                let info = |peer: &liao_shared::Profile| ConversationInfo {
+                    conversation_id: id.clone(),
+                    kind: ConversationKind::Direct,
+                    peer: Some(peer.clone()),
+                    last_seq: 0,
+                    read_seq: 0,
+                    unread: 0,
+                    last_message: None,
+                };
+                let appended = events::append(
+                    &mut tx,
+                    vec![
+                        (
+                            actor.user.clone(),
+                            EventBody::ConversationAdded {
+                                conversation: info(&peer_profile),
+                            },
+                        ),
+                        (
+                            peer.clone(),
+                            EventBody::ConversationAdded {
+                                conversation: info(&me),
+                            },
+                        ),
+                    ],
+                )
+                .await?;
+                match tx.commit().await.map_err(Error::from) {
+                    Ok(()) => self.publish_events(appended),
+                    // Both opened it at once and the other won: use theirs.
+                    Err(e) if e.is_unique_violation() => {
+                        return Box::pin(self.open_direct(actor, peer)).await;
+                    }
+                    Err(e) => return Err(e),
+                }
+                id
+            }
+        };
+        self.store
+            .conversation_infos(&actor.user, Some(&id))
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Internal("conversation vanished".into()))
+    }
+
+    /// Send a message. The reply comes only after commit; a resend with the same
+    /// `client_msg_id` returns the stored original.
+    pub async fn send_message(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        client_msg_id: &str,
+        body: &NewMessageBody,
+    ) -> Result<Sent> {
+        check_client_id(client_msg_id)?;
+        let body = validate_body(body)?;
+        let membership = self.member(actor, conversation).await?;
+        let mut tx = self.store.begin().await?;
+        if let Some(existing) =
+            chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?
+        {
+            return if existing.conversation_id == *conversation {
+                Ok(Sent {
+                    message: existing,
+                    fresh: false,
+                })
+            } else {
+                Err(Error::client(
+                    ErrorCode::ClientIdReused,
+                    "client_msg_id was used for another conversation",
+                ))
+            };
+        }
+        let members = self.store.members(conversation).await?;
+        self.check_may_send(&mut tx, actor, &membership, &members)
+            .await?;
+        let message = chat::append_message(
+            &mut tx,
+            conversation,
+            &actor.user,
+            Some(client_msg_id),
+            &body,
+        )
+        .await?;
+        // Your own message counts as read.
+        chat::advance_read(&mut tx, conversation, &actor.user, message.seq).await?;
+        match tx.commit().await.map_err(Error::from) {
+            Ok(()) => {}
+            // The same send raced itself (two connections resending at once): return the winner.
+            Err(e) if e.is_unique_violation() => {
+                let mut tx = self.store.begin().await?;
+                let existing =
+                    chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?;
+                return existing
+                    .map(|message| Sent {
+                        message,
+                        fresh: false,
+                    })
+                    .ok_or(e);
+            }
+            Err(e) => return Err(e),
+        }
+        self.publish_message(&members, &message);
+        Ok(Sent {
+            message,
+            fresh: true,
+        })
+    }
+
+    async fn check_may_send(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        m: &Membership,
+        members: &[UserId],
+    ) -> Result<()> {
+        match m.kind {
+            ConversationKind::Direct => {
+                let Some(peer) = members.iter().find(|u| **u != actor.user) else {
+                    return Err(Error::Internal("direct conversation without a peer".into()));
+                };
+                let rel = social::relation(tx, &actor.user, peer).await?;
+                if rel.blocked() {
+                    return Err(Error::client(
+                        ErrorCode::Blocked,
+                        "one of you has blocked the other",
+                    ));
+                }
+                if !rel.friends {
+                    return Err(Error::client(
+                        ErrorCode::NotFriends,
+                        "you are no longer friends",
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A page of history before `before` (or the latest), oldest first, cut below the outbound
+    /// frame limit.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        before: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<Reply> {
+        let m = self.member(actor, conversation).await?;
+        let limit = limit.unwrap_or(50).clamp(1, limits::MAX_HISTORY_PAGE);
+        let before = before.unwrap_or(m.last_seq + 1);
+        let mut messages = self
+            .store
+            .messages_before(conversation, m.visible_from, before, limit + 1)
+            .await?;
+        let mut has_more = messages.len() > limit as usize;
+        if has_more {
+            messages.remove(0);
+        }
+        // Keep the newest messages that fit in one frame, with room for the envelope.
+        let budget = limits::MAX_OUTBOUND_FRAME - 4096;
+        let mut size = 0;
+        let mut keep = messages.len();
+        for (idx, msg) in messages.iter().enumerate().rev() {
+            size += serde_json::to_string(msg).map(|s| s.len()).unwrap_or(0) + 1;
+            if size > budget {
+                break;
+            }
+            keep = idx;
+        }
+        if keep > 0 {
+            messages.drain(..keep);
+            has_more = true;
+        }
+        Ok(Reply::History { messages, has_more })
+    }
+
+    /// Move the actor's read marker forward; their other sessions hear of it.
+    pub async fn mark_read(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        seq: u64,
+    ) -> Result<()> {
+        let m = self.member(actor, conversation).await?;
+        let seq = seq.min(m.last_seq);
+        let mut tx = self.store.begin().await?;
+        if chat::advance_read(&mut tx, conversation, &actor.user, seq).await? {
+            let appended = events::append(
+                &mut tx,
+                vec![(
+                    actor.user.clone(),
+                    EventBody::ReadMarker {
+                        conversation_id: conversation.clone(),
+                        seq,
+                    },
+                )],
+            )
+            .await?;
+            tx.commit().await?;
+            self.publish_events(appended);
+        }
+        Ok(())
+    }
+
+    /// Tell the other members the actor is typing.
+    pub async fn typing(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
+        self.member(actor, conversation).await?;
+        let others: Vec<UserId> = self
+            .store
+            .members(conversation)
+            .await?
+            .into_iter()
+            .filter(|u| *u != actor.user)
+            .collect();
+        let frame = ServerFrame::Typing {
+            conversation_id: conversation.clone(),
+            user_id: actor.user.clone(),
+        };
+        self.publish_ephemeral(&others, &frame, None);
+        Ok(())
+    }
+
+    /// Recall the actor's own message within the window: its content is deleted and a `recall`
+    /// entry is appended for everyone.
+    pub async fn recall(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        message_id: &MessageId,
+    ) -> Result<()> {
+        let m = self.member(actor, conversation).await?;
+        let mut tx = self.store.begin().await?;
+        let Some(msg) = chat::message_by_id(&mut tx, conversation, message_id).await? else {
+            return Err(Error::not_found("no such message"));
+        };
+        if msg.seq <= m.visible_from {
+            return Err(Error::not_found("no such message"));
+        }
+        if msg.sender_id != actor.user {
+            return Err(Error::client(
+                ErrorCode::NotYourMessage,
+                "you can only recall your own messages",
+            ));
+        }
+        match msg.body {
+            MessageBody::Recalled { .. } => return Ok(()),
+            MessageBody::Recall { .. } => {
+                return Err(Error::client(
+                    ErrorCode::BadRequest,
+                    "that entry cannot be recalled",
+                ));
+            }
+            MessageBody::Text { .. } => {}
+        }
+        let now = now_ms();
+        if now.saturating_sub(msg.sent_at) > limits::RECALL_WINDOW_MS {
+            return Err(Error::client(
+                ErrorCode::RecallWindowPassed,
+                "messages can be recalled for 2 minutes",
+            ));
+        }
+        chat::replace_body(
+            &mut tx,
+            conversation,
+            msg.seq,
+            &MessageBody::Recalled { recalled_at: now },
+        )
+        .await?;
+        let entry = chat::append_message(
+            &mut tx,
+            conversation,
+            &actor.user,
+            None,
+            &MessageBody::Recall {
+                message_id: message_id.clone(),
+                target_seq: msg.seq,
+            },
+        )
+        .await?;
+        chat::advance_read(&mut tx, conversation, &actor.user, entry.seq).await?;
+        tx.commit().await?;
+        let members = self.store.members(conversation).await?;
+        self.publish_message(&members, &entry);
+        Ok(())
+    }
+}

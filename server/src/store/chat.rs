@@ -1,0 +1,372 @@
+//! Conversations, members and messages (`conversations`, `direct_pairs`, `conversation_members`,
+//! `messages`).
+//!
+//! A message's seq comes from `conversations.last_seq`, bumped with `UPDATE … RETURNING` inside the
+//! message's own transaction: a rolled-back send leaves no gap, and the row lock (PostgreSQL) or the
+//! single writer (SQLite) makes seqs commit in order.
+
+use liao_shared::{
+    ConversationId, ConversationInfo, ConversationKind, Message, MessageBody, MessageId, UserId,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::accounts::profile_from_row;
+use super::{Store, Tx, i, u};
+use crate::error::{Error, Result};
+use crate::util::{new_id, now_ms};
+
+/// A user's membership of a conversation.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    /// Conversation kind.
+    pub kind: ConversationKind,
+    /// Latest seq.
+    pub last_seq: u64,
+    /// Read marker.
+    pub read_seq: u64,
+    /// Messages with a greater seq are visible to this member.
+    pub visible_from: u64,
+}
+
+const MESSAGE_COLS: &str = "id, conversation_id, seq, sender_id, client_msg_id, sent_at, body";
+
+fn message_from_row(r: &AnyRow) -> Result<Message> {
+    let body: String = r.try_get("body")?;
+    Ok(Message {
+        message_id: MessageId(r.try_get("id")?),
+        conversation_id: ConversationId(r.try_get("conversation_id")?),
+        seq: u(r.try_get("seq")?),
+        sender_id: UserId(r.try_get("sender_id")?),
+        client_msg_id: r.try_get("client_msg_id")?,
+        sent_at: u(r.try_get("sent_at")?),
+        body: serde_json::from_str(&body)
+            .map_err(|e| Error::Internal(format!("stored message body: {e}")))?,
+    })
+}
+
+fn kind_from_str(s: &str) -> Result<ConversationKind> {
+    match s {
+        "direct" => Ok(ConversationKind::Direct),
+        other => Err(Error::Internal(format!(
+            "unknown conversation kind {other}"
+        ))),
+    }
+}
+
+fn ordered<'a>(a: &'a UserId, b: &'a UserId) -> (&'a UserId, &'a UserId) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// The 1:1 conversation of `a` and `b`, if it exists (read inside `tx`).
+pub async fn direct_between(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<Option<ConversationId>> {
+    let (lo, hi) = ordered(a, b);
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT conversation_id FROM direct_pairs WHERE user_lo = $1 AND user_hi = $2",
+    )
+    .bind(lo.as_str())
+    .bind(hi.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.map(ConversationId))
+}
+
+/// Create the 1:1 conversation of `a` and `b` (the caller checked it does not exist; a lost race
+/// surfaces as a unique violation).
+pub async fn create_direct(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<ConversationId> {
+    let id = new_id('c');
+    let now = i(now_ms());
+    sqlx::query("INSERT INTO conversations (id, kind, last_seq, created_at, last_activity_at) VALUES ($1, 'direct', 0, $2, $2)")
+        .bind(&id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    let (lo, hi) = ordered(a, b);
+    sqlx::query("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES ($1, $2, $3)")
+        .bind(lo.as_str())
+        .bind(hi.as_str())
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    for user in [a, b] {
+        sqlx::query("INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(user.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(ConversationId(id))
+}
+
+/// Append a message: bump the conversation's seq and insert the row.
+pub async fn append_message(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    sender: &UserId,
+    client_msg_id: Option<&str>,
+    body: &MessageBody,
+) -> Result<Message> {
+    let now = now_ms();
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 RETURNING last_seq",
+    )
+    .bind(i(now))
+    .bind(conversation.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = new_id('m');
+    let json = serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(conversation.as_str())
+    .bind(seq)
+    .bind(&id)
+    .bind(sender.as_str())
+    .bind(client_msg_id)
+    .bind(i(now))
+    .bind(json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Message {
+        message_id: MessageId(id),
+        conversation_id: conversation.clone(),
+        seq: u(seq),
+        sender_id: sender.clone(),
+        client_msg_id: client_msg_id.map(str::to_owned),
+        sent_at: now,
+        body: body.clone(),
+    })
+}
+
+/// Replace a message's body (recall deletes the content, not only hides it).
+pub async fn replace_body(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    seq: u64,
+    body: &MessageBody,
+) -> Result<()> {
+    let json = serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))?;
+    sqlx::query("UPDATE messages SET body = $1 WHERE conversation_id = $2 AND seq = $3")
+        .bind(json)
+        .bind(conversation.as_str())
+        .bind(i(seq))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A message by id, within a conversation (read inside `tx`).
+pub async fn message_by_id(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    id: &MessageId,
+) -> Result<Option<Message>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND id = $2"
+    )))
+    .bind(conversation.as_str())
+    .bind(id.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(message_from_row).transpose()
+}
+
+/// The message a sender stored under `client_msg_id`, if any (read inside `tx`).
+pub async fn message_by_client_id(
+    tx: &mut Tx,
+    sender: &UserId,
+    client_msg_id: &str,
+) -> Result<Option<Message>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLS} FROM messages WHERE sender_id = $1 AND client_msg_id = $2"
+    )))
+    .bind(sender.as_str())
+    .bind(client_msg_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(message_from_row).transpose()
+}
+
+/// Move a read marker forward (never back); true if it moved.
+pub async fn advance_read(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    user: &UserId,
+    seq: u64,
+) -> Result<bool> {
+    let res = sqlx::query(
+        "UPDATE conversation_members SET read_seq = $1 \
+         WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1",
+    )
+    .bind(i(seq))
+    .bind(conversation.as_str())
+    .bind(user.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+impl Store {
+    /// `user`'s membership of `conversation`, or `None` if they are not a member (or it does not
+    /// exist: callers answer both with `not_found`).
+    pub async fn membership(
+        &self,
+        conversation: &ConversationId,
+        user: &UserId,
+    ) -> Result<Option<Membership>> {
+        let row = sqlx::query(
+            "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from FROM conversation_members m \
+             JOIN conversations c ON c.id = m.conversation_id \
+             WHERE m.conversation_id = $1 AND m.user_id = $2",
+        )
+        .bind(conversation.as_str())
+        .bind(user.as_str())
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(Membership {
+                kind: kind_from_str(&kind)?,
+                last_seq: u(r.try_get("last_seq")?),
+                read_seq: u(r.try_get("read_seq")?),
+                visible_from: u(r.try_get("visible_from")?),
+            })
+        })
+        .transpose()
+    }
+
+    /// Members of a conversation.
+    pub async fn members(&self, conversation: &ConversationId) -> Result<Vec<UserId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT user_id FROM conversation_members WHERE conversation_id = $1",
+        )
+        .bind(conversation.as_str())
+        .fetch_all(self.reader())
+        .await?;
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+
+    /// Messages with `after < seq <= until`, oldest first, at most `limit`.
+    pub async fn messages_between(
+        &self,
+        conversation: &ConversationId,
+        after: u64,
+        until: u64,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 \
+             ORDER BY seq LIMIT $4"
+        )))
+        .bind(conversation.as_str())
+        .bind(i(after))
+        .bind(i(until))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+
+    /// The newest messages with `after < seq < before`, returned oldest first.
+    pub async fn messages_before(
+        &self,
+        conversation: &ConversationId,
+        after: u64,
+        before: u64,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq < $3 \
+             ORDER BY seq DESC LIMIT $4"
+        )))
+        .bind(conversation.as_str())
+        .bind(i(after))
+        .bind(i(before))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        let mut messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        messages.reverse();
+        Ok(messages)
+    }
+
+    /// `(conversation, last_seq, visible_from)` for every conversation of `user`.
+    pub async fn conversation_cursors(
+        &self,
+        user: &UserId,
+    ) -> Result<Vec<(ConversationId, u64, u64)>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.last_seq, m.visible_from FROM conversation_members m \
+             JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = $1",
+        )
+        .bind(user.as_str())
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    ConversationId(r.try_get("id")?),
+                    u(r.try_get("last_seq")?),
+                    u(r.try_get("visible_from")?),
+                ))
+            })
+            .collect()
+    }
+
+    /// `user`'s view of their conversations, most recently active first (`only` narrows it to one).
+    pub async fn conversation_infos(
+        &self,
+        user: &UserId,
+        only: Option<&ConversationId>,
+    ) -> Result<Vec<ConversationInfo>> {
+        let rows = sqlx::query(
+            "SELECT c.id AS cid, c.kind, c.last_seq, m.read_seq, m.visible_from, \
+                    u.id, u.username, u.display_name \
+             FROM conversation_members m \
+             JOIN conversations c ON c.id = m.conversation_id \
+             LEFT JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id AND c.kind = 'direct' \
+             LEFT JOIN users u ON u.id = o.user_id \
+             WHERE m.user_id = $1 AND ($2 = '' OR c.id = $2) \
+             ORDER BY c.last_activity_at DESC",
+        )
+        .bind(user.as_str())
+        .bind(only.map(|c| c.as_str()).unwrap_or(""))
+        .fetch_all(self.reader())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            let conversation_id = ConversationId(r.try_get("cid")?);
+            let last_seq = u(r.try_get("last_seq")?);
+            let read_seq = u(r.try_get("read_seq")?);
+            let visible_from = u(r.try_get("visible_from")?);
+            let peer_id: Option<String> = r.try_get("id")?;
+            let peer = match peer_id {
+                Some(_) => Some(profile_from_row(r)?),
+                None => None,
+            };
+            let last_message = if last_seq > visible_from {
+                self.messages_between(&conversation_id, last_seq - 1, last_seq, 1)
+                    .await?
+                    .pop()
+            } else {
+                None
+            };
+            out.push(ConversationInfo {
+                conversation_id,
+                kind: kind_from_str(&kind)?,
+                peer,
+                last_seq,
+                read_seq,
+                unread: last_seq.saturating_sub(read_seq.max(visible_from)),
+                last_message,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,200 @@
+//! Storage: one [`Store`] over SQLite or PostgreSQL, chosen at run time from the URL.
+//!
+//! Both backends run the same SQL through sqlx's `Any` driver (positional `$n` parameters,
+//! `RETURNING`, partial indexes and `ON CONFLICT` exist in both); only the migrations differ, one
+//! folder per backend. Values are the types `Any` carries faithfully: `TEXT` and 64-bit integers.
+//!
+//! # Concurrency
+//! SQLite allows one writer at a time. Rather than let several pooled connections race for the
+//! write lock (and fail with `SQLITE_BUSY` when a read transaction tries to upgrade), all write
+//! transactions go through a pool of exactly one connection and queue in the pool; reads use a
+//! separate pool and, thanks to WAL, never wait for writers. On PostgreSQL both pools are the same
+//! pool and row locks order concurrent writers (`UPDATE … RETURNING` on the counter row).
+//!
+//! Each submodule owns its tables: [`accounts`] (users, sessions), [`events`] (user event
+//! streams), [`social`] (friend requests, friendships, blocks), [`chat`] (conversations, members,
+//! messages).
+
+pub mod accounts;
+pub mod chat;
+pub mod events;
+pub mod social;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions};
+
+use crate::config::SqliteSync;
+use crate::error::{Error, Result};
+
+/// A transaction on the write pool.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// The database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+static DRIVERS: Once = Once::new();
+
+impl Store {
+    /// Open (creating an SQLite file if needed) and migrate.
+    pub async fn open(url: &str, sqlite_sync: SqliteSync) -> Result<Store> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let store = if url.starts_with("sqlite:") {
+            Self::open_sqlite(url, sqlite_sync).await?
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = AnyConnectOptions::from_str(url)?
+                .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Store {
+                backend: Backend::Postgres,
+                read: pool.clone(),
+                write: pool,
+            }
+        } else {
+            return Err(Error::Internal(format!(
+                "unsupported database URL (use sqlite:// or postgres://): {url}"
+            )));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(url: &str, sync: SqliteSync) -> Result<Store> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .map(|p| p.split('?').next().unwrap_or(p))
+            && let Some(parent) = Path::new(path).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::Internal(format!("creating {}: {e}", parent.display())))?;
+        }
+        let url = if url.contains('?') {
+            url.to_owned()
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        let sync = match sync {
+            SqliteSync::Full => "FULL",
+            SqliteSync::Normal => "NORMAL",
+        };
+        // secure_delete: recalled message text is overwritten on disk, not just unlinked.
+        let pragmas = format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 10000; \
+             PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
+        );
+        let options = AnyConnectOptions::from_str(&url)?;
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                // `sync` is one of two fixed words, so this SQL is not attacker-controlled.
+                let pragmas = sqlx::AssertSqlSafe(pragmas.clone());
+                Box::pin(async move {
+                    sqlx::raw_sql(pragmas).execute(conn).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options.clone())
+            .await?;
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::raw_sql("PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;")
+                        .execute(conn)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .connect_lazy_with(options);
+        Ok(Store {
+            backend: Backend::Sqlite,
+            read,
+            write,
+        })
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.write)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.write)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Pool for reads.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Start a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Close all connections (waits for in-flight queries).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// Write a consistent copy of an SQLite database to `dest` (`VACUUM INTO`, safe while the
+    /// server runs). PostgreSQL is backed up with `pg_dump`.
+    pub async fn backup_sqlite(&self, dest: &Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(Error::Internal("VACUUM INTO is SQLite only".into()));
+        }
+        let dest = dest.to_string_lossy().replace('\'', "''");
+        // VACUUM INTO takes no bind parameters; the path is quoted with '' escaping.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("VACUUM INTO '{dest}'")))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Integers are stored as signed 64-bit; every value we store is non-negative and below 2^53.
+pub(crate) fn u(v: i64) -> u64 {
+    v.max(0) as u64
+}
+
+/// See [`u`].
+pub(crate) fn i(v: u64) -> i64 {
+    v.min(i64::MAX as u64) as i64
+}

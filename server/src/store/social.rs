@@ -1,0 +1,226 @@
+//! Friend requests, friendships and blocks (`friend_requests`, `friendships`, `blocks`).
+//!
+//! The write primitives take a transaction: the friends service combines them with event appends
+//! so a change and the events announcing it commit together.
+
+use liao_shared::{Friend, FriendRequestInfo, Profile, UserId};
+use sqlx::Row;
+
+use super::accounts::profile_from_row;
+use super::{Store, Tx, i, u};
+use crate::error::Result;
+use crate::util::now_ms;
+
+/// How two users stand, seen from `a`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Relation {
+    /// Friends (both rows exist).
+    pub friends: bool,
+    /// `a` blocked `b`.
+    pub a_blocked_b: bool,
+    /// `b` blocked `a`.
+    pub b_blocked_a: bool,
+    /// `a` asked `b`.
+    pub a_asked_b: bool,
+    /// `b` asked `a`.
+    pub b_asked_a: bool,
+}
+
+impl Relation {
+    /// Either side blocked the other.
+    pub fn blocked(&self) -> bool {
+        self.a_blocked_b || self.b_blocked_a
+    }
+}
+
+async fn exists(tx: &mut Tx, sql: &'static str, a: &UserId, b: &UserId) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(sql)
+        .bind(a.as_str())
+        .bind(b.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
+}
+
+/// The relation between `a` and `b`, read inside `tx`.
+pub async fn relation(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<Relation> {
+    const FRIEND: &str = "SELECT COUNT(*) FROM friendships WHERE user_id = $1 AND friend_id = $2";
+    const BLOCK: &str = "SELECT COUNT(*) FROM blocks WHERE user_id = $1 AND blocked_id = $2";
+    const REQUEST: &str = "SELECT COUNT(*) FROM friend_requests WHERE from_id = $1 AND to_id = $2";
+    Ok(Relation {
+        friends: exists(tx, FRIEND, a, b).await?,
+        a_blocked_b: exists(tx, BLOCK, a, b).await?,
+        b_blocked_a: exists(tx, BLOCK, b, a).await?,
+        a_asked_b: exists(tx, REQUEST, a, b).await?,
+        b_asked_a: exists(tx, REQUEST, b, a).await?,
+    })
+}
+
+/// Record a request from `from` to `to`.
+pub async fn insert_request(
+    tx: &mut Tx,
+    from: &UserId,
+    to: &UserId,
+    message: Option<&str>,
+) -> Result<u64> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO friend_requests (from_id, to_id, message, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(message)
+    .bind(i(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(now)
+}
+
+/// Delete the request from `from` to `to`; false if there was none.
+pub async fn delete_request(tx: &mut Tx, from: &UserId, to: &UserId) -> Result<bool> {
+    let res = sqlx::query("DELETE FROM friend_requests WHERE from_id = $1 AND to_id = $2")
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// Make `a` and `b` friends (both directions).
+pub async fn insert_friendship(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<()> {
+    let now = i(now_ms());
+    for (x, y) in [(a, b), (b, a)] {
+        sqlx::query(
+            "INSERT INTO friendships (user_id, friend_id, since) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(x.as_str())
+        .bind(y.as_str())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// End a friendship (both directions); false if there was none.
+pub async fn delete_friendship(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bool> {
+    let res = sqlx::query(
+        "DELETE FROM friendships WHERE (user_id = $1 AND friend_id = $2) OR (user_id = $2 AND friend_id = $1)",
+    )
+    .bind(a.as_str())
+    .bind(b.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// `a` blocks `b`.
+pub async fn insert_block(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<()> {
+    sqlx::query("INSERT INTO blocks (user_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(a.as_str())
+        .bind(b.as_str())
+        .bind(i(now_ms()))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// `a` unblocks `b`; false if there was no block.
+pub async fn delete_block(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bool> {
+    let res = sqlx::query("DELETE FROM blocks WHERE user_id = $1 AND blocked_id = $2")
+        .bind(a.as_str())
+        .bind(b.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// A user's contacts: friends (presence filled in by the caller), requests, blocks.
+#[derive(Debug, Default)]
+pub struct Contacts {
+    /// Friends.
+    pub friends: Vec<Friend>,
+    /// Incoming requests.
+    pub incoming: Vec<FriendRequestInfo>,
+    /// Outgoing requests.
+    pub outgoing: Vec<FriendRequestInfo>,
+    /// Blocked users.
+    pub blocked: Vec<Profile>,
+}
+
+impl Store {
+    /// Everything for `list_contacts`.
+    pub async fn contacts(&self, user: &UserId) -> Result<Contacts> {
+        let db = self.reader();
+        let friends = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, f.since FROM friendships f \
+             JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1 ORDER BY u.username",
+        )
+        .bind(user.as_str())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Friend {
+                profile: profile_from_row(r)?,
+                online: false,
+                since: u(r.try_get("since")?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let request = |r: &sqlx::any::AnyRow| -> Result<FriendRequestInfo> {
+            Ok(FriendRequestInfo {
+                user: profile_from_row(r)?,
+                message: r.try_get("message")?,
+                sent_at: u(r.try_get("created_at")?),
+            })
+        };
+        let incoming = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, r.message, r.created_at FROM friend_requests r \
+             JOIN users u ON u.id = r.from_id WHERE r.to_id = $1 ORDER BY r.created_at",
+        )
+        .bind(user.as_str())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(request)
+        .collect::<Result<Vec<_>>>()?;
+        let outgoing = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, r.message, r.created_at FROM friend_requests r \
+             JOIN users u ON u.id = r.to_id WHERE r.from_id = $1 ORDER BY r.created_at",
+        )
+        .bind(user.as_str())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(request)
+        .collect::<Result<Vec<_>>>()?;
+        let blocked = sqlx::query(
+            "SELECT u.id, u.username, u.display_name FROM blocks b \
+             JOIN users u ON u.id = b.blocked_id WHERE b.user_id = $1 ORDER BY u.username",
+        )
+        .bind(user.as_str())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(profile_from_row)
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Contacts {
+            friends,
+            incoming,
+            outgoing,
+            blocked,
+        })
+    }
+
+    /// Ids of a user's friends (for presence).
+    pub async fn friend_ids(&self, user: &UserId) -> Result<Vec<UserId>> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT friend_id FROM friendships WHERE user_id = $1")
+                .bind(user.as_str())
+                .fetch_all(self.reader())
+                .await?;
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+}

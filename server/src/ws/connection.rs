@@ -1,0 +1,700 @@
+//! One client connection: authentication, command dispatch, and ordered, gap-free, duplicate-free
+//! delivery of pushes.
+//!
+//! # Concurrency
+//! The connection task reads frames, runs commands one at a time (so replies are in request
+//! order), and receives pushes from the hub over a bounded queue; the writer task
+//! ([`super::writer`]) owns the socket's write half. `select!` below waits on: shutdown, an
+//! external kill (session revoked, too slow), a hub push, an inbound frame, the authentication
+//! deadline, and the keep-alive tick.
+//!
+//! # Delivery
+//! The connection remembers the last seq it has sent of the user's event stream and of each
+//! conversation. A push at or below that cursor was already sent (by sync or gap-fill) and is
+//! skipped; a push beyond `cursor + 1` means something committed earlier was not pushed yet (two
+//! senders committed in one order and published in the other), so the gap is read from the
+//! database first. Because the connection registers with the hub *before* it reads anything
+//! (subscribe-before-fetch), nothing can fall between the backlog and the live stream.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use liao_shared::{
+    Command, ConversationId, ErrorCode, PROTOCOL_VERSION, Reply, ServerFrame, UserId, WireLimits,
+    limits,
+};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
+use tokio_util::sync::CancellationToken;
+
+use super::writer::Out;
+use crate::app::{Actor, App, encode};
+use crate::error::{Error, Result};
+use crate::hub::{Kill, Push, Registration};
+use crate::ratelimit::{DirectLimiter, check_direct, quota};
+
+/// Page size when replaying backlogs.
+const PAGE: u32 = 200;
+
+/// Close codes (documented in PROTOCOL.md).
+mod close {
+    pub const REVOKED: u16 = 4001;
+    pub const DISABLED: u16 = 4003;
+    pub const SLOW: u16 = 4008;
+}
+
+struct Cursors {
+    events: u64,
+    conversations: HashMap<ConversationId, u64>,
+    /// Whether a sync ran: afterwards every conversation of the user is known, so an unknown one
+    /// is new and starts at its visible beginning.
+    synced: bool,
+}
+
+struct Session {
+    actor: Actor,
+    cursors: Cursors,
+}
+
+/// Why the loop ends.
+enum Flow {
+    Continue,
+    Close(CloseFrame),
+}
+
+fn close_frame(code: u16, reason: &'static str) -> CloseFrame {
+    CloseFrame {
+        code: CloseCode::from(code),
+        reason: Utf8Bytes::from_static(reason),
+    }
+}
+
+struct Connection {
+    app: Arc<App>,
+    out: mpsc::Sender<Out>,
+    ip: IpAddr,
+    session: Option<Session>,
+    commands: DirectLimiter,
+    searches: DirectLimiter,
+}
+
+/// Serve one upgraded WebSocket until it closes.
+pub async fn serve<S>(app: Arc<App>, ws: S, ip: IpAddr, shutdown: CancellationToken)
+where
+    S: Stream<Item = Result<Message, tungstenite::Error>>
+        + futures_util::Sink<Message, Error = tungstenite::Error>
+        + Unpin
+        + Send
+        + 'static,
+{
+    let (sink, stream) = ws.split();
+    let (out_tx, out_rx) = mpsc::channel(64);
+    let writer = tokio::spawn(super::writer::run(sink, out_rx));
+    let t = &app.config.tuning;
+    let commands = DirectLimiter::direct(quota(t.commands_per_sec * 2, Duration::from_secs(2)));
+    let searches = DirectLimiter::direct(quota(t.searches_per_min, Duration::from_secs(60)));
+    let mut conn = Connection {
+        app,
+        out: out_tx,
+        ip,
+        session: None,
+        commands,
+        searches,
+    };
+    let mut registration: Option<Registration> = None;
+    conn.run(stream, &mut registration, shutdown).await;
+    if let (Some(reg), Some(session)) = (registration, &conn.session) {
+        conn.went_offline(&session.actor.user, reg.id).await;
+    }
+    drop(conn);
+    let _ = writer.await;
+}
+
+impl Connection {
+    async fn run<R>(
+        &mut self,
+        mut stream: R,
+        registration: &mut Option<Registration>,
+        shutdown: CancellationToken,
+    ) where
+        R: Stream<Item = Result<Message, tungstenite::Error>> + Unpin,
+    {
+        let t = &self.app.config.tuning;
+        let auth_deadline = tokio::time::sleep(Duration::from_secs(t.auth_timeout_secs));
+        tokio::pin!(auth_deadline);
+        let mut keepalive = tokio::time::interval(Duration::from_secs(t.ping_secs.max(1)));
+        keepalive.tick().await;
+        let idle = Duration::from_secs(t.idle_timeout_secs);
+        let mut last_inbound = Instant::now();
+        let no_kill = Arc::new(Kill::default());
+
+        let flow = loop {
+            let kill = registration
+                .as_ref()
+                .map_or_else(|| no_kill.clone(), |r| r.kill.clone());
+            let authed = registration.is_some();
+            // `biased`: shutdown and kills win over more work; pushes are drained before reading
+            // new commands so a busy client cannot starve its own deliveries.
+            let flow = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => {
+                    self.error_frame(None, &Error::client(ErrorCode::ShuttingDown, "server shutting down")).await;
+                    Flow::Close(close_frame(1001, "server shutting down"))
+                }
+                reason = kill.killed(), if authed => {
+                    self.error_frame(None, &Error::client(reason, "connection closed by the server")).await;
+                    let code = match reason {
+                        ErrorCode::AccountDisabled => close::DISABLED,
+                        ErrorCode::SlowConsumer => close::SLOW,
+                        _ => close::REVOKED,
+                    };
+                    Flow::Close(close_frame(code, "closed by server"))
+                }
+                push = recv_push(registration) => match push {
+                    Some(push) => self.deliver(&push).await.unwrap_or_else(|e| self.fatal(e)),
+                    None => Flow::Close(close_frame(1011, "internal error")),
+                },
+                frame = stream.next() => {
+                    last_inbound = Instant::now();
+                    match frame {
+                        Some(Ok(Message::Text(text))) => self.on_text(&text, registration).await,
+                        Some(Ok(Message::Binary(_))) => {
+                            self.error_frame(None, &Error::client(ErrorCode::MalformedFrame, "binary frames are not used; send JSON text")).await;
+                            Flow::Continue
+                        }
+                        Some(Ok(Message::Close(_))) | None => break None,
+                        Some(Ok(_)) => Flow::Continue, // ping/pong: tungstenite answers pings itself
+                        Some(Err(tungstenite::Error::Capacity(_))) => {
+                            self.error_frame(None, &Error::client(ErrorCode::FrameTooLarge, "frames are limited to 64 KiB")).await;
+                            Flow::Close(close_frame(1009, "frame too large"))
+                        }
+                        Some(Err(_)) => break None,
+                    }
+                }
+                _ = &mut auth_deadline, if !authed => {
+                    self.error_frame(None, &Error::client(ErrorCode::AuthTimeout, "authenticate within the deadline")).await;
+                    Flow::Close(close_frame(1008, "authentication timeout"))
+                }
+                _ = keepalive.tick() => {
+                    if last_inbound.elapsed() > idle {
+                        Flow::Close(close_frame(1001, "idle timeout"))
+                    } else {
+                        let _ = self.out.send(Out::Ping).await;
+                        Flow::Continue
+                    }
+                }
+            };
+            if let Flow::Close(frame) = flow {
+                break Some(frame);
+            }
+        };
+        if let Some(frame) = flow {
+            let _ = self.out.send(Out::Close(frame)).await;
+        }
+    }
+
+    fn fatal(&self, e: Error) -> Flow {
+        tracing::error!(error = %e, "connection failed");
+        Flow::Close(close_frame(1011, "internal error"))
+    }
+
+    async fn send(&self, frame: &ServerFrame) {
+        self.send_bytes(encode(frame)).await;
+    }
+
+    async fn send_bytes(&self, bytes: Utf8Bytes) {
+        // If the writer is gone the socket is dead; the read side will notice and end the loop.
+        let _ = self.out.send(Out::Frame(bytes)).await;
+    }
+
+    async fn error_frame(&self, id: Option<String>, e: &Error) {
+        if e.is_internal() {
+            tracing::error!(error = %e, "request failed");
+        }
+        let retry_after_ms = match e {
+            Error::RateLimited { retry_after_ms } => Some(*retry_after_ms),
+            Error::Client {
+                code: ErrorCode::ServerBusy,
+                ..
+            } => Some(1000),
+            _ => None,
+        };
+        self.send(&ServerFrame::Error {
+            id,
+            code: e.code(),
+            message: e.client_message().into_owned(),
+            retry_after_ms,
+        })
+        .await;
+    }
+
+    async fn on_text(&mut self, text: &str, registration: &mut Option<Registration>) -> Flow {
+        let frame: liao_shared::ClientFrame = match serde_json::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let (id, err) = classify_parse_error(text, &e);
+                self.error_frame(id, &err).await;
+                return Flow::Continue;
+            }
+        };
+        let id = frame.id;
+        if id.len() > limits::MAX_CLIENT_ID_BYTES {
+            self.error_frame(
+                None,
+                &Error::client(ErrorCode::BadRequest, "request ids are at most 64 bytes"),
+            )
+            .await;
+            return Flow::Continue;
+        }
+        if let Err(e) = check_direct(&self.commands) {
+            self.error_frame(Some(id), &e).await;
+            return Flow::Continue;
+        }
+        let logout = matches!(frame.command, Command::Logout);
+        match self.dispatch(&id, frame.command, registration).await {
+            Ok(Some(result)) => {
+                let sent_seq = match &result {
+                    Reply::Sent { message } => Some((message.conversation_id.clone(), message.seq)),
+                    _ => None,
+                };
+                self.send(&ServerFrame::Ok { id, result }).await;
+                // The sender's own connection already has this message in the reply; advance the
+                // cursor so the push does not repeat it.
+                if let (Some((conv, seq)), Some(s)) = (sent_seq, self.session.as_mut()) {
+                    let cursor = s.cursors.conversations.get(&conv).copied();
+                    if cursor.map_or(!s.cursors.synced, |c| c + 1 == seq) {
+                        s.cursors.conversations.insert(conv, seq);
+                    }
+                }
+                if logout {
+                    return Flow::Close(close_frame(1000, "logged out"));
+                }
+            }
+            Ok(None) => {} // the command sent its own reply (sync)
+            Err(e) => self.error_frame(Some(id), &e).await,
+        }
+        Flow::Continue
+    }
+
+    async fn dispatch(
+        &mut self,
+        id: &str,
+        command: Command,
+        registration: &mut Option<Registration>,
+    ) -> Result<Option<Reply>> {
+        let app = self.app.clone();
+        let Some(session) = self.session.as_ref() else {
+            let auth = match command {
+                Command::Hello { protocol, .. } => return self.hello(protocol).map(Some),
+                Command::Register {
+                    username,
+                    password,
+                    display_name,
+                    device,
+                } => {
+                    app.register(
+                        &username,
+                        password,
+                        display_name.as_deref(),
+                        device.as_deref(),
+                        self.ip,
+                    )
+                    .await?
+                }
+                Command::Login {
+                    username,
+                    password,
+                    device,
+                } => {
+                    app.login(&username, password, device.as_deref(), self.ip)
+                        .await?
+                }
+                Command::Resume { token } => app.resume(&token).await?,
+                _ => return Err(Error::client(ErrorCode::NotAuthenticated, "log in first")),
+            };
+            self.authenticated(&auth.profile.user_id, &auth.session, registration)
+                .await?;
+            return Ok(Some(auth.reply()));
+        };
+        let actor = session.actor.clone();
+        let done = |_: ()| Some(Reply::Done);
+        Ok(match command {
+            Command::Hello { protocol, .. } => Some(self.hello(protocol)?),
+            Command::Register { .. } | Command::Login { .. } | Command::Resume { .. } => {
+                return Err(Error::client(
+                    ErrorCode::AlreadyAuthenticated,
+                    "this connection is already authenticated",
+                ));
+            }
+            Command::Logout => app.logout(&actor).await.map(done)?,
+            Command::ChangePassword {
+                old_password,
+                new_password,
+            } => app
+                .change_password(&actor, old_password, new_password)
+                .await
+                .map(done)?,
+            Command::ListSessions => Some(Reply::Sessions {
+                sessions: app.list_sessions(&actor).await?,
+            }),
+            Command::RevokeSession { session_id } => {
+                app.revoke_session(&actor, &session_id).await.map(done)?
+            }
+            Command::UpdateProfile { display_name } => Some(Reply::Profile {
+                profile: app.update_profile(&actor, &display_name).await?,
+            }),
+            Command::GetProfile { user_id } => Some(Reply::Profile {
+                profile: app.get_profile(&user_id).await?,
+            }),
+            Command::SearchUsers {
+                query,
+                offset,
+                limit,
+            } => {
+                check_direct(&self.searches)?;
+                Some(app.search_users(&query, offset, limit).await?)
+            }
+            Command::FriendRequest { user_id, message } => app
+                .friend_request(&actor, &user_id, message.as_deref())
+                .await
+                .map(done)?,
+            Command::FriendAccept { user_id } => {
+                app.friend_accept(&actor, &user_id).await.map(done)?
+            }
+            Command::FriendDecline { user_id } => {
+                app.friend_decline(&actor, &user_id).await.map(done)?
+            }
+            Command::FriendCancel { user_id } => {
+                app.friend_cancel(&actor, &user_id).await.map(done)?
+            }
+            Command::FriendRemove { user_id } => {
+                app.friend_remove(&actor, &user_id).await.map(done)?
+            }
+            Command::Block { user_id } => app.block(&actor, &user_id).await.map(done)?,
+            Command::Unblock { user_id } => app.unblock(&actor, &user_id).await.map(done)?,
+            Command::ListContacts => Some(app.list_contacts(&actor).await?),
+            Command::OpenDirect { user_id } => Some(Reply::Conversation {
+                conversation: app.open_direct(&actor, &user_id).await?,
+            }),
+            Command::ListConversations => Some(Reply::Conversations {
+                conversations: app.store.conversation_infos(&actor.user, None).await?,
+            }),
+            Command::SendMessage {
+                conversation_id,
+                client_msg_id,
+                body,
+            } => {
+                let sent = app
+                    .send_message(&actor, &conversation_id, &client_msg_id, &body)
+                    .await?;
+                Some(Reply::Sent {
+                    message: sent.message,
+                })
+            }
+            Command::History {
+                conversation_id,
+                before_seq,
+                limit,
+            } => Some(
+                app.history(&actor, &conversation_id, before_seq, limit)
+                    .await?,
+            ),
+            Command::MarkRead {
+                conversation_id,
+                seq,
+            } => app
+                .mark_read(&actor, &conversation_id, seq)
+                .await
+                .map(done)?,
+            Command::Typing { conversation_id } => {
+                app.typing(&actor, &conversation_id).await.map(done)?
+            }
+            Command::Recall {
+                conversation_id,
+                message_id,
+            } => app
+                .recall(&actor, &conversation_id, &message_id)
+                .await
+                .map(done)?,
+            Command::Sync {
+                events_after,
+                conversations,
+            } => {
+                self.sync(id, events_after, conversations).await?;
+                None
+            }
+        })
+    }
+
+    fn hello(&self, protocol: u32) -> Result<Reply> {
+        if protocol != PROTOCOL_VERSION {
+            return Err(Error::client(
+                ErrorCode::UnsupportedVersion,
+                format!("this server speaks protocol {PROTOCOL_VERSION}"),
+            ));
+        }
+        Ok(Reply::Welcome {
+            protocol: PROTOCOL_VERSION,
+            server_version: env!("CARGO_PKG_VERSION").to_owned(),
+            limits: WireLimits {
+                max_inbound_frame: limits::MAX_INBOUND_FRAME as u32,
+                max_outbound_frame: limits::MAX_OUTBOUND_FRAME as u32,
+                max_text_chars: limits::MAX_TEXT_CHARS as u32,
+                max_text_bytes: limits::MAX_TEXT_BYTES as u32,
+                recall_window_ms: limits::RECALL_WINDOW_MS,
+                commands_per_second: self.app.config.tuning.commands_per_sec,
+            },
+        })
+    }
+
+    /// Register with the hub (before reading any state), then announce presence.
+    async fn authenticated(
+        &mut self,
+        user: &UserId,
+        session: &liao_shared::SessionId,
+        registration: &mut Option<Registration>,
+    ) -> Result<()> {
+        let reg = self.app.hub.register(user, session);
+        let first = reg.first;
+        let actor = Actor {
+            user: user.clone(),
+            session: session.clone(),
+            conn: reg.id,
+        };
+        *registration = Some(reg);
+        let events = self.app.store.event_seq(user).await?;
+        self.session = Some(Session {
+            actor,
+            cursors: Cursors {
+                events,
+                conversations: HashMap::new(),
+                synced: false,
+            },
+        });
+        if first {
+            self.announce_presence(user, true).await;
+        }
+        Ok(())
+    }
+
+    async fn announce_presence(&self, user: &UserId, online: bool) {
+        match self.app.store.friend_ids(user).await {
+            Ok(friends) => {
+                let frame = ServerFrame::Presence {
+                    user_id: user.clone(),
+                    online,
+                };
+                self.app.publish_ephemeral(&friends, &frame, None);
+            }
+            Err(e) => tracing::warn!(error = %e, "presence not announced"),
+        }
+    }
+
+    async fn went_offline(&self, user: &UserId, conn: u64) {
+        if self.app.hub.unregister(user, conn) {
+            self.announce_presence(user, false).await;
+        }
+    }
+
+    /// Send a push unless already sent; fill any gap before it from the database.
+    async fn deliver(&mut self, push: &Push) -> Result<Flow> {
+        let app = self.app.clone();
+        let Some(session) = self.session.as_mut() else {
+            return Ok(Flow::Continue);
+        };
+        let user = session.actor.user.clone();
+        match push {
+            Push::Ephemeral { frame } => self.send_bytes(frame.clone()).await,
+            Push::Event { seq, frame } => {
+                let cursor = session.cursors.events;
+                if *seq <= cursor {
+                    return Ok(Flow::Continue);
+                }
+                session.cursors.events = *seq;
+                if *seq > cursor + 1 {
+                    let missing = app
+                        .store
+                        .events_between(&user, cursor, seq - 1, u32::MAX)
+                        .await?;
+                    for event in missing {
+                        self.send(&ServerFrame::Event { event }).await;
+                    }
+                }
+                self.send_bytes(frame.clone()).await;
+            }
+            Push::Message {
+                conversation,
+                seq,
+                frame,
+            } => {
+                let cursor = match session.cursors.conversations.get(conversation) {
+                    Some(c) => Some(*c),
+                    None if session.cursors.synced => {
+                        // A conversation that appeared after sync: start at its visible beginning.
+                        app.store
+                            .membership(conversation, &user)
+                            .await?
+                            .map(|m| m.visible_from)
+                    }
+                    None => None,
+                };
+                if cursor.is_some_and(|c| *seq <= c) {
+                    return Ok(Flow::Continue);
+                }
+                session
+                    .cursors
+                    .conversations
+                    .insert(conversation.clone(), *seq);
+                if let Some(c) = cursor.filter(|c| *seq > c + 1) {
+                    for message in app
+                        .store
+                        .messages_between(conversation, c, seq - 1, u32::MAX)
+                        .await?
+                    {
+                        self.send(&ServerFrame::Message { message }).await;
+                    }
+                }
+                self.send_bytes(frame.clone()).await;
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Replay everything after the client's cursors, then mark the stream live.
+    async fn sync(
+        &mut self,
+        id: &str,
+        events_after: u64,
+        known: Vec<liao_shared::ConversationCursor>,
+    ) -> Result<()> {
+        let app = self.app.clone();
+        let Some(user) = self.session.as_ref().map(|s| s.actor.user.clone()) else {
+            return Err(Error::client(ErrorCode::NotAuthenticated, "log in first"));
+        };
+        // Read the stream heads first: everything up to them is replayed here, anything later
+        // arrives as a push (the hub registration predates these reads).
+        let events_head = app.store.event_seq(&user).await?;
+        let heads = app.store.conversation_cursors(&user).await?;
+        self.send(&ServerFrame::Ok {
+            id: id.to_owned(),
+            result: Reply::SyncStarted,
+        })
+        .await;
+
+        let mut events_cursor = events_after.min(events_head);
+        if events_head - events_cursor > limits::SYNC_MAX_EVENTS {
+            self.send(&ServerFrame::TooFarBehind {
+                events_seq: events_head,
+            })
+            .await;
+            events_cursor = events_head;
+        }
+        while events_cursor < events_head {
+            let page = app
+                .store
+                .events_between(&user, events_cursor, events_head, PAGE)
+                .await?;
+            let Some(last) = page.last().map(|e| e.seq) else {
+                break;
+            };
+            for event in page {
+                self.send(&ServerFrame::Event { event }).await;
+            }
+            events_cursor = last;
+        }
+
+        let known: HashMap<ConversationId, u64> = known
+            .into_iter()
+            .map(|c| (c.conversation_id, c.seq))
+            .collect();
+        let mut cursors = HashMap::with_capacity(heads.len());
+        for (conversation, head, visible_from) in heads {
+            let mut cursor = known
+                .get(&conversation)
+                .copied()
+                .unwrap_or(0)
+                .max(visible_from)
+                .min(head);
+            if head - cursor > limits::SYNC_MAX_MESSAGES_PER_CONVERSATION {
+                self.send(&ServerFrame::SyncGap {
+                    conversation_id: conversation.clone(),
+                    latest_seq: head,
+                })
+                .await;
+                cursor = head;
+            }
+            while cursor < head {
+                let page = app
+                    .store
+                    .messages_between(&conversation, cursor, head, PAGE)
+                    .await?;
+                let Some(last) = page.last().map(|m| m.seq) else {
+                    break;
+                };
+                for message in page {
+                    self.send(&ServerFrame::Message { message }).await;
+                }
+                cursor = last;
+            }
+            cursors.insert(conversation, head);
+        }
+        if let Some(s) = self.session.as_mut() {
+            s.cursors = Cursors {
+                events: events_head,
+                conversations: cursors,
+                synced: true,
+            };
+        }
+        self.send(&ServerFrame::SyncDone {
+            events_seq: events_head,
+        })
+        .await;
+        Ok(())
+    }
+}
+
+async fn recv_push(registration: &mut Option<Registration>) -> Option<Arc<Push>> {
+    match registration {
+        Some(r) => r.rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Work out what was wrong with a frame that did not parse, and which request it was.
+fn classify_parse_error(text: &str, e: &serde_json::Error) -> (Option<String>, Error) {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return (
+            None,
+            Error::client(ErrorCode::MalformedFrame, "not valid JSON"),
+        );
+    };
+    let id = value
+        .get("id")
+        .and_then(|v| v.as_str())
+        .filter(|s| s.len() <= limits::MAX_CLIENT_ID_BYTES)
+        .map(str::to_owned);
+    let known = value.get("type").and_then(|t| t.as_str()).map(|t| {
+        serde_json::from_value::<Command>(serde_json::json!({ "type": t })).is_ok()
+            || !e.to_string().contains("unknown variant")
+    });
+    match known {
+        Some(true) => (
+            id,
+            Error::client(ErrorCode::MalformedFrame, format!("invalid fields: {e}")),
+        ),
+        Some(false) => (
+            id,
+            Error::client(ErrorCode::UnknownType, "unknown frame type"),
+        ),
+        None => (
+            id,
+            Error::client(ErrorCode::MalformedFrame, "a frame needs a string `type`"),
+        ),
+    }
+}

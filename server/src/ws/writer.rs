@@ -1,0 +1,57 @@
+//! The write half of a connection.
+//!
+//! # Concurrency
+//! One task owns the sink. Frames arrive over a bounded channel from the connection task; after
+//! the first frame of a burst, everything already queued is fed too and then flushed once, so a
+//! burst of pushes costs one `write()` to the TLS stream instead of one per frame.
+
+use futures_util::{Sink, SinkExt};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+
+/// What the connection asks the writer to do.
+#[derive(Debug)]
+pub enum Out {
+    /// Send a text frame.
+    Frame(Utf8Bytes),
+    /// Send a keep-alive ping.
+    Ping,
+    /// Send a close frame and stop.
+    Close(CloseFrame),
+}
+
+/// Most frames fed before a flush.
+const BATCH: usize = 64;
+
+/// Run until the channel closes or a close frame is sent.
+pub async fn run<S>(mut sink: S, mut rx: mpsc::Receiver<Out>)
+where
+    S: Sink<Message, Error = tokio_tungstenite::tungstenite::Error> + Unpin,
+{
+    'outer: while let Some(first) = rx.recv().await {
+        let mut next = Some(first);
+        let mut fed = 0;
+        while let Some(out) = next.take() {
+            let msg = match out {
+                Out::Frame(text) => Message::Text(text),
+                Out::Ping => Message::Ping(Default::default()),
+                Out::Close(frame) => {
+                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    break 'outer;
+                }
+            };
+            if sink.feed(msg).await.is_err() {
+                break 'outer;
+            }
+            fed += 1;
+            if fed < BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if sink.flush().await.is_err() {
+            break;
+        }
+    }
+    let _ = sink.close().await;
+}

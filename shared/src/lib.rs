@@ -1,0 +1,27 @@
+//! Liao's wire protocol, shared by the server, the Rust client and (generated) the web UI.
+//!
+//! # Layout
+//! - [`ids`]: opaque id newtypes (`UserId`, `ConversationId`, …). Ids are strings on the wire and
+//!   carry no meaning a client may rely on.
+//! - [`error`]: [`ErrorCode`], the stable machine codes every error frame carries.
+//! - [`limits`]: the documented limits (frame sizes, text length, page sizes).
+//! - [`protocol`]: [`ClientFrame`] (requests) and [`ServerFrame`] (replies, events, pushes), plus the
+//!   models they carry.
+//! - [`client`] (feature `client`): the async Rust client over a TLS WebSocket, with certificate
+//!   pinning; used by tests, benchmarks and the desktop app.
+//!
+//! `shared/PROTOCOL.md` documents all of this for people writing clients in other languages; the
+//! TypeScript types in `ui/src/protocol/generated/` are generated from these types and a test fails
+//! when they drift.
+
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod protocol;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use error::ErrorCode;
+pub use ids::{ConversationId, MessageId, SessionId, UserId};
+pub use protocol::*;
