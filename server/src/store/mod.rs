@@ -53,10 +53,15 @@ pub struct Store {
 
 static DRIVERS: Once = Once::new();
 
+/// Register sqlx's `Any` drivers (idempotent).
+pub fn install_drivers() {
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+}
+
 impl Store {
     /// Open (creating an SQLite file if needed) and migrate.
     pub async fn open(url: &str, sqlite_sync: SqliteSync) -> Result<Store> {
-        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        install_drivers();
         let store = if url.starts_with("sqlite:") {
             Self::open_sqlite(url, sqlite_sync).await?
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {

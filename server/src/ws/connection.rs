@@ -50,11 +50,52 @@ mod close {
 }
 
 struct Cursors {
+    /// Last user-event seq sent on this connection.
     events: u64,
+    /// The user's event seq when this connection authenticated: events after it and up to
+    /// `events` were delivered live (before any sync), contiguously thanks to gap-filling.
+    events_at_auth: u64,
+    /// Last seq sent per conversation.
     conversations: HashMap<ConversationId, u64>,
+    /// Before sync: the first seq delivered live per conversation (everything from it up to the
+    /// cursor was delivered), so a later sync does not send it again.
+    live_from: HashMap<ConversationId, u64>,
     /// Whether a sync ran: afterwards every conversation of the user is known, so an unknown one
     /// is new and starts at its visible beginning.
     synced: bool,
+}
+
+impl Cursors {
+    fn new(events: u64) -> Self {
+        Cursors {
+            events,
+            events_at_auth: events,
+            conversations: HashMap::new(),
+            live_from: HashMap::new(),
+            synced: false,
+        }
+    }
+
+    /// Record that `seq` of `conversation` reached the client (push or reply).
+    fn delivered(&mut self, conversation: &ConversationId, seq: u64) {
+        self.conversations.insert(conversation.clone(), seq);
+        if !self.synced {
+            self.live_from.entry(conversation.clone()).or_insert(seq);
+        }
+    }
+}
+
+/// The ranges `(after, until]` of a backlog `(after, head]` not already delivered live
+/// (`delivered` is an inclusive range).
+fn backlog_ranges(after: u64, head: u64, delivered: Option<(u64, u64)>) -> Vec<(u64, u64)> {
+    let ranges = match delivered {
+        None => vec![(after, head)],
+        Some((lo, hi)) => vec![
+            (after, head.min(lo.saturating_sub(1))),
+            (after.max(hi), head),
+        ],
+    };
+    ranges.into_iter().filter(|(a, b)| a < b).collect()
 }
 
 struct Session {
@@ -269,7 +310,7 @@ impl Connection {
                 if let (Some((conv, seq)), Some(s)) = (sent_seq, self.session.as_mut()) {
                     let cursor = s.cursors.conversations.get(&conv).copied();
                     if cursor.map_or(!s.cursors.synced, |c| c + 1 == seq) {
-                        s.cursors.conversations.insert(conv, seq);
+                        s.cursors.delivered(&conv, seq);
                     }
                 }
                 if logout {
@@ -471,11 +512,7 @@ impl Connection {
         let events = self.app.store.event_seq(user).await?;
         self.session = Some(Session {
             actor,
-            cursors: Cursors {
-                events,
-                conversations: HashMap::new(),
-                synced: false,
-            },
+            cursors: Cursors::new(events),
         });
         if first {
             self.announce_presence(user, true).await;
@@ -547,10 +584,7 @@ impl Connection {
                 if cursor.is_some_and(|c| *seq <= c) {
                     return Ok(Flow::Continue);
                 }
-                session
-                    .cursors
-                    .conversations
-                    .insert(conversation.clone(), *seq);
+                session.cursors.delivered(conversation, *seq);
                 if let Some(c) = cursor.filter(|c| *seq > c + 1) {
                     for message in app
                         .store
@@ -587,26 +621,41 @@ impl Connection {
         })
         .await;
 
-        let mut events_cursor = events_after.min(events_head);
-        if events_head - events_cursor > limits::SYNC_MAX_EVENTS {
+        let (live_events, mut live_conversations) = match self.session.as_mut() {
+            Some(s) => {
+                let c = &mut s.cursors;
+                let live =
+                    (c.events > c.events_at_auth).then_some((c.events_at_auth + 1, c.events));
+                let convs: HashMap<ConversationId, (u64, u64)> = c
+                    .live_from
+                    .drain()
+                    .filter_map(|(conv, lo)| c.conversations.get(&conv).map(|hi| (conv, (lo, *hi))))
+                    .collect();
+                (live, convs)
+            }
+            None => (None, HashMap::new()),
+        };
+
+        let after = events_after.min(events_head);
+        let events_cursor = events_head.max(live_events.map_or(0, |(_, hi)| hi));
+        if events_head - after > limits::SYNC_MAX_EVENTS {
             self.send(&ServerFrame::TooFarBehind {
                 events_seq: events_head,
             })
             .await;
-            events_cursor = events_head;
-        }
-        while events_cursor < events_head {
-            let page = app
-                .store
-                .events_between(&user, events_cursor, events_head, PAGE)
-                .await?;
-            let Some(last) = page.last().map(|e| e.seq) else {
-                break;
-            };
-            for event in page {
-                self.send(&ServerFrame::Event { event }).await;
+        } else {
+            for (mut from, until) in backlog_ranges(after, events_head, live_events) {
+                while from < until {
+                    let page = app.store.events_between(&user, from, until, PAGE).await?;
+                    let Some(last) = page.last().map(|e| e.seq) else {
+                        break;
+                    };
+                    for event in page {
+                        self.send(&ServerFrame::Event { event }).await;
+                    }
+                    from = last;
+                }
             }
-            events_cursor = last;
         }
 
         let known: HashMap<ConversationId, u64> = known
@@ -615,47 +664,71 @@ impl Connection {
             .collect();
         let mut cursors = HashMap::with_capacity(heads.len());
         for (conversation, head, visible_from) in heads {
-            let mut cursor = known
+            let live = live_conversations.remove(&conversation);
+            let after = known
                 .get(&conversation)
                 .copied()
                 .unwrap_or(0)
                 .max(visible_from)
                 .min(head);
-            if head - cursor > limits::SYNC_MAX_MESSAGES_PER_CONVERSATION {
+            let cursor = head.max(live.map_or(0, |(_, hi)| hi));
+            if head - after > limits::SYNC_MAX_MESSAGES_PER_CONVERSATION {
                 self.send(&ServerFrame::SyncGap {
                     conversation_id: conversation.clone(),
                     latest_seq: head,
                 })
                 .await;
-                cursor = head;
-            }
-            while cursor < head {
-                let page = app
-                    .store
-                    .messages_between(&conversation, cursor, head, PAGE)
-                    .await?;
-                let Some(last) = page.last().map(|m| m.seq) else {
-                    break;
-                };
-                for message in page {
-                    self.send(&ServerFrame::Message { message }).await;
+            } else {
+                for (mut from, until) in backlog_ranges(after, head, live) {
+                    while from < until {
+                        let page = app
+                            .store
+                            .messages_between(&conversation, from, until, PAGE)
+                            .await?;
+                        let Some(last) = page.last().map(|m| m.seq) else {
+                            break;
+                        };
+                        for message in page {
+                            self.send(&ServerFrame::Message { message }).await;
+                        }
+                        from = last;
+                    }
                 }
-                cursor = last;
             }
-            cursors.insert(conversation, head);
+            cursors.insert(conversation, cursor);
         }
         if let Some(s) = self.session.as_mut() {
             s.cursors = Cursors {
-                events: events_head,
+                events: events_cursor,
+                events_at_auth: s.cursors.events_at_auth,
                 conversations: cursors,
+                live_from: HashMap::new(),
                 synced: true,
             };
         }
         self.send(&ServerFrame::SyncDone {
-            events_seq: events_head,
+            events_seq: events_cursor,
         })
         .await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backlog_ranges;
+
+    #[test]
+    fn backlog_skips_what_was_delivered_live() {
+        assert_eq!(backlog_ranges(3, 10, None), vec![(3, 10)]);
+        assert_eq!(backlog_ranges(3, 10, Some((6, 8))), vec![(3, 5), (8, 10)]);
+        assert_eq!(backlog_ranges(3, 10, Some((6, 12))), vec![(3, 5)]);
+        assert_eq!(backlog_ranges(7, 10, Some((6, 8))), vec![(8, 10)]);
+        assert_eq!(
+            backlog_ranges(10, 10, Some((11, 12))),
+            Vec::<(u64, u64)>::new()
+        );
+        assert_eq!(backlog_ranges(0, 5, Some((1, 5))), Vec::<(u64, u64)>::new());
     }
 }
 

@@ -1,0 +1,346 @@
+//! Test harness: real `liao-server` instances over TLS on port 0, each on a fresh database
+//! (a temp-dir SQLite file, or a new PostgreSQL database), driven by the real Rust client.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use liao_server::app::App;
+use liao_server::config::{Config, SqliteSync};
+use liao_server::store::Store;
+use liao_server::tls::{CertSource, ReloadableCert};
+use liao_shared::client::{Client, ConnectOptions, Pushes, Trust, parse_fingerprint};
+use liao_shared::{
+    Command, ConversationId, ErrorCode, Message, MessageBody, NewMessageBody, Reply, ServerFrame,
+    UserId,
+};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Run each named async test body on both backends: `mod NAME { fn sqlite(); fn postgres(); }`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Db::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::Db::Postgres).await
+            }
+        }
+    )*};
+}
+
+/// The PostgreSQL server tests create their databases on.
+fn pg_admin_url() -> String {
+    std::env::var("LIAO_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database for one test.
+#[derive(Clone)]
+pub struct TestDb {
+    pub url: String,
+    pub dir: Arc<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(db: Db) -> TestDb {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let url = match db {
+            Db::Sqlite => format!("sqlite://{}", dir.path().join("liao.db").display()),
+            Db::Postgres => {
+                use sqlx::Connection;
+                liao_server::store::install_drivers();
+                let admin = pg_admin_url();
+                let name = format!("liao_test_{}", liao_server::util::new_id('d'));
+                let mut conn = sqlx::AnyConnection::connect(&admin)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL at {admin} is required for this test: {e}")
+                    });
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                format!("{base}/{name}")
+            }
+        };
+        TestDb { url, dir }
+    }
+}
+
+/// A running server.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub fingerprint: [u8; 32],
+    pub db: TestDb,
+    pub app: Arc<App>,
+    pub config: Config,
+    shutdown: CancellationToken,
+    handle: JoinHandle<()>,
+}
+
+impl TestServer {
+    /// A server with test tuning (cheap hashing, relaxed limits) on a fresh database.
+    pub async fn start(db: Db) -> TestServer {
+        Self::start_with(TestDb::new(db).await, Config::for_tests()).await
+    }
+
+    /// A server on the given database with the given configuration.
+    pub async fn start_with(db: TestDb, config: Config) -> TestServer {
+        let store = Store::open(&db.url, SqliteSync::Normal)
+            .await
+            .expect("open store");
+        let cert = ReloadableCert::load(CertSource::SelfSigned {
+            dir: db.dir.path().join("tls"),
+            names: liao_server::tls::self_signed_names(None),
+        })
+        .expect("certificate");
+        let fingerprint = parse_fingerprint(&cert.fingerprint()).expect("fingerprint");
+        let app = App::new(config.clone(), store).expect("app");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn({
+            let app = app.clone();
+            let shutdown = shutdown.clone();
+            async move {
+                liao_server::server::run(listener, app, Some(cert), shutdown)
+                    .await
+                    .expect("server run");
+            }
+        });
+        TestServer {
+            addr,
+            fingerprint,
+            db,
+            app,
+            config,
+            shutdown,
+            handle,
+        }
+    }
+
+    /// Stop (gracefully) and wait until the server has released its database.
+    pub async fn stop(self) -> (TestDb, Config) {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(30), self.handle)
+            .await
+            .expect("server stops in time")
+            .expect("server task");
+        (self.db, self.config)
+    }
+
+    /// Stop and start again on the same data.
+    pub async fn restart(self) -> TestServer {
+        let (db, config) = self.stop().await;
+        Self::start_with(db, config).await
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("wss://127.0.0.1:{}/ws", self.addr.port())
+    }
+
+    pub fn options(&self) -> ConnectOptions {
+        ConnectOptions {
+            trust: Trust::Pinned(self.fingerprint),
+            origin: None,
+        }
+    }
+
+    /// A new, unauthenticated connection.
+    pub async fn connect(&self) -> (Client, Pushes) {
+        Client::connect(&self.ws_url(), self.options())
+            .await
+            .expect("connect")
+    }
+
+    /// Register `name` (password `password-<name>`) on a new connection.
+    pub async fn register(&self, name: &str) -> User {
+        let (client, pushes) = self.connect().await;
+        let reply = client
+            .request(Command::Register {
+                username: name.into(),
+                password: format!("password-{name}"),
+                display_name: None,
+                device: Some("test".into()),
+            })
+            .await
+            .expect("register");
+        User::from_reply(client, pushes, reply)
+    }
+
+    /// Open another connection for an existing session.
+    pub async fn resume(&self, token: &str) -> User {
+        let (client, pushes) = self.connect().await;
+        let reply = client
+            .request(Command::Resume {
+                token: token.into(),
+            })
+            .await
+            .expect("resume");
+        User::from_reply(client, pushes, reply)
+    }
+
+    /// Log in again with the password (a new session).
+    pub async fn login(&self, name: &str) -> User {
+        let (client, pushes) = self.connect().await;
+        let reply = client
+            .request(Command::Login {
+                username: name.into(),
+                password: format!("password-{name}"),
+                device: None,
+            })
+            .await
+            .expect("login");
+        User::from_reply(client, pushes, reply)
+    }
+}
+
+/// An authenticated connection.
+pub struct User {
+    pub client: Client,
+    pub pushes: Pushes,
+    pub id: UserId,
+    pub token: String,
+    pub name: String,
+}
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+impl User {
+    fn from_reply(client: Client, pushes: Pushes, reply: Reply) -> User {
+        let Reply::Session { token, user, .. } = reply else {
+            panic!("expected session, got {reply:?}")
+        };
+        User {
+            client,
+            pushes,
+            id: user.user_id,
+            token,
+            name: user.username,
+        }
+    }
+
+    pub async fn ok(&self, command: Command) -> Reply {
+        match self.client.request(command.clone()).await {
+            Ok(r) => r,
+            Err(e) => panic!("{command:?} failed: {e}"),
+        }
+    }
+
+    /// Send a command expecting an error; returns its code.
+    pub async fn err(&self, command: Command) -> ErrorCode {
+        match self.client.request(command.clone()).await {
+            Ok(r) => panic!("{command:?} unexpectedly succeeded: {r:?}"),
+            Err(e) => e
+                .code()
+                .unwrap_or_else(|| panic!("{command:?}: not a server error: {e}")),
+        }
+    }
+
+    /// Wait for the first push matching `pred`, skipping others (presence, typing…).
+    pub async fn expect<T>(
+        &mut self,
+        what: &str,
+        mut pred: impl FnMut(&ServerFrame) -> Option<T>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.pushes.recv())
+                .await
+                .unwrap_or_else(|_| panic!("{}: timed out waiting for {what}", self.name))
+                .unwrap_or_else(|| panic!("{}: connection closed waiting for {what}", self.name));
+            if let Some(t) = pred(&frame) {
+                return t;
+            }
+        }
+    }
+
+    /// Wait for a `message` push in `conv`.
+    pub async fn expect_message(&mut self, conv: &ConversationId) -> Message {
+        self.expect("message", |f| match f {
+            ServerFrame::Message { message } if message.conversation_id == *conv => {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+        .await
+    }
+
+    /// Collect everything pushed until `quiet` passes with nothing new.
+    pub async fn drain(&mut self, quiet: Duration) -> Vec<ServerFrame> {
+        let mut out = Vec::new();
+        while let Ok(Some(f)) = tokio::time::timeout(quiet, self.pushes.recv()).await {
+            out.push(f);
+        }
+        out
+    }
+
+    pub async fn send_text(&self, conv: &ConversationId, client_id: &str, text: &str) -> Message {
+        let reply = self
+            .ok(Command::SendMessage {
+                conversation_id: conv.clone(),
+                client_msg_id: client_id.into(),
+                body: NewMessageBody::Text { text: text.into() },
+            })
+            .await;
+        let Reply::Sent { message } = reply else {
+            panic!("expected sent, got {reply:?}")
+        };
+        message
+    }
+
+    pub async fn open_direct(&self, peer: &UserId) -> ConversationId {
+        match self
+            .ok(Command::OpenDirect {
+                user_id: peer.clone(),
+            })
+            .await
+        {
+            Reply::Conversation { conversation } => conversation.conversation_id,
+            other => panic!("expected conversation, got {other:?}"),
+        }
+    }
+}
+
+/// Make `a` and `b` friends (a asks, b accepts).
+pub async fn befriend(a: &User, b: &User) {
+    a.ok(Command::FriendRequest {
+        user_id: b.id.clone(),
+        message: None,
+    })
+    .await;
+    b.ok(Command::FriendAccept {
+        user_id: a.id.clone(),
+    })
+    .await;
+}
+
+/// The text of a message, or a marker for other kinds.
+pub fn text_of(m: &Message) -> String {
+    match &m.body {
+        MessageBody::Text { text } => text.clone(),
+        MessageBody::Recalled { .. } => "<recalled>".into(),
+        MessageBody::Recall { target_seq, .. } => format!("<recall {target_seq}>"),
+    }
+}
+
+pub fn data_dir(db: &TestDb) -> PathBuf {
+    db.dir.path().to_path_buf()
+}
