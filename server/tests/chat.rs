@@ -415,6 +415,14 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
         "own send reaches the other device"
     );
     assert_eq!(bob.expect_message(&conv).await, sent);
+    // The phone has its own send in the reply; it is not pushed to the phone again.
+    let pushed_to_sender = alice_phone
+        .drain(Duration::from_millis(300))
+        .await
+        .into_iter()
+        .filter(|f| matches!(f, ServerFrame::Message { .. }))
+        .count();
+    assert_eq!(pushed_to_sender, 0);
 
     bob.send_text(&conv, "b1", "one").await;
     let last = bob.send_text(&conv, "b2", "two").await;
@@ -459,14 +467,6 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
     };
     assert_eq!(conversations[0].read_seq, last.seq);
 
-    // The phone's own send arrives on the phone only as the reply, not again as a push.
-    let pushed_to_sender = alice_phone
-        .drain(Duration::from_millis(300))
-        .await
-        .into_iter()
-        .filter(|f| matches!(f, ServerFrame::Message { message } if message.seq == sent.seq))
-        .count();
-    assert_eq!(pushed_to_sender, 0);
     server.stop().await;
 }
 
