@@ -42,6 +42,9 @@ use crate::ratelimit::{DirectLimiter, check_direct, quota};
 /// Page size when replaying backlogs.
 const PAGE: u32 = 200;
 
+/// How long a reply may wait for room in the writer's queue before the client counts as gone.
+const WRITE_STALL: Duration = Duration::from_secs(10);
+
 /// Close codes (documented in PROTOCOL.md).
 mod close {
     pub const REVOKED: u16 = 4001;
@@ -123,6 +126,8 @@ struct Connection {
     session: Option<Session>,
     commands: DirectLimiter,
     searches: DirectLimiter,
+    /// Cancelled when the writer cannot keep up or is gone.
+    stalled: CancellationToken,
 }
 
 /// Serve one upgraded WebSocket until it closes.
@@ -147,6 +152,7 @@ where
         session: None,
         commands,
         searches,
+        stalled: CancellationToken::new(),
     };
     let mut registration: Option<Registration> = None;
     conn.run(stream, &mut registration, shutdown).await;
@@ -184,6 +190,7 @@ impl Connection {
             // new commands so a busy client cannot starve its own deliveries.
             let flow = tokio::select! {
                 biased;
+                _ = self.stalled.cancelled() => break None,
                 _ = shutdown.cancelled() => {
                     self.error_frame(None, &Error::client(ErrorCode::ShuttingDown, "server shutting down")).await;
                     Flow::Close(close_frame(1001, "server shutting down"))
@@ -249,9 +256,14 @@ impl Connection {
         self.send_bytes(encode(frame)).await;
     }
 
+    /// Queue a frame for the writer. Waiting is bounded: a client that stops reading fills the
+    /// socket, then the writer's queue, and is then dropped rather than waited for.
     async fn send_bytes(&self, bytes: Utf8Bytes) {
-        // If the writer is gone the socket is dead; the read side will notice and end the loop.
-        let _ = self.out.send(Out::Frame(bytes)).await;
+        match tokio::time::timeout(WRITE_STALL, self.out.send(Out::Frame(bytes))).await {
+            Ok(Ok(())) => {}
+            // The writer is gone (socket dead) or stalled: end the connection.
+            Ok(Err(_)) | Err(_) => self.stalled.cancel(),
+        }
     }
 
     async fn error_frame(&self, id: Option<String>, e: &Error) {

@@ -5,8 +5,11 @@
 //! the first frame of a burst, everything already queued is fed too and then flushed once, so a
 //! burst of pushes costs one `write()` to the TLS stream instead of one per frame.
 
+use std::time::Duration;
+
 use futures_util::{Sink, SinkExt};
 use tokio::sync::mpsc;
+use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
@@ -24,6 +27,10 @@ pub enum Out {
 /// Most frames fed before a flush.
 const BATCH: usize = 64;
 
+/// A write that makes no progress for this long means the peer stopped reading: give up (the
+/// socket is dropped, so the connection task ends too).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Run until the channel closes or a close frame is sent.
 pub async fn run<S>(mut sink: S, mut rx: mpsc::Receiver<Out>)
 where
@@ -37,11 +44,11 @@ where
                 Out::Frame(text) => Message::Text(text),
                 Out::Ping => Message::Ping(Default::default()),
                 Out::Close(frame) => {
-                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    let _ = timeout(WRITE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
                     break 'outer;
                 }
             };
-            if sink.feed(msg).await.is_err() {
+            if !matches!(timeout(WRITE_TIMEOUT, sink.feed(msg)).await, Ok(Ok(()))) {
                 break 'outer;
             }
             fed += 1;
@@ -49,9 +56,9 @@ where
                 next = rx.try_recv().ok();
             }
         }
-        if sink.flush().await.is_err() {
+        if !matches!(timeout(WRITE_TIMEOUT, sink.flush()).await, Ok(Ok(()))) {
             break;
         }
     }
-    let _ = sink.close().await;
+    let _ = timeout(WRITE_TIMEOUT, sink.close()).await;
 }
