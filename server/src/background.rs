@@ -40,7 +40,7 @@ pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
                 }
                 Err(e) => tracing::warn!(error = %e, "polling disabled accounts failed"),
             }
-            if rounds % 30 == 0 {
+            if rounds.is_multiple_of(30) {
                 app.limits.housekeeping();
             }
         }

@@ -74,15 +74,25 @@ pub enum UserAction {
 #[derive(Debug, Clone, Args)]
 pub struct StorageArgs {
     /// Data directory (database, certificates, files).
-    #[arg(long, env = "LIAO_DATA_DIR", default_value = "./liao-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "LIAO_DATA_DIR",
+        default_value = "./liao-data"
+    )]
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://PATH` or `postgres://…`. Default: SQLite file `liao.db` in the data
     /// directory.
-    #[arg(long, env = "LIAO_DATABASE_URL")]
+    #[arg(long, global = true, env = "LIAO_DATABASE_URL")]
     pub database_url: Option<String>,
     /// SQLite `synchronous` level: `full` survives power loss; `normal` (default, with WAL)
     /// survives process crashes and may lose the last commits on power loss.
-    #[arg(long, env = "LIAO_SQLITE_SYNC", default_value = "normal")]
+    #[arg(
+        long,
+        global = true,
+        env = "LIAO_SQLITE_SYNC",
+        default_value = "normal"
+    )]
     pub sqlite_sync: SqliteSync,
 }
 

@@ -726,24 +726,6 @@ impl Connection {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::backlog_ranges;
-
-    #[test]
-    fn backlog_skips_what_was_delivered_live() {
-        assert_eq!(backlog_ranges(3, 10, None), vec![(3, 10)]);
-        assert_eq!(backlog_ranges(3, 10, Some((6, 8))), vec![(3, 5), (8, 10)]);
-        assert_eq!(backlog_ranges(3, 10, Some((6, 12))), vec![(3, 5)]);
-        assert_eq!(backlog_ranges(7, 10, Some((6, 8))), vec![(8, 10)]);
-        assert_eq!(
-            backlog_ranges(10, 10, Some((11, 12))),
-            Vec::<(u64, u64)>::new()
-        );
-        assert_eq!(backlog_ranges(0, 5, Some((1, 5))), Vec::<(u64, u64)>::new());
-    }
-}
-
 async fn recv_push(registration: &mut Option<Registration>) -> Option<Arc<Push>> {
     match registration {
         Some(r) => r.rx.recv().await,
@@ -781,5 +763,23 @@ fn classify_parse_error(text: &str, e: &serde_json::Error) -> (Option<String>, E
             id,
             Error::client(ErrorCode::MalformedFrame, "a frame needs a string `type`"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backlog_ranges;
+
+    #[test]
+    fn backlog_skips_what_was_delivered_live() {
+        assert_eq!(backlog_ranges(3, 10, None), vec![(3, 10)]);
+        assert_eq!(backlog_ranges(3, 10, Some((6, 8))), vec![(3, 5), (8, 10)]);
+        assert_eq!(backlog_ranges(3, 10, Some((6, 12))), vec![(3, 5)]);
+        assert_eq!(backlog_ranges(7, 10, Some((6, 8))), vec![(8, 10)]);
+        assert_eq!(
+            backlog_ranges(10, 10, Some((11, 12))),
+            Vec::<(u64, u64)>::new()
+        );
+        assert_eq!(backlog_ranges(0, 5, Some((1, 5))), Vec::<(u64, u64)>::new());
     }
 }

@@ -344,3 +344,139 @@ pub fn text_of(m: &Message) -> String {
 pub fn data_dir(db: &TestDb) -> PathBuf {
     db.dir.path().to_path_buf()
 }
+
+/// Accepts any certificate: for raw transport tests that then check the served certificate's
+/// fingerprint themselves.
+#[derive(Debug)]
+struct AnyCert;
+
+impl rustls::client::danger::ServerCertVerifier for AnyCert {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        let algs = rustls::crypto::ring::default_provider().signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &algs)
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        let algs = rustls::crypto::ring::default_provider().signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &algs)
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        rustls::crypto::ring::default_provider()
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A raw TLS connection to `addr`, returning the stream and the served certificate's SHA-256.
+pub async fn tls_connect(
+    addr: SocketAddr,
+) -> (
+    tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+    [u8; 32],
+) {
+    tls_connect_versions(addr, &[&rustls::version::TLS13, &rustls::version::TLS12])
+        .await
+        .expect("TLS handshake")
+}
+
+/// Like [`tls_connect`], offering only the given protocol versions.
+pub async fn tls_connect_versions(
+    addr: SocketAddr,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> std::io::Result<(
+    tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+    [u8; 32],
+)> {
+    let tcp = tokio::net::TcpStream::connect(addr).await?;
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(versions)
+    .expect("versions")
+    .dangerous()
+    .with_custom_certificate_verifier(Arc::new(AnyCert))
+    .with_no_client_auth();
+    let stream = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect("localhost".try_into().expect("name"), tcp)
+        .await?;
+    let der = stream.get_ref().1.peer_certificates().expect("certificate")[0].clone();
+    Ok((stream, liao_shared::client::fingerprint(&der)))
+}
+
+/// Send a raw HTTP/1.1 request over TLS and return the status and the whole response head and
+/// body (the body is read only for non-101 responses, up to Content-Length).
+pub async fn raw_http(addr: SocketAddr, request: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut stream, _) = tls_connect(addr).await;
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = tokio::time::timeout(WAIT, stream.read(&mut chunk))
+            .await
+            .expect("response in time")
+            .expect("read");
+        if n == 0 {
+            break buf.len();
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    if status != 101 {
+        while buf.len() < head_end + length {
+            let n = stream.read(&mut chunk).await.expect("read");
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+    (status, String::from_utf8_lossy(&buf).to_string())
+}
+
+/// A WebSocket upgrade request, optionally with an Origin.
+pub fn upgrade_request(addr: SocketAddr, origin: Option<&str>) -> String {
+    let origin = origin
+        .map(|o| format!("Origin: {o}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{origin}\r\n",
+        addr.port()
+    )
+}

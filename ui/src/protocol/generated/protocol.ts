@@ -1,0 +1,740 @@
+// Generated from the Rust types in shared/src by `cargo test -p liao-shared --test typescript`
+// (LIAO_BLESS=1 rewrites it). Do not edit by hand.
+
+export const PROTOCOL_VERSION = 1;
+
+export type UserId = string;
+
+export type ConversationId = string;
+
+export type MessageId = string;
+
+export type SessionId = string;
+
+export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "slow_consumer" | "shutting_down" | "internal";
+
+export type ClientFrame = { 
+/**
+ * Client-chosen request id (at most 64 bytes), echoed in the reply.
+ */
+id: string, } & ({ "type": "hello", 
+/**
+ * The protocol version the client speaks.
+ */
+protocol: number, 
+/**
+ * Free-form client name and version, for logs.
+ */
+client?: string, } | { "type": "register", 
+/**
+ * 3–32 characters: `a-z`, `0-9`, `_`, `.`, `-`; starts with a letter or digit; case-insensitive.
+ */
+username: string, 
+/**
+ * At least 8 characters.
+ */
+password: string, 
+/**
+ * Shown instead of the username; defaults to the username.
+ */
+display_name?: string, 
+/**
+ * Device label shown in the session list ("Firefox on Linux").
+ */
+device?: string, } | { "type": "login", 
+/**
+ * Username (case-insensitive).
+ */
+username: string, 
+/**
+ * Password.
+ */
+password: string, 
+/**
+ * Device label shown in the session list.
+ */
+device?: string, } | { "type": "resume", 
+/**
+ * The session token.
+ */
+token: string, } | { "type": "logout" } | { "type": "change_password", 
+/**
+ * The current password.
+ */
+old_password: string, 
+/**
+ * The new password (at least 8 characters).
+ */
+new_password: string, } | { "type": "list_sessions" } | { "type": "revoke_session", 
+/**
+ * The session to revoke.
+ */
+session_id: SessionId, } | { "type": "update_profile", 
+/**
+ * New display name (1–64 characters).
+ */
+display_name: string, } | { "type": "get_profile", 
+/**
+ * The user.
+ */
+user_id: UserId, } | { "type": "search_users", 
+/**
+ * The search text.
+ */
+query: string, 
+/**
+ * How many results to skip (paging).
+ */
+offset: number, 
+/**
+ * Page size, at most 50 (default 20).
+ */
+limit?: number, } | { "type": "friend_request", 
+/**
+ * The user to befriend.
+ */
+user_id: UserId, 
+/**
+ * Optional greeting (at most 200 characters).
+ */
+message?: string, } | { "type": "friend_accept", 
+/**
+ * The requester.
+ */
+user_id: UserId, } | { "type": "friend_decline", 
+/**
+ * The requester.
+ */
+user_id: UserId, } | { "type": "friend_cancel", 
+/**
+ * The user you asked.
+ */
+user_id: UserId, } | { "type": "friend_remove", 
+/**
+ * The friend.
+ */
+user_id: UserId, } | { "type": "block", 
+/**
+ * The user to block.
+ */
+user_id: UserId, } | { "type": "unblock", 
+/**
+ * The blocked user.
+ */
+user_id: UserId, } | { "type": "list_contacts" } | { "type": "open_direct", 
+/**
+ * The friend.
+ */
+user_id: UserId, } | { "type": "list_conversations" } | { "type": "send_message", 
+/**
+ * Target conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Client-chosen idempotency key (at most 64 bytes, unique per sender; a UUID is ideal).
+ */
+client_msg_id: string, 
+/**
+ * The content.
+ */
+body: NewMessageBody, } | { "type": "history", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Exclusive upper bound; omit for the latest messages.
+ */
+before_seq?: number, 
+/**
+ * Page size, at most 100 (default 50). Pages are also cut below the outbound frame limit.
+ */
+limit?: number, } | { "type": "mark_read", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The last message read.
+ */
+seq: number, } | { "type": "typing", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, } | { "type": "recall", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The message to recall.
+ */
+message_id: MessageId, } | { "type": "sync", 
+/**
+ * The last user-event `seq` you have processed (0 for none).
+ */
+events_after: number, 
+/**
+ * The last message `seq` you have per conversation.
+ */
+conversations: Array<ConversationCursor>, });
+
+export type Command = { "type": "hello", 
+/**
+ * The protocol version the client speaks.
+ */
+protocol: number, 
+/**
+ * Free-form client name and version, for logs.
+ */
+client?: string, } | { "type": "register", 
+/**
+ * 3–32 characters: `a-z`, `0-9`, `_`, `.`, `-`; starts with a letter or digit; case-insensitive.
+ */
+username: string, 
+/**
+ * At least 8 characters.
+ */
+password: string, 
+/**
+ * Shown instead of the username; defaults to the username.
+ */
+display_name?: string, 
+/**
+ * Device label shown in the session list ("Firefox on Linux").
+ */
+device?: string, } | { "type": "login", 
+/**
+ * Username (case-insensitive).
+ */
+username: string, 
+/**
+ * Password.
+ */
+password: string, 
+/**
+ * Device label shown in the session list.
+ */
+device?: string, } | { "type": "resume", 
+/**
+ * The session token.
+ */
+token: string, } | { "type": "logout" } | { "type": "change_password", 
+/**
+ * The current password.
+ */
+old_password: string, 
+/**
+ * The new password (at least 8 characters).
+ */
+new_password: string, } | { "type": "list_sessions" } | { "type": "revoke_session", 
+/**
+ * The session to revoke.
+ */
+session_id: SessionId, } | { "type": "update_profile", 
+/**
+ * New display name (1–64 characters).
+ */
+display_name: string, } | { "type": "get_profile", 
+/**
+ * The user.
+ */
+user_id: UserId, } | { "type": "search_users", 
+/**
+ * The search text.
+ */
+query: string, 
+/**
+ * How many results to skip (paging).
+ */
+offset: number, 
+/**
+ * Page size, at most 50 (default 20).
+ */
+limit?: number, } | { "type": "friend_request", 
+/**
+ * The user to befriend.
+ */
+user_id: UserId, 
+/**
+ * Optional greeting (at most 200 characters).
+ */
+message?: string, } | { "type": "friend_accept", 
+/**
+ * The requester.
+ */
+user_id: UserId, } | { "type": "friend_decline", 
+/**
+ * The requester.
+ */
+user_id: UserId, } | { "type": "friend_cancel", 
+/**
+ * The user you asked.
+ */
+user_id: UserId, } | { "type": "friend_remove", 
+/**
+ * The friend.
+ */
+user_id: UserId, } | { "type": "block", 
+/**
+ * The user to block.
+ */
+user_id: UserId, } | { "type": "unblock", 
+/**
+ * The blocked user.
+ */
+user_id: UserId, } | { "type": "list_contacts" } | { "type": "open_direct", 
+/**
+ * The friend.
+ */
+user_id: UserId, } | { "type": "list_conversations" } | { "type": "send_message", 
+/**
+ * Target conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Client-chosen idempotency key (at most 64 bytes, unique per sender; a UUID is ideal).
+ */
+client_msg_id: string, 
+/**
+ * The content.
+ */
+body: NewMessageBody, } | { "type": "history", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Exclusive upper bound; omit for the latest messages.
+ */
+before_seq?: number, 
+/**
+ * Page size, at most 100 (default 50). Pages are also cut below the outbound frame limit.
+ */
+limit?: number, } | { "type": "mark_read", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The last message read.
+ */
+seq: number, } | { "type": "typing", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, } | { "type": "recall", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The message to recall.
+ */
+message_id: MessageId, } | { "type": "sync", 
+/**
+ * The last user-event `seq` you have processed (0 for none).
+ */
+events_after: number, 
+/**
+ * The last message `seq` you have per conversation.
+ */
+conversations: Array<ConversationCursor>, };
+
+export type ConversationCursor = { 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The last message `seq` the client has.
+ */
+seq: number, };
+
+export type NewMessageBody = { "kind": "text", 
+/**
+ * The text.
+ */
+text: string, };
+
+export type ServerFrame = { "type": "ok", 
+/**
+ * The request id.
+ */
+id: string, 
+/**
+ * The result.
+ */
+result: Reply, } | { "type": "error", 
+/**
+ * The request id, when known.
+ */
+id?: string, 
+/**
+ * What went wrong (stable, machine-readable).
+ */
+code: ErrorCode, 
+/**
+ * English description for developers; clients show a translation of `code` instead.
+ */
+message: string, 
+/**
+ * For `rate_limited` and `server_busy`: when to retry, in milliseconds.
+ */
+retry_after_ms?: number, } | { "type": "event", 
+/**
+ * The event.
+ */
+event: UserEvent, } | { "type": "message", 
+/**
+ * The message.
+ */
+message: Message, } | { "type": "typing", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Who is typing.
+ */
+user_id: UserId, } | { "type": "presence", 
+/**
+ * The friend.
+ */
+user_id: UserId, 
+/**
+ * Whether they now have at least one connection.
+ */
+online: boolean, } | { "type": "sync_gap", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Its latest seq at sync time.
+ */
+latest_seq: number, } | { "type": "too_far_behind", 
+/**
+ * The current user-event seq.
+ */
+events_seq: number, } | { "type": "sync_done", 
+/**
+ * Your user-event seq now.
+ */
+events_seq: number, };
+
+export type Reply = { "kind": "done" } | { "kind": "welcome", 
+/**
+ * The protocol version the server speaks.
+ */
+protocol: number, 
+/**
+ * Server software version.
+ */
+server_version: string, 
+/**
+ * Limits clients must respect.
+ */
+limits: WireLimits, } | { "kind": "session", 
+/**
+ * Bearer token for `resume` (and, later, HTTP requests). Keep it secret.
+ */
+token: string, 
+/**
+ * This session's id (as listed by `list_sessions`).
+ */
+session_id: SessionId, 
+/**
+ * Your own profile.
+ */
+user: Profile, } | { "kind": "sessions", 
+/**
+ * Every live session of the account.
+ */
+sessions: Array<SessionInfo>, } | { "kind": "profile", 
+/**
+ * The profile.
+ */
+profile: Profile, } | { "kind": "users", 
+/**
+ * Matching users' public profiles.
+ */
+users: Array<Profile>, 
+/**
+ * Offset of the next page, when there may be more.
+ */
+next_offset?: number, } | { "kind": "contacts", 
+/**
+ * Your friends.
+ */
+friends: Array<Friend>, 
+/**
+ * Requests others sent you.
+ */
+incoming: Array<FriendRequestInfo>, 
+/**
+ * Requests you sent.
+ */
+outgoing: Array<FriendRequestInfo>, 
+/**
+ * Users you blocked.
+ */
+blocked: Array<Profile>, 
+/**
+ * Your user-event seq when this snapshot was taken.
+ */
+events_seq: number, } | { "kind": "conversation", 
+/**
+ * The conversation.
+ */
+conversation: ConversationInfo, } | { "kind": "conversations", 
+/**
+ * Your conversations, most recently active first.
+ */
+conversations: Array<ConversationInfo>, } | { "kind": "sent", 
+/**
+ * The stored message.
+ */
+message: Message, } | { "kind": "history", 
+/**
+ * Messages, oldest first.
+ */
+messages: Array<Message>, 
+/**
+ * Whether older messages exist.
+ */
+has_more: boolean, } | { "kind": "sync_started" };
+
+export type WireLimits = { 
+/**
+ * Largest frame the server accepts, in bytes.
+ */
+max_inbound_frame: number, 
+/**
+ * Largest frame the server sends, in bytes.
+ */
+max_outbound_frame: number, 
+/**
+ * Longest message text, in Unicode scalar values.
+ */
+max_text_chars: number, 
+/**
+ * Longest message text, in UTF-8 bytes.
+ */
+max_text_bytes: number, 
+/**
+ * Recall window, in milliseconds.
+ */
+recall_window_ms: number, 
+/**
+ * Sustained commands per second allowed per connection.
+ */
+commands_per_second: number, };
+
+export type Profile = { 
+/**
+ * The user.
+ */
+user_id: UserId, 
+/**
+ * Unique, lowercase login name.
+ */
+username: string, 
+/**
+ * Name shown in the UI.
+ */
+display_name: string, };
+
+export type Friend = { 
+/**
+ * Their profile.
+ */
+profile: Profile, 
+/**
+ * Whether they have at least one connection now.
+ */
+online: boolean, 
+/**
+ * When the friendship began.
+ */
+since: number, };
+
+export type FriendRequestInfo = { 
+/**
+ * The other user (the requester for incoming requests, the addressee for outgoing ones).
+ */
+user: Profile, 
+/**
+ * The greeting, if any.
+ */
+message?: string, 
+/**
+ * When it was sent.
+ */
+sent_at: number, };
+
+export type SessionInfo = { 
+/**
+ * The session.
+ */
+session_id: SessionId, 
+/**
+ * Device label given at login.
+ */
+device?: string, 
+/**
+ * When it was created.
+ */
+created_at: number, 
+/**
+ * When it last authenticated a connection.
+ */
+last_seen_at: number, 
+/**
+ * Whether this is the session of the connection asking.
+ */
+current: boolean, };
+
+export type ConversationKind = "direct";
+
+export type ConversationInfo = { 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Its kind.
+ */
+kind: ConversationKind, 
+/**
+ * For direct conversations: the other person.
+ */
+peer?: Profile, 
+/**
+ * The newest seq in the conversation (0 when empty).
+ */
+last_seq: number, 
+/**
+ * Your read marker.
+ */
+read_seq: number, 
+/**
+ * Messages after your read marker.
+ */
+unread: number, 
+/**
+ * The newest message, for previews.
+ */
+last_message?: Message, };
+
+export type Message = { 
+/**
+ * Server-assigned id.
+ */
+message_id: MessageId, 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Position in the conversation: 1, 2, 3, … with no gaps.
+ */
+seq: number, 
+/**
+ * Who sent it.
+ */
+sender_id: UserId, 
+/**
+ * The sender's idempotency key (shown to the sender's own devices for reconciliation).
+ */
+client_msg_id?: string, 
+/**
+ * Server time when stored.
+ */
+sent_at: number, 
+/**
+ * The content.
+ */
+body: MessageBody, };
+
+export type MessageBody = { "kind": "text", 
+/**
+ * The text.
+ */
+text: string, } | { "kind": "recalled", 
+/**
+ * When it was recalled.
+ */
+recalled_at: number, } | { "kind": "recall", 
+/**
+ * The recalled message.
+ */
+message_id: MessageId, 
+/**
+ * Its seq.
+ */
+target_seq: number, };
+
+export type UserEvent = { 
+/**
+ * Position in your event stream: 1, 2, 3, … with no gaps.
+ */
+seq: number, 
+/**
+ * When it happened.
+ */
+at: number, 
+/**
+ * What happened.
+ */
+body: EventBody, };
+
+export type EventBody = { "kind": "friend_request_received", 
+/**
+ * The request.
+ */
+request: FriendRequestInfo, } | { "kind": "friend_request_sent", 
+/**
+ * The request.
+ */
+request: FriendRequestInfo, } | { "kind": "friend_request_closed", 
+/**
+ * The other user.
+ */
+user_id: UserId, 
+/**
+ * Whether it was declined (otherwise cancelled).
+ */
+declined: boolean, } | { "kind": "friend_added", 
+/**
+ * The new friend.
+ */
+friend: Profile, } | { "kind": "friend_removed", 
+/**
+ * The former friend.
+ */
+user_id: UserId, } | { "kind": "blocked", 
+/**
+ * The blocked user.
+ */
+user: Profile, } | { "kind": "unblocked", 
+/**
+ * The user.
+ */
+user_id: UserId, } | { "kind": "conversation_added", 
+/**
+ * The conversation (as of its creation).
+ */
+conversation: ConversationInfo, } | { "kind": "read_marker", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The new marker.
+ */
+seq: number, } | { "kind": "profile_updated", 
+/**
+ * The new profile.
+ */
+profile: Profile, };
