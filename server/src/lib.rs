@@ -72,20 +72,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    println!(
-        "Liao {} listening on {scheme}://{addr}",
-        env!("CARGO_PKG_VERSION")
-    );
-    if let Some(cert) = &tls {
-        println!(
-            "TLS certificate SHA-256 fingerprint: {}",
-            cert.fingerprint()
-        );
-    }
     let app = app::App::new(config, store)?;
     let shutdown = CancellationToken::new();
+    // Signal handlers first: the lines below tell supervisors and scripts the server is ready,
+    // and a SIGHUP or SIGTERM sent right after them must not hit the default action.
     spawn_signal_handlers(shutdown.clone(), tls.clone())?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("Liao {} listening on {scheme}://{addr}", env!("CARGO_PKG_VERSION"));
+    if let Some(cert) = &tls {
+        println!("TLS certificate SHA-256 fingerprint: {}", cert.fingerprint());
+    }
     server::run(listener, app, tls, shutdown).await
 }
 
