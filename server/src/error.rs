@@ -20,6 +20,12 @@ pub enum Error {
         /// English explanation sent to the client.
         message: Cow<'static, str>,
     },
+    /// The caller is muted in a group (`until` is absent for a whole-group mute).
+    #[error("muted")]
+    Muted {
+        /// When the mute ends.
+        until: Option<u64>,
+    },
     /// A rate limit was hit.
     #[error("rate limited")]
     RateLimited {
@@ -56,6 +62,7 @@ impl Error {
         match self {
             Error::Client { code, .. } => *code,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::Muted { .. } => ErrorCode::Muted,
             Error::Db(_) | Error::Migrate(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -78,6 +85,10 @@ impl Error {
         match self {
             Error::Client { message, .. } => message.clone(),
             Error::RateLimited { .. } => "too many requests".into(),
+            Error::Muted { until: Some(_) } => "you are muted in this group".into(),
+            Error::Muted { until: None } => {
+                "only the owner and admins may speak while the group is muted".into()
+            }
             _ => "internal server error".into(),
         }
     }

@@ -8,7 +8,7 @@
 //! - [`ws`]: one task per connection plus a writer task; authentication, dispatch, sync.
 //! - [`hub`]: who is online, and fan-out of pushes to their connections.
 //! - [`app`]: the shared [`app::App`] (store, hub, hasher, limits) and publish helpers.
-//! - [`services`]: domain logic — accounts, friends, chat.
+//! - [`services`]: domain logic — accounts, friends, chat, groups; [`authz`]: group permissions.
 //! - [`store`]: SQLite/PostgreSQL behind one type; per-table submodules; migrations per backend.
 //! - [`passwords`], [`ratelimit`], [`background`], [`admin`], [`error`], [`util`].
 //!
@@ -17,6 +17,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod authz;
 pub mod background;
 pub mod config;
 pub mod error;
@@ -78,9 +79,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // and a SIGHUP or SIGTERM sent right after them must not hit the default action.
     spawn_signal_handlers(shutdown.clone(), tls.clone())?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    println!("Liao {} listening on {scheme}://{addr}", env!("CARGO_PKG_VERSION"));
+    println!(
+        "Liao {} listening on {scheme}://{addr}",
+        env!("CARGO_PKG_VERSION")
+    );
     if let Some(cert) = &tls {
-        println!("TLS certificate SHA-256 fingerprint: {}", cert.fingerprint());
+        println!(
+            "TLS certificate SHA-256 fingerprint: {}",
+            cert.fingerprint()
+        );
     }
     server::run(listener, app, tls, shutdown).await
 }

@@ -155,7 +155,7 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
             Command::SendMessage {
                 conversation_id: target.clone(),
                 client_msg_id: "evil".into(),
-                body: NewMessageBody::Text { text: "hi".into() },
+                body: NewMessageBody::text("hi"),
             },
             Command::MarkRead {
                 conversation_id: target.clone(),

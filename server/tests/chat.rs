@@ -170,7 +170,7 @@ async fn register_search_befriend_and_chat(db: Db) {
         .err(Command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "a-x".into(),
-            body: NewMessageBody::Text { text: too_long },
+            body: NewMessageBody::text(too_long),
         })
         .await;
     assert_eq!(code, ErrorCode::MessageTooLong);
@@ -178,7 +178,7 @@ async fn register_search_befriend_and_chat(db: Db) {
         .err(Command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "a-y".into(),
-            body: NewMessageBody::Text { text: "  ".into() },
+            body: NewMessageBody::text("  "),
         })
         .await;
     assert_eq!(code, ErrorCode::EmptyMessage);
@@ -239,7 +239,7 @@ async fn resend_with_same_client_id_stores_one_message(db: Db) {
         .err(Command::SendMessage {
             conversation_id: conv2,
             client_msg_id: "same-id".into(),
-            body: NewMessageBody::Text { text: "x".into() },
+            body: NewMessageBody::text("x"),
         })
         .await;
     assert_eq!(code, ErrorCode::ClientIdReused);
@@ -660,7 +660,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
         .err(Command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "x".into(),
-            body: NewMessageBody::Text { text: "hi".into() },
+            body: NewMessageBody::text("hi"),
         })
         .await;
     assert_eq!(code, ErrorCode::Blocked);
@@ -690,7 +690,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
         .err(Command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "y".into(),
-            body: NewMessageBody::Text { text: "hi".into() },
+            body: NewMessageBody::text("hi"),
         })
         .await;
     assert_eq!(code, ErrorCode::NotFriends);

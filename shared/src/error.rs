@@ -70,6 +70,18 @@ pub enum ErrorCode {
     NotYourMessage,
     /// The `client_msg_id` was already used for a different conversation.
     ClientIdReused,
+    /// Your role in the group does not allow this (or the target's rank is not below yours).
+    Forbidden,
+    /// You are muted in this group until `until` (or the whole group is muted).
+    Muted,
+    /// The user is already a member of the group.
+    AlreadyMember,
+    /// The owner must transfer ownership before leaving.
+    OwnerMustTransfer,
+    /// The group takes no join requests or self-joins (invite only).
+    InviteOnly,
+    /// A temporary session needs a shared group that allows them; you no longer share one.
+    TempSessionUnavailable,
     /// The connection could not keep up with its outbound queue and is closed; reconnect and sync.
     SlowConsumer,
     /// The server is shutting down; reconnect shortly.

@@ -5,6 +5,7 @@
 //!   carry no meaning a client may rely on.
 //! - [`error`]: [`ErrorCode`], the stable machine codes every error frame carries.
 //! - [`limits`]: the documented limits (frame sizes, text length, page sizes).
+//! - [`groups`]: group models (roles, policies, members, timeline system events).
 //! - [`protocol`]: [`ClientFrame`] (requests) and [`ServerFrame`] (replies, events, pushes), plus the
 //!   models they carry.
 //! - [`client`] (feature `client`): the async Rust client over a TLS WebSocket, with certificate
@@ -15,6 +16,7 @@
 //! when they drift.
 
 pub mod error;
+pub mod groups;
 pub mod ids;
 pub mod limits;
 pub mod protocol;
@@ -23,5 +25,6 @@ pub mod protocol;
 pub mod client;
 
 pub use error::ErrorCode;
+pub use groups::*;
 pub use ids::{ConversationId, MessageId, SessionId, UserId};
 pub use protocol::*;

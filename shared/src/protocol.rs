@@ -12,7 +12,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{ConversationId, ErrorCode, MessageId, SessionId, UserId};
+use crate::{
+    ConversationId, ErrorCode, GroupInfo, GroupRef, GroupSummary, JoinPolicy, JoinRequestInfo,
+    MemberInfo, MessageId, RemovalReason, SessionId, SystemEvent, UserId,
+};
 
 /// The protocol version this crate speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -205,6 +208,161 @@ pub enum Command {
         /// The message to recall.
         message_id: MessageId,
     },
+    /// Create a group; you become its owner. Replied with `conversation`.
+    CreateGroup {
+        /// 1–64 characters.
+        name: String,
+        /// Up to 500 characters.
+        #[serde(default)]
+        description: String,
+        /// How people get in.
+        join_policy: JoinPolicy,
+        /// Whether search finds it (default true).
+        #[serde(default = "yes")]
+        searchable: bool,
+        /// Whether members may open temporary sessions through it (default true).
+        #[serde(default = "yes")]
+        allow_temp_sessions: bool,
+    },
+    /// Search searchable groups by name (at least 2 characters) or exact number. Replied with
+    /// `groups`.
+    SearchGroups {
+        /// Name fragment or group number.
+        query: String,
+        /// How many results to skip.
+        #[serde(default)]
+        offset: u32,
+        /// Page size, at most 50 (default 20).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
+    /// Join an open group (replied with `conversation`) or ask to join an approval group (replied
+    /// with `join_requested`; admins decide).
+    JoinGroup {
+        /// The group.
+        conversation_id: ConversationId,
+        /// For approval groups: a note to the admins (at most 200 characters).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        message: Option<String>,
+    },
+    /// Pending join requests (owner and admins). Replied with `join_requests`.
+    ListJoinRequests {
+        /// The group.
+        conversation_id: ConversationId,
+    },
+    /// Approve or decline a join request (owner and admins; the first decision wins).
+    DecideJoin {
+        /// The group.
+        conversation_id: ConversationId,
+        /// The requester.
+        user_id: UserId,
+        /// Approve (true) or decline (false).
+        approve: bool,
+    },
+    /// Members with roles, mutes and presence (members only). Replied with `members`.
+    ListMembers {
+        /// The group.
+        conversation_id: ConversationId,
+        /// How many to skip.
+        #[serde(default)]
+        offset: u32,
+        /// Page size, at most 500 (default 200).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
+    /// Change name, description or settings (owner and admins). Only the given fields change.
+    UpdateGroup {
+        /// The group.
+        conversation_id: ConversationId,
+        /// New name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        name: Option<String>,
+        /// New description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        description: Option<String>,
+        /// New join policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        join_policy: Option<JoinPolicy>,
+        /// New searchability.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        searchable: Option<bool>,
+        /// New temporary-session setting.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        allow_temp_sessions: Option<bool>,
+    },
+    /// Add someone directly (owner and admins); they are told and may leave.
+    AddMember {
+        /// The group.
+        conversation_id: ConversationId,
+        /// The user to add.
+        user_id: UserId,
+    },
+    /// Remove a member (owner: anyone; admins: members only). They lose access at once.
+    RemoveMember {
+        /// The group.
+        conversation_id: ConversationId,
+        /// The member.
+        user_id: UserId,
+    },
+    /// Mute a member for `seconds` (1 s to 30 days; presets 600, 3600, 43200, 86400, 604800), or
+    /// unmute with 0. Same rank rules as removal.
+    MuteMember {
+        /// The group.
+        conversation_id: ConversationId,
+        /// The member.
+        user_id: UserId,
+        /// Duration in seconds; 0 unmutes.
+        seconds: u64,
+    },
+    /// Switch whole-group mute (only the owner and admins may speak while it is on).
+    MuteAll {
+        /// The group.
+        conversation_id: ConversationId,
+        /// On or off.
+        on: bool,
+    },
+    /// Appoint (true) or dismiss (false) an admin (owner only).
+    SetAdmin {
+        /// The group.
+        conversation_id: ConversationId,
+        /// The member.
+        user_id: UserId,
+        /// Whether they should be an admin.
+        admin: bool,
+    },
+    /// Hand the group to another member (owner only); you become an admin.
+    TransferGroup {
+        /// The group.
+        conversation_id: ConversationId,
+        /// The new owner.
+        user_id: UserId,
+    },
+    /// Leave a group (the owner must transfer first).
+    LeaveGroup {
+        /// The group.
+        conversation_id: ConversationId,
+    },
+    /// Dissolve the group (owner only): everyone loses it.
+    DissolveGroup {
+        /// The group.
+        conversation_id: ConversationId,
+    },
+    /// Open (or get) a temporary session (临时会话) with a member of a group you share that
+    /// allows them. Replied with `conversation`.
+    OpenTemp {
+        /// The other member.
+        user_id: UserId,
+        /// The shared group it comes from.
+        via: ConversationId,
+    },
     /// Catch up: the server sends every user event after `events_after`, then every message after
     /// each conversation's cursor (conversations you do not list start at 0), then `sync_done`, and
     /// from then on live pushes with no gap and no duplicate. Replied with `ok`/`sync_started`
@@ -217,6 +375,10 @@ pub enum Command {
         #[serde(default)]
         conversations: Vec<ConversationCursor>,
     },
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A client's position in one conversation.
@@ -236,7 +398,26 @@ pub enum NewMessageBody {
     Text {
         /// The text.
         text: String,
+        /// Members mentioned (@name) in a group; they are flagged for highlighting.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<UserId>>", optional)]
+        mentions: Vec<UserId>,
+        /// @all (owner and admins only).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[ts(as = "Option<bool>", optional)]
+        mention_all: bool,
     },
+}
+
+impl NewMessageBody {
+    /// Plain text without mentions.
+    pub fn text(text: impl Into<String>) -> Self {
+        NewMessageBody::Text {
+            text: text.into(),
+            mentions: Vec::new(),
+            mention_all: false,
+        }
+    }
 }
 
 /// Everything the server sends.
@@ -265,6 +446,10 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         retry_after_ms: Option<u64>,
+        /// For `muted`: when your mute ends (absent while the whole group is muted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        until: Option<u64>,
     },
     /// An entry of your user event stream (friendships, conversations, read markers, …).
     Event {
@@ -314,6 +499,9 @@ pub enum ServerFrame {
 /// The result of a successful request, tagged by `kind`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// Wire values live briefly between parse/serialize and use; boxing the big variants would only
+// add allocations.
+#[allow(clippy::large_enum_variant)]
 pub enum Reply {
     /// Nothing to return.
     Done,
@@ -391,6 +579,31 @@ pub enum Reply {
     },
     /// Reply to `sync`: the backlog follows, ended by `sync_done`.
     SyncStarted,
+    /// Reply to `search_groups`.
+    Groups {
+        /// Matching groups.
+        groups: Vec<GroupSummary>,
+        /// Offset of the next page, when there may be more.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        next_offset: Option<u32>,
+    },
+    /// Reply to `join_group` for an approval group: the admins were asked.
+    JoinRequested,
+    /// Reply to `list_join_requests`.
+    JoinRequests {
+        /// Pending requests, oldest first.
+        requests: Vec<JoinRequestInfo>,
+    },
+    /// Reply to `list_members`.
+    Members {
+        /// Members: owner, admins, then others.
+        members: Vec<MemberInfo>,
+        /// Offset of the next page, when there may be more.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        next_offset: Option<u32>,
+    },
 }
 
 /// Limits announced in `welcome`.
@@ -468,6 +681,10 @@ pub struct SessionInfo {
 pub enum ConversationKind {
     /// A 1:1 chat between friends.
     Direct,
+    /// A group.
+    Group,
+    /// A temporary session (临时会话) between members of a shared group.
+    Temporary,
 }
 
 /// A conversation as one member sees it.
@@ -477,10 +694,18 @@ pub struct ConversationInfo {
     pub conversation_id: ConversationId,
     /// Its kind.
     pub kind: ConversationKind,
-    /// For direct conversations: the other person.
+    /// For direct conversations and temporary sessions: the other person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub peer: Option<Profile>,
+    /// For groups: the group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub group: Option<GroupInfo>,
+    /// For temporary sessions: the group it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub via_group: Option<GroupRef>,
     /// The newest seq in the conversation (0 when empty).
     pub last_seq: u64,
     /// Your read marker.
@@ -522,6 +747,19 @@ pub enum MessageBody {
     Text {
         /// The text.
         text: String,
+        /// Members mentioned.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<UserId>>", optional)]
+        mentions: Vec<UserId>,
+        /// Whether everyone is mentioned (@all).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[ts(as = "Option<bool>", optional)]
+        mention_all: bool,
+    },
+    /// Group governance (joins, mutes, admin changes, renames…); the sender is who did it.
+    System {
+        /// What happened.
+        event: SystemEvent,
     },
     /// A message that was recalled; its content is gone from the server.
     Recalled {
@@ -551,6 +789,7 @@ pub struct UserEvent {
 /// What a user event says, tagged by `kind`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // see `Reply`
 pub enum EventBody {
     /// Someone asked to be your friend.
     FriendRequestReceived {
@@ -601,6 +840,44 @@ pub enum EventBody {
         conversation_id: ConversationId,
         /// The new marker.
         seq: u64,
+    },
+    /// A conversation left your list (you left or were removed, or the group was dissolved). Its
+    /// messages no longer reach you.
+    ConversationRemoved {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Why.
+        reason: RemovalReason,
+    },
+    /// (Owner and admins) someone asks to join a group.
+    JoinRequestReceived {
+        /// The group.
+        group: GroupRef,
+        /// The request.
+        request: JoinRequestInfo,
+    },
+    /// (Owner and admins) a join request was decided by `by`.
+    JoinRequestClosed {
+        /// The group.
+        group: GroupRef,
+        /// The requester.
+        user_id: UserId,
+        /// Whether it was approved.
+        approved: bool,
+        /// Who decided.
+        by: UserId,
+    },
+    /// (Requester) your request was sent (for your other devices).
+    JoinRequestSent {
+        /// The group.
+        group: GroupRef,
+    },
+    /// (Requester) your request was decided. When approved, `conversation_added` follows.
+    JoinRequestDecided {
+        /// The group.
+        group: GroupRef,
+        /// Whether it was approved.
+        approved: bool,
     },
     /// Your profile changed (on any of your devices).
     ProfileUpdated {

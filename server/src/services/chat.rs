@@ -10,7 +10,7 @@ use super::check_client_id;
 use crate::app::{Actor, App};
 use crate::error::{Error, Result};
 use crate::store::chat::{self, Membership};
-use crate::store::{Tx, events, social};
+use crate::store::{Tx, events, groups, social};
 use crate::util::now_ms;
 
 /// The result of a send: the stored message, and whether it was stored just now (a repeated
@@ -22,9 +22,16 @@ pub struct Sent {
     pub fresh: bool,
 }
 
+/// Most distinct members one message may mention.
+const MAX_MENTIONS: usize = 50;
+
 fn validate_body(body: &NewMessageBody) -> Result<MessageBody> {
     match body {
-        NewMessageBody::Text { text } => {
+        NewMessageBody::Text {
+            text,
+            mentions,
+            mention_all,
+        } => {
             if text.trim().is_empty() {
                 return Err(Error::client(
                     ErrorCode::EmptyMessage,
@@ -38,7 +45,20 @@ fn validate_body(body: &NewMessageBody) -> Result<MessageBody> {
                     "messages are limited to 4000 characters and 16 KiB",
                 ));
             }
-            Ok(MessageBody::Text { text: text.clone() })
+            let mut mentions = mentions.clone();
+            mentions.sort();
+            mentions.dedup();
+            if mentions.len() > MAX_MENTIONS {
+                return Err(Error::client(
+                    ErrorCode::BadRequest,
+                    "at most 50 mentions per message",
+                ));
+            }
+            Ok(MessageBody::Text {
+                text: text.clone(),
+                mentions,
+                mention_all: *mention_all,
+            })
         }
     }
 }
@@ -95,6 +115,8 @@ impl App {
                     conversation_id: id.clone(),
                     kind: ConversationKind::Direct,
                     peer: Some(peer.clone()),
+                    group: None,
+                    via_group: None,
                     last_seq: 0,
                     read_seq: 0,
                     unread: 0,
@@ -165,7 +187,7 @@ impl App {
             };
         }
         let members = self.store.members(conversation).await?;
-        self.check_may_send(&mut tx, actor, &membership, &members)
+        self.check_may_send(&mut tx, actor, conversation, &membership, &members, &body)
             .await?;
         let message = chat::append_message(
             &mut tx,
@@ -204,29 +226,60 @@ impl App {
         &self,
         tx: &mut Tx,
         actor: &Actor,
+        conversation: &ConversationId,
         m: &Membership,
         members: &[UserId],
+        body: &MessageBody,
     ) -> Result<()> {
-        match m.kind {
-            ConversationKind::Direct => {
-                let Some(peer) = members.iter().find(|u| **u != actor.user) else {
-                    return Err(Error::Internal("direct conversation without a peer".into()));
-                };
-                let rel = social::relation(tx, &actor.user, peer).await?;
-                if rel.blocked() {
-                    return Err(Error::client(
-                        ErrorCode::Blocked,
-                        "one of you has blocked the other",
-                    ));
-                }
-                if !rel.friends {
-                    return Err(Error::client(
-                        ErrorCode::NotFriends,
-                        "you are no longer friends",
-                    ));
-                }
-                Ok(())
+        let (mentions, mention_all) = match body {
+            MessageBody::Text {
+                mentions,
+                mention_all,
+                ..
+            } => (mentions.as_slice(), *mention_all),
+            _ => (&[][..], false),
+        };
+        if m.kind == ConversationKind::Group {
+            if let Some(stranger) = mentions.iter().find(|u| !members.contains(u)) {
+                return Err(Error::client(
+                    ErrorCode::BadRequest,
+                    format!("{stranger} is not a member"),
+                ));
             }
+            return self
+                .group_send_check(tx, actor, conversation, mention_all)
+                .await;
+        }
+        if !mentions.is_empty() || mention_all {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "mentions are for groups",
+            ));
+        }
+        let Some(peer) = members.iter().find(|u| **u != actor.user) else {
+            return Err(Error::Internal("1:1 conversation without a peer".into()));
+        };
+        let rel = social::relation(tx, &actor.user, peer).await?;
+        if rel.blocked() {
+            return Err(Error::client(
+                ErrorCode::Blocked,
+                "one of you has blocked the other",
+            ));
+        }
+        match m.kind {
+            ConversationKind::Direct if !rel.friends => Err(Error::client(
+                ErrorCode::NotFriends,
+                "you are no longer friends",
+            )),
+            ConversationKind::Temporary
+                if !groups::share_temp_group(tx, &actor.user, peer).await? =>
+            {
+                Err(Error::client(
+                    ErrorCode::TempSessionUnavailable,
+                    "you no longer share a group that allows temporary sessions",
+                ))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -330,15 +383,9 @@ impl App {
         if msg.seq <= m.visible_from {
             return Err(Error::not_found("no such message"));
         }
-        if msg.sender_id != actor.user {
-            return Err(Error::client(
-                ErrorCode::NotYourMessage,
-                "you can only recall your own messages",
-            ));
-        }
         match msg.body {
             MessageBody::Recalled { .. } => return Ok(()),
-            MessageBody::Recall { .. } => {
+            MessageBody::Recall { .. } | MessageBody::System { .. } => {
                 return Err(Error::client(
                     ErrorCode::BadRequest,
                     "that entry cannot be recalled",
@@ -346,8 +393,21 @@ impl App {
             }
             MessageBody::Text { .. } => {}
         }
+        // In groups the owner and admins may recall lower-ranked members' messages at any time;
+        // everywhere else only your own, within the window.
+        let windowed = if m.kind == ConversationKind::Group {
+            self.group_recall_check(&mut tx, actor, conversation, &msg.sender_id)
+                .await?
+        } else if msg.sender_id != actor.user {
+            return Err(Error::client(
+                ErrorCode::NotYourMessage,
+                "you can only recall your own messages",
+            ));
+        } else {
+            true
+        };
         let now = now_ms();
-        if now.saturating_sub(msg.sent_at) > limits::RECALL_WINDOW_MS {
+        if windowed && now.saturating_sub(msg.sent_at) > limits::RECALL_WINDOW_MS {
             return Err(Error::client(
                 ErrorCode::RecallWindowPassed,
                 "messages can be recalled for 2 minutes",

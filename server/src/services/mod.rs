@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod chat;
 pub mod friends;
+pub mod groups;
 
 use liao_shared::{ErrorCode, limits};
 

@@ -6,7 +6,8 @@
 //! single writer (SQLite) makes seqs commit in order.
 
 use liao_shared::{
-    ConversationId, ConversationInfo, ConversationKind, Message, MessageBody, MessageId, UserId,
+    ConversationId, ConversationInfo, ConversationKind, GroupInfo, Message, MessageBody, MessageId,
+    Role, UserId,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -27,6 +28,20 @@ pub struct Membership {
     pub read_seq: u64,
     /// Messages with a greater seq are visible to this member.
     pub visible_from: u64,
+    /// Role (groups; `member` elsewhere).
+    pub role: Role,
+    /// Mute end (groups).
+    pub muted_until: Option<u64>,
+}
+
+impl Membership {
+    /// The authorization view of this membership.
+    pub fn state(&self) -> crate::authz::MemberState {
+        crate::authz::MemberState {
+            role: self.role,
+            muted_until: self.muted_until,
+        }
+    }
 }
 
 const MESSAGE_COLS: &str = "id, conversation_id, seq, sender_id, client_msg_id, sent_at, body";
@@ -48,6 +63,8 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
 fn kind_from_str(s: &str) -> Result<ConversationKind> {
     match s {
         "direct" => Ok(ConversationKind::Direct),
+        "group" => Ok(ConversationKind::Group),
+        "temp" => Ok(ConversationKind::Temporary),
         other => Err(Error::Internal(format!(
             "unknown conversation kind {other}"
         ))),
@@ -217,7 +234,7 @@ impl Store {
         user: &UserId,
     ) -> Result<Option<Membership>> {
         let row = sqlx::query(
-            "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from FROM conversation_members m \
+            "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until FROM conversation_members m \
              JOIN conversations c ON c.id = m.conversation_id \
              WHERE m.conversation_id = $1 AND m.user_id = $2",
         )
@@ -227,11 +244,15 @@ impl Store {
         .await?;
         row.map(|r| {
             let kind: String = r.try_get("kind")?;
+            let role: String = r.try_get("role")?;
+            let muted: Option<i64> = r.try_get("muted_until")?;
             Ok(Membership {
                 kind: kind_from_str(&kind)?,
                 last_seq: u(r.try_get("last_seq")?),
                 read_seq: u(r.try_get("read_seq")?),
                 visible_from: u(r.try_get("visible_from")?),
+                role: super::groups::role_from_str(&role),
+                muted_until: muted.map(u),
             })
         })
         .transpose()
@@ -325,12 +346,17 @@ impl Store {
         only: Option<&ConversationId>,
     ) -> Result<Vec<ConversationInfo>> {
         let rows = sqlx::query(
-            "SELECT c.id AS cid, c.kind, c.last_seq, m.read_seq, m.visible_from, \
-                    u.id, u.username, u.display_name \
+            "SELECT c.id AS cid, c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until, \
+                    u.id, u.username, u.display_name, \
+                    g.number, g.name AS group_name, g.description, g.join_policy, g.searchable, \
+                    g.allow_temp, g.muted_all, g.owner_id, tp.via_group, \
+                    (SELECT COUNT(*) FROM conversation_members x WHERE x.conversation_id = c.id) AS member_count \
              FROM conversation_members m \
              JOIN conversations c ON c.id = m.conversation_id \
-             LEFT JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id AND c.kind = 'direct' \
+             LEFT JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id AND c.kind <> 'group' \
              LEFT JOIN users u ON u.id = o.user_id \
+             LEFT JOIN groups g ON g.conversation_id = c.id \
+             LEFT JOIN temp_pairs tp ON tp.conversation_id = c.id \
              WHERE m.user_id = $1 AND ($2 = '' OR c.id = $2) \
              ORDER BY c.last_activity_at DESC",
         )
@@ -338,9 +364,10 @@ impl Store {
         .bind(only.map(|c| c.as_str()).unwrap_or(""))
         .fetch_all(self.reader())
         .await?;
+        let now = now_ms();
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
-            let kind: String = r.try_get("kind")?;
+            let kind = kind_from_str(&r.try_get::<String, _>("kind")?)?;
             let conversation_id = ConversationId(r.try_get("cid")?);
             let last_seq = u(r.try_get("last_seq")?);
             let read_seq = u(r.try_get("read_seq")?);
@@ -348,6 +375,36 @@ impl Store {
             let peer_id: Option<String> = r.try_get("id")?;
             let peer = match peer_id {
                 Some(_) => Some(profile_from_row(r)?),
+                None => None,
+            };
+            let group = match kind {
+                ConversationKind::Group => {
+                    let role: String = r.try_get("role")?;
+                    let muted: Option<i64> = r.try_get("muted_until")?;
+                    let policy: String = r.try_get("join_policy")?;
+                    Some(GroupInfo {
+                        number: u(r.try_get("number")?),
+                        name: r.try_get("group_name")?,
+                        description: r.try_get("description")?,
+                        join_policy: serde_json::from_value(serde_json::Value::String(policy))
+                            .map_err(|e| Error::Internal(e.to_string()))?,
+                        searchable: r.try_get::<i64, _>("searchable")? != 0,
+                        allow_temp_sessions: r.try_get::<i64, _>("allow_temp")? != 0,
+                        muted_all: r.try_get::<i64, _>("muted_all")? != 0,
+                        owner_id: UserId(r.try_get("owner_id")?),
+                        member_count: u(r.try_get("member_count")?),
+                        my_role: super::groups::role_from_str(&role),
+                        my_muted_until: muted.map(u).filter(|t| *t > now),
+                    })
+                }
+                _ => None,
+            };
+            let via: Option<String> = r.try_get("via_group")?;
+            let via_group = match via {
+                Some(via) => self
+                    .group(&ConversationId(via))
+                    .await?
+                    .map(|g| g.reference()),
                 None => None,
             };
             let last_message = if last_seq > visible_from {
@@ -359,8 +416,10 @@ impl Store {
             };
             out.push(ConversationInfo {
                 conversation_id,
-                kind: kind_from_str(&kind)?,
+                kind,
                 peer,
+                group,
+                via_group,
                 last_seq,
                 read_seq,
                 unread: last_seq.saturating_sub(read_seq.max(visible_from)),

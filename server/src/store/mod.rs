@@ -13,11 +13,12 @@
 //!
 //! Each submodule owns its tables: [`accounts`] (users, sessions), [`events`] (user event
 //! streams), [`social`] (friend requests, friendships, blocks), [`chat`] (conversations, members,
-//! messages).
+//! messages), [`groups`] (groups, join requests, temporary sessions).
 
 pub mod accounts;
 pub mod chat;
 pub mod events;
+pub mod groups;
 pub mod social;
 
 use std::path::Path;
@@ -171,6 +172,11 @@ impl Store {
     /// Start a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(self.write.begin().await?)
+    }
+
+    /// A read-only transaction on the read pool (a consistent snapshot for several reads).
+    pub async fn read_tx(&self) -> Result<Tx> {
+        Ok(self.read.begin().await?)
     }
 
     /// Close all connections (waits for in-flight queries).

@@ -270,6 +270,10 @@ impl Connection {
         if e.is_internal() {
             tracing::error!(error = %e, "request failed");
         }
+        let until = match e {
+            Error::Muted { until } => *until,
+            _ => None,
+        };
         let retry_after_ms = match e {
             Error::RateLimited { retry_after_ms } => Some(*retry_after_ms),
             Error::Client {
@@ -283,6 +287,7 @@ impl Connection {
             code: e.code(),
             message: e.client_message().into_owned(),
             retry_after_ms,
+            until,
         })
         .await;
     }
@@ -475,6 +480,129 @@ impl Connection {
                 .recall(&actor, &conversation_id, &message_id)
                 .await
                 .map(done)?,
+            Command::CreateGroup {
+                name,
+                description,
+                join_policy,
+                searchable,
+                allow_temp_sessions,
+            } => {
+                let settings = crate::services::groups::GroupSettings {
+                    name,
+                    description,
+                    join_policy,
+                    searchable,
+                    allow_temp: allow_temp_sessions,
+                };
+                Some(Reply::Conversation {
+                    conversation: app.create_group(&actor, settings).await?,
+                })
+            }
+            Command::SearchGroups {
+                query,
+                offset,
+                limit,
+            } => {
+                check_direct(&self.searches)?;
+                Some(app.search_groups(&query, offset, limit).await?)
+            }
+            Command::JoinGroup {
+                conversation_id,
+                message,
+            } => Some(
+                app.join_group(&actor, &conversation_id, message.as_deref())
+                    .await?,
+            ),
+            Command::ListJoinRequests { conversation_id } => {
+                Some(app.list_join_requests(&actor, &conversation_id).await?)
+            }
+            Command::DecideJoin {
+                conversation_id,
+                user_id,
+                approve,
+            } => app
+                .decide_join(&actor, &conversation_id, &user_id, approve)
+                .await
+                .map(done)?,
+            Command::ListMembers {
+                conversation_id,
+                offset,
+                limit,
+            } => Some(
+                app.list_members(&actor, &conversation_id, offset, limit)
+                    .await?,
+            ),
+            Command::UpdateGroup {
+                conversation_id,
+                name,
+                description,
+                join_policy,
+                searchable,
+                allow_temp_sessions,
+            } => {
+                let changes = crate::store::groups::GroupChanges {
+                    name,
+                    description,
+                    join_policy,
+                    searchable,
+                    allow_temp: allow_temp_sessions,
+                    ..Default::default()
+                };
+                app.update_group(&actor, &conversation_id, changes)
+                    .await
+                    .map(done)?
+            }
+            Command::AddMember {
+                conversation_id,
+                user_id,
+            } => app
+                .add_member(&actor, &conversation_id, &user_id)
+                .await
+                .map(done)?,
+            Command::RemoveMember {
+                conversation_id,
+                user_id,
+            } => app
+                .remove_member(&actor, &conversation_id, &user_id)
+                .await
+                .map(done)?,
+            Command::MuteMember {
+                conversation_id,
+                user_id,
+                seconds,
+            } => app
+                .mute_member(&actor, &conversation_id, &user_id, seconds)
+                .await
+                .map(done)?,
+            Command::MuteAll {
+                conversation_id,
+                on,
+            } => app.mute_all(&actor, &conversation_id, on).await.map(done)?,
+            Command::SetAdmin {
+                conversation_id,
+                user_id,
+                admin,
+            } => app
+                .set_admin(&actor, &conversation_id, &user_id, admin)
+                .await
+                .map(done)?,
+            Command::TransferGroup {
+                conversation_id,
+                user_id,
+            } => app
+                .transfer_group(&actor, &conversation_id, &user_id)
+                .await
+                .map(done)?,
+            Command::LeaveGroup { conversation_id } => {
+                app.leave_group(&actor, &conversation_id).await.map(done)?
+            }
+            Command::DissolveGroup { conversation_id } => app
+                .dissolve_group(&actor, &conversation_id)
+                .await
+                .map(done)?,
+            Command::OpenTemp { user_id, via } => Some(Reply::Conversation {
+                conversation: app.open_temp(&actor, &user_id, &via).await?,
+            }),
             Command::Sync {
                 events_after,
                 conversations,

@@ -297,7 +297,7 @@ impl User {
             .ok(Command::SendMessage {
                 conversation_id: conv.clone(),
                 client_msg_id: client_id.into(),
-                body: NewMessageBody::Text { text: text.into() },
+                body: NewMessageBody::text(text),
             })
             .await;
         let Reply::Sent { message } = reply else {
@@ -335,7 +335,8 @@ pub async fn befriend(a: &User, b: &User) {
 /// The text of a message, or a marker for other kinds.
 pub fn text_of(m: &Message) -> String {
     match &m.body {
-        MessageBody::Text { text } => text.clone(),
+        MessageBody::Text { text, .. } => text.clone(),
+        MessageBody::System { event } => format!("<system {event:?}>"),
         MessageBody::Recalled { .. } => "<recalled>".into(),
         MessageBody::Recall { target_seq, .. } => format!("<recall {target_seq}>"),
     }

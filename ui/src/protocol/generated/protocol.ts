@@ -11,7 +11,7 @@ export type MessageId = string;
 
 export type SessionId = string;
 
-export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "slow_consumer" | "shutting_down" | "internal";
+export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "slow_consumer" | "shutting_down" | "internal";
 
 export type ClientFrame = { 
 /**
@@ -169,7 +169,171 @@ conversation_id: ConversationId,
 /**
  * The message to recall.
  */
-message_id: MessageId, } | { "type": "sync", 
+message_id: MessageId, } | { "type": "create_group", 
+/**
+ * 1–64 characters.
+ */
+name: string, 
+/**
+ * Up to 500 characters.
+ */
+description: string, 
+/**
+ * How people get in.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Whether search finds it (default true).
+ */
+searchable: boolean, 
+/**
+ * Whether members may open temporary sessions through it (default true).
+ */
+allow_temp_sessions: boolean, } | { "type": "search_groups", 
+/**
+ * Name fragment or group number.
+ */
+query: string, 
+/**
+ * How many results to skip.
+ */
+offset: number, 
+/**
+ * Page size, at most 50 (default 20).
+ */
+limit?: number, } | { "type": "join_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * For approval groups: a note to the admins (at most 200 characters).
+ */
+message?: string, } | { "type": "list_join_requests", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, } | { "type": "decide_join", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The requester.
+ */
+user_id: UserId, 
+/**
+ * Approve (true) or decline (false).
+ */
+approve: boolean, } | { "type": "list_members", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * How many to skip.
+ */
+offset: number, 
+/**
+ * Page size, at most 500 (default 200).
+ */
+limit?: number, } | { "type": "update_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * New name.
+ */
+name?: string, 
+/**
+ * New description.
+ */
+description?: string, 
+/**
+ * New join policy.
+ */
+join_policy?: JoinPolicy, 
+/**
+ * New searchability.
+ */
+searchable?: boolean, 
+/**
+ * New temporary-session setting.
+ */
+allow_temp_sessions?: boolean, } | { "type": "add_member", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The user to add.
+ */
+user_id: UserId, } | { "type": "remove_member", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, } | { "type": "mute_member", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, 
+/**
+ * Duration in seconds; 0 unmutes.
+ */
+seconds: number, } | { "type": "mute_all", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * On or off.
+ */
+on: boolean, } | { "type": "set_admin", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, 
+/**
+ * Whether they should be an admin.
+ */
+admin: boolean, } | { "type": "transfer_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The new owner.
+ */
+user_id: UserId, } | { "type": "leave_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, } | { "type": "dissolve_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, } | { "type": "open_temp", 
+/**
+ * The other member.
+ */
+user_id: UserId, 
+/**
+ * The shared group it comes from.
+ */
+via: ConversationId, } | { "type": "sync", 
 /**
  * The last user-event `seq` you have processed (0 for none).
  */
@@ -331,7 +495,171 @@ conversation_id: ConversationId,
 /**
  * The message to recall.
  */
-message_id: MessageId, } | { "type": "sync", 
+message_id: MessageId, } | { "type": "create_group", 
+/**
+ * 1–64 characters.
+ */
+name: string, 
+/**
+ * Up to 500 characters.
+ */
+description: string, 
+/**
+ * How people get in.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Whether search finds it (default true).
+ */
+searchable: boolean, 
+/**
+ * Whether members may open temporary sessions through it (default true).
+ */
+allow_temp_sessions: boolean, } | { "type": "search_groups", 
+/**
+ * Name fragment or group number.
+ */
+query: string, 
+/**
+ * How many results to skip.
+ */
+offset: number, 
+/**
+ * Page size, at most 50 (default 20).
+ */
+limit?: number, } | { "type": "join_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * For approval groups: a note to the admins (at most 200 characters).
+ */
+message?: string, } | { "type": "list_join_requests", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, } | { "type": "decide_join", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The requester.
+ */
+user_id: UserId, 
+/**
+ * Approve (true) or decline (false).
+ */
+approve: boolean, } | { "type": "list_members", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * How many to skip.
+ */
+offset: number, 
+/**
+ * Page size, at most 500 (default 200).
+ */
+limit?: number, } | { "type": "update_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * New name.
+ */
+name?: string, 
+/**
+ * New description.
+ */
+description?: string, 
+/**
+ * New join policy.
+ */
+join_policy?: JoinPolicy, 
+/**
+ * New searchability.
+ */
+searchable?: boolean, 
+/**
+ * New temporary-session setting.
+ */
+allow_temp_sessions?: boolean, } | { "type": "add_member", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The user to add.
+ */
+user_id: UserId, } | { "type": "remove_member", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, } | { "type": "mute_member", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, 
+/**
+ * Duration in seconds; 0 unmutes.
+ */
+seconds: number, } | { "type": "mute_all", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * On or off.
+ */
+on: boolean, } | { "type": "set_admin", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, 
+/**
+ * Whether they should be an admin.
+ */
+admin: boolean, } | { "type": "transfer_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The new owner.
+ */
+user_id: UserId, } | { "type": "leave_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, } | { "type": "dissolve_group", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, } | { "type": "open_temp", 
+/**
+ * The other member.
+ */
+user_id: UserId, 
+/**
+ * The shared group it comes from.
+ */
+via: ConversationId, } | { "type": "sync", 
 /**
  * The last user-event `seq` you have processed (0 for none).
  */
@@ -355,7 +683,15 @@ export type NewMessageBody = { "kind": "text",
 /**
  * The text.
  */
-text: string, };
+text: string, 
+/**
+ * Members mentioned (@name) in a group; they are flagged for highlighting.
+ */
+mentions?: Array<UserId>, 
+/**
+ * @all (owner and admins only).
+ */
+mention_all?: boolean, };
 
 export type ServerFrame = { "type": "ok", 
 /**
@@ -381,7 +717,11 @@ message: string,
 /**
  * For `rate_limited` and `server_busy`: when to retry, in milliseconds.
  */
-retry_after_ms?: number, } | { "type": "event", 
+retry_after_ms?: number, 
+/**
+ * For `muted`: when your mute ends (absent while the whole group is muted).
+ */
+until?: number, } | { "type": "event", 
 /**
  * The event.
  */
@@ -503,7 +843,27 @@ messages: Array<Message>,
 /**
  * Whether older messages exist.
  */
-has_more: boolean, } | { "kind": "sync_started" };
+has_more: boolean, } | { "kind": "sync_started" } | { "kind": "groups", 
+/**
+ * Matching groups.
+ */
+groups: Array<GroupSummary>, 
+/**
+ * Offset of the next page, when there may be more.
+ */
+next_offset?: number, } | { "kind": "join_requested" } | { "kind": "join_requests", 
+/**
+ * Pending requests, oldest first.
+ */
+requests: Array<JoinRequestInfo>, } | { "kind": "members", 
+/**
+ * Members: owner, admins, then others.
+ */
+members: Array<MemberInfo>, 
+/**
+ * Offset of the next page, when there may be more.
+ */
+next_offset?: number, };
 
 export type WireLimits = { 
 /**
@@ -595,7 +955,7 @@ last_seen_at: number,
  */
 current: boolean, };
 
-export type ConversationKind = "direct";
+export type ConversationKind = "direct" | "group" | "temporary";
 
 export type ConversationInfo = { 
 /**
@@ -607,9 +967,17 @@ conversation_id: ConversationId,
  */
 kind: ConversationKind, 
 /**
- * For direct conversations: the other person.
+ * For direct conversations and temporary sessions: the other person.
  */
 peer?: Profile, 
+/**
+ * For groups: the group.
+ */
+group?: GroupInfo, 
+/**
+ * For temporary sessions: the group it came from.
+ */
+via_group?: GroupRef, 
 /**
  * The newest seq in the conversation (0 when empty).
  */
@@ -661,7 +1029,19 @@ export type MessageBody = { "kind": "text",
 /**
  * The text.
  */
-text: string, } | { "kind": "recalled", 
+text: string, 
+/**
+ * Members mentioned.
+ */
+mentions?: Array<UserId>, 
+/**
+ * Whether everyone is mentioned (@all).
+ */
+mention_all?: boolean, } | { "kind": "system", 
+/**
+ * What happened.
+ */
+event: SystemEvent, } | { "kind": "recalled", 
 /**
  * When it was recalled.
  */
@@ -733,7 +1113,51 @@ conversation_id: ConversationId,
 /**
  * The new marker.
  */
-seq: number, } | { "kind": "profile_updated", 
+seq: number, } | { "kind": "conversation_removed", 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Why.
+ */
+reason: RemovalReason, } | { "kind": "join_request_received", 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * The request.
+ */
+request: JoinRequestInfo, } | { "kind": "join_request_closed", 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * The requester.
+ */
+user_id: UserId, 
+/**
+ * Whether it was approved.
+ */
+approved: boolean, 
+/**
+ * Who decided.
+ */
+by: UserId, } | { "kind": "join_request_sent", 
+/**
+ * The group.
+ */
+group: GroupRef, } | { "kind": "join_request_decided", 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * Whether it was approved.
+ */
+approved: boolean, } | { "kind": "profile_updated", 
 /**
  * The new profile.
  */

@@ -1,0 +1,215 @@
+//! Group models: QQ-style groups with an owner, admins and members, join policies, mutes, and the
+//! system entries that record governance in the group's timeline.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ConversationId, Profile, UserId};
+
+/// How people get into a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinPolicy {
+    /// Anyone who finds the group joins at once.
+    Open,
+    /// A join request must be approved by the owner or an admin.
+    Approval,
+    /// Only the owner and admins can add people.
+    InviteOnly,
+}
+
+/// A member's rank. Owner > admin > member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// An ordinary member.
+    Member,
+    /// Appointed by the owner; moderates members.
+    Admin,
+    /// The one owner.
+    Owner,
+}
+
+/// A group as its members see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GroupInfo {
+    /// Short number people share to find the group.
+    pub number: u64,
+    /// Group name.
+    pub name: String,
+    /// Description (may be empty).
+    pub description: String,
+    /// Join policy.
+    pub join_policy: JoinPolicy,
+    /// Whether the group appears in search.
+    pub searchable: bool,
+    /// Whether members may open temporary sessions with each other through this group.
+    pub allow_temp_sessions: bool,
+    /// Whether only the owner and admins may speak.
+    pub muted_all: bool,
+    /// The owner.
+    pub owner_id: UserId,
+    /// Number of members.
+    pub member_count: u64,
+    /// Your role.
+    pub my_role: Role,
+    /// Until when you are muted, if you are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub my_muted_until: Option<u64>,
+}
+
+/// A group as search shows it to anyone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GroupSummary {
+    /// The group's conversation.
+    pub conversation_id: ConversationId,
+    /// Short number.
+    pub number: u64,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Join policy.
+    pub join_policy: JoinPolicy,
+    /// Number of members.
+    pub member_count: u64,
+}
+
+/// A short reference to a group (in events and temporary sessions).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GroupRef {
+    /// The group's conversation.
+    pub conversation_id: ConversationId,
+    /// Short number.
+    pub number: u64,
+    /// Name.
+    pub name: String,
+}
+
+/// A member in the member list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MemberInfo {
+    /// Their profile.
+    pub profile: Profile,
+    /// Their role.
+    pub role: Role,
+    /// Until when they are muted, if they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub muted_until: Option<u64>,
+    /// Whether they are online.
+    pub online: bool,
+}
+
+/// A pending request to join a group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct JoinRequestInfo {
+    /// Who asks.
+    pub user: Profile,
+    /// Their message, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<String>,
+    /// When they asked.
+    pub sent_at: u64,
+}
+
+/// Why a conversation disappeared from your list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalReason {
+    /// You left.
+    Left,
+    /// An admin removed you.
+    Removed,
+    /// The owner dissolved the group.
+    Dissolved,
+}
+
+/// Governance recorded in a group's timeline, so every member's history shows the same thing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SystemEvent {
+    /// The group was created (the entry's sender is the owner).
+    Created {
+        /// Initial name.
+        name: String,
+    },
+    /// Someone joined (by themselves, approved by `by`, or added by `by`).
+    Joined {
+        /// The new member.
+        user: Profile,
+        /// Who approved or added them, if not a self-join of an open group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        by: Option<UserId>,
+    },
+    /// Someone left.
+    Left {
+        /// The former member.
+        user_id: UserId,
+    },
+    /// Someone was removed (by the entry's sender).
+    Removed {
+        /// The removed member.
+        user_id: UserId,
+    },
+    /// Someone was muted until `until` (by the entry's sender).
+    Muted {
+        /// The muted member.
+        user_id: UserId,
+        /// When the mute ends.
+        until: u64,
+    },
+    /// Someone was unmuted.
+    Unmuted {
+        /// The member.
+        user_id: UserId,
+    },
+    /// Whole-group mute switched on or off.
+    MutedAll {
+        /// Whether it is now on.
+        on: bool,
+    },
+    /// Someone became an admin.
+    AdminAdded {
+        /// The new admin.
+        user_id: UserId,
+    },
+    /// Someone stopped being an admin.
+    AdminRemoved {
+        /// The former admin.
+        user_id: UserId,
+    },
+    /// Ownership moved to `user_id` (from the entry's sender).
+    OwnerChanged {
+        /// The new owner.
+        user_id: UserId,
+    },
+    /// Name, description or settings changed; the new values.
+    Updated {
+        /// New name, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        name: Option<String>,
+        /// New description, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        description: Option<String>,
+        /// New join policy, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        join_policy: Option<JoinPolicy>,
+        /// New searchability, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        searchable: Option<bool>,
+        /// New temporary-session setting, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        allow_temp_sessions: Option<bool>,
+    },
+    /// The group was dissolved: the last entry.
+    Dissolved,
+}
