@@ -283,6 +283,20 @@ impl User {
         .await
     }
 
+    /// Wait for a user-written (text) message in `conv`, skipping system entries.
+    pub async fn expect_text(&mut self, conv: &ConversationId) -> Message {
+        self.expect("text message", |f| match f {
+            ServerFrame::Message { message }
+                if message.conversation_id == *conv
+                    && matches!(message.body, MessageBody::Text { .. }) =>
+            {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+        .await
+    }
+
     /// Collect everything pushed until `quiet` passes with nothing new.
     pub async fn drain(&mut self, quiet: Duration) -> Vec<ServerFrame> {
         let mut out = Vec::new();
