@@ -25,6 +25,7 @@ on_both_backends!(
     temporary_sessions,
     offline_members_catch_up_on_governance,
     permission_matrix_through_the_server,
+    dissolve_removes_the_group_for_everyone,
 );
 
 async fn create_group(owner: &User, name: &str, policy: JoinPolicy) -> ConversationId {
@@ -954,6 +955,38 @@ async fn temporary_sessions(db: Db) {
         alice.err(send(&t, "t4", "gone?")).await,
         ErrorCode::TempSessionUnavailable
     );
+    // Blocked users cannot use temporary sessions.
+    let carol = server.register("carol").await;
+    join(&carol, &g).await;
+    let Reply::Conversation { conversation } = carol
+        .ok(Command::OpenTemp {
+            user_id: alice.id.clone(),
+            via: g.clone(),
+        })
+        .await
+    else {
+        panic!()
+    };
+    alice
+        .ok(Command::Block {
+            user_id: carol.id.clone(),
+        })
+        .await;
+    assert_eq!(
+        carol
+            .err(send(&conversation.conversation_id, "c1", "hello?"))
+            .await,
+        ErrorCode::Blocked
+    );
+    assert_eq!(
+        carol
+            .err(Command::OpenTemp {
+                user_id: alice.id.clone(),
+                via: g.clone()
+            })
+            .await,
+        ErrorCode::Blocked
+    );
     // From a temporary session either side can ask to be friends, and then chat as friends.
     alice
         .ok(Command::FriendRequest {
@@ -1355,5 +1388,64 @@ async fn two_thousand_member_group_fan_out() {
         1 + MESSAGES,
         "one row per message (plus the creation entry), never one per member"
     );
+    server.stop().await;
+}
+
+async fn dissolve_removes_the_group_for_everyone(db: Db) {
+    let server = TestServer::start(db).await;
+    let owner = server.register("owner").await;
+    let mut m = server.register("member").await;
+    let g = create_group(&owner, "Short-lived", JoinPolicy::Open).await;
+    join(&m, &g).await;
+    owner.ok(send(&g, "bye", "closing soon")).await;
+    owner
+        .ok(Command::DissolveGroup {
+            conversation_id: g.clone(),
+        })
+        .await;
+    let frames = m.drain(Duration::from_millis(500)).await;
+    let last_entry = frames.iter().rposition(|f| matches!(f, ServerFrame::Message { message } if matches!(message.body, MessageBody::System { event: SystemEvent::Dissolved })));
+    let removal = frames.iter().position(|f| matches!(f, ServerFrame::Event { event } if matches!(event.body, EventBody::ConversationRemoved { .. })));
+    let (Some(last_entry), Some(removal)) = (last_entry, removal) else {
+        panic!("{frames:?}")
+    };
+    assert!(
+        last_entry < removal,
+        "the final entry arrives before the conversation is removed"
+    );
+    let reason = match &frames[removal] {
+        ServerFrame::Event { event } => match &event.body {
+            EventBody::ConversationRemoved { reason, .. } => *reason,
+            _ => unreachable!(),
+        },
+        _ => unreachable!(),
+    };
+    assert_eq!(reason, RemovalReason::Dissolved);
+    for u in [&owner, &m] {
+        assert_eq!(
+            u.err(Command::History {
+                conversation_id: g.clone(),
+                before_seq: None,
+                limit: None
+            })
+            .await,
+            ErrorCode::NotFound
+        );
+        let Reply::Conversations { conversations } = u.ok(Command::ListConversations).await else {
+            panic!()
+        };
+        assert!(conversations.iter().all(|c| c.conversation_id != g));
+    }
+    let Reply::Groups { groups, .. } = m
+        .ok(Command::SearchGroups {
+            query: "Short".into(),
+            offset: 0,
+            limit: None,
+        })
+        .await
+    else {
+        panic!()
+    };
+    assert!(groups.is_empty());
     server.stop().await;
 }

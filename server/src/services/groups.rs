@@ -90,11 +90,16 @@ impl App {
         chat::append_message(tx, &g.id, actor, None, &MessageBody::System { event }).await
     }
 
-    /// Commit, then publish the outcome.
+    /// Commit, then publish the outcome: `conversation_added` events first (so a new member knows
+    /// the conversation before its entries arrive), then the timeline entries, then every other
+    /// event (so a removed member sees the last entry before the conversation goes away).
     async fn finish(&self, mut tx: Tx, conversation: &ConversationId, out: Outcome) -> Result<()> {
         let appended = events::append(&mut tx, out.events).await?;
         tx.commit().await?;
-        self.publish_events(appended);
+        let (additions, others): (Vec<_>, Vec<_>) = appended
+            .into_iter()
+            .partition(|(_, e)| matches!(e.body, EventBody::ConversationAdded { .. }));
+        self.publish_events(additions);
         if !out.entries.is_empty() {
             let audience = match out.audience {
                 Some(a) => a,
@@ -104,6 +109,7 @@ impl App {
                 self.publish_message(&audience, entry);
             }
         }
+        self.publish_events(others);
         Ok(())
     }
 
