@@ -28,10 +28,12 @@ pub async fn user(storage: StorageArgs, action: UserAction) -> anyhow::Result<()
     let app = App::new(
         Config {
             tuning: Tuning::default(),
+            data_dir: storage.data_dir.clone(),
             ..Config::for_tests()
         },
         store.clone(),
-    )?;
+    )
+    .await?;
     let find = |name: &str| {
         let store = store.clone();
         let name = canonical_username(name).map_err(|e| anyhow::anyhow!("{e}"));

@@ -25,6 +25,12 @@ pub struct App {
     pub passwords: Passwords,
     /// Server-wide rate limits.
     pub limits: RateLimits,
+    /// File bytes.
+    pub blobs: crate::files::Blobs,
+    /// Key signing file URLs (shared by every node through the database).
+    pub url_key: Vec<u8>,
+    /// Uploads being written right now.
+    pub active_uploads: crate::services::files::ActiveUploads,
 }
 
 /// Who is acting: an authenticated connection.
@@ -47,7 +53,7 @@ pub fn encode(frame: &ServerFrame) -> Utf8Bytes {
 
 impl App {
     /// Build the application around an open store.
-    pub fn new(config: Config, store: Store) -> Result<Arc<App>> {
+    pub async fn new(config: Config, store: Store) -> Result<Arc<App>> {
         let t = &config.tuning;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let passwords = Passwords::new(
@@ -56,11 +62,22 @@ impl App {
             t.hash_concurrency.unwrap_or(cores),
             t.hash_queue,
         )?;
+        let blobs = crate::files::Blobs::new(&config.data_dir);
+        blobs
+            .prepare()
+            .await
+            .map_err(|e| crate::error::Error::Internal(format!("preparing the file store: {e}")))?;
+        let key = store
+            .secret("file_url_key", &crate::util::new_token())
+            .await?;
         Ok(Arc::new(App {
             hub: Hub::new(t.outbound_queue),
             limits: RateLimits::new(t),
             passwords,
             store,
+            blobs,
+            url_key: key.into_bytes(),
+            active_uploads: Default::default(),
             config,
         }))
     }

@@ -1,4 +1,4 @@
-//! Periodic chores: forgetting idle rate-limit keys, and closing the connections of accounts an
+//! Periodic chores: forgetting idle rate-limit keys, deleting abandoned uploads (hourly), and closing the connections of accounts an
 //! administrator disabled (possibly from another process: `liao-server user disable`).
 
 use std::sync::Arc;
@@ -42,6 +42,11 @@ pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
             }
             if rounds.is_multiple_of(30) {
                 app.limits.housekeeping();
+            }
+            if rounds.is_multiple_of(1800)
+                && let Err(e) = app.cleanup_uploads().await
+            {
+                tracing::warn!(error = %e, "cleaning up uploads failed");
             }
         }
     })

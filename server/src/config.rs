@@ -214,6 +214,18 @@ pub struct Tuning {
     /// Pushes queued for one connection before it is dropped as too slow.
     #[arg(long, env = "LIAO_OUTBOUND_QUEUE", default_value_t = 1024)]
     pub outbound_queue: usize,
+    /// Largest file upload, in bytes.
+    #[arg(long, env = "LIAO_MAX_FILE_BYTES", default_value_t = liao_shared::limits::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_bytes: u64,
+    /// Largest image upload, in bytes.
+    #[arg(long, env = "LIAO_MAX_IMAGE_BYTES", default_value_t = liao_shared::limits::DEFAULT_MAX_IMAGE_BYTES)]
+    pub max_image_bytes: u64,
+    /// Storage quota per user, in bytes (files they uploaded plus uploads in progress).
+    #[arg(long, env = "LIAO_QUOTA_BYTES", default_value_t = 10 * 1024 * 1024 * 1024)]
+    pub quota_bytes: u64,
+    /// Hours after which an unfinished upload is deleted.
+    #[arg(long, env = "LIAO_UPLOAD_EXPIRY_HOURS", default_value_t = 24)]
+    pub upload_expiry_hours: u64,
 }
 
 impl Default for Tuning {
@@ -254,6 +266,8 @@ pub struct Config {
     pub tuning: Tuning,
     /// Whether the listener speaks TLS (for building URLs and origin checks).
     pub tls: bool,
+    /// The data directory (file store lives in `files/` below it).
+    pub data_dir: PathBuf,
 }
 
 impl Config {
@@ -270,10 +284,19 @@ impl Config {
             registration: args.registration,
             tuning: args.tuning.clone(),
             tls: !args.no_tls,
+            data_dir: args.storage.data_dir.clone(),
         }
     }
 
-    /// Defaults with relaxed tuning, for tests.
+    /// Defaults with relaxed tuning, for tests, with data in `data_dir`.
+    pub fn for_tests_in(data_dir: PathBuf) -> Self {
+        Config {
+            data_dir,
+            ..Config::for_tests()
+        }
+    }
+
+    /// Defaults with relaxed tuning, for tests (data in the current directory's `liao-data`).
     pub fn for_tests() -> Self {
         Config {
             public_url: None,
@@ -282,6 +305,7 @@ impl Config {
             registration: Registration::Open,
             tuning: Tuning::relaxed_for_tests(),
             tls: true,
+            data_dir: PathBuf::from("liao-data"),
         }
     }
 }

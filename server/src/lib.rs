@@ -21,6 +21,7 @@ pub mod authz;
 pub mod background;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod hub;
 pub mod passwords;
@@ -73,7 +74,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    let app = app::App::new(config, store)?;
+    let app = app::App::new(config, store).await?;
     let shutdown = CancellationToken::new();
     // Signal handlers first: the lines below tell supervisors and scripts the server is ready,
     // and a SIGHUP or SIGTERM sent right after them must not hit the default action.

@@ -126,7 +126,9 @@ async fn certificate_reload_swaps_the_served_certificate() {
     let store = liao_server::store::Store::open(&db.url, liao_server::config::SqliteSync::Normal)
         .await
         .unwrap();
-    let app = liao_server::app::App::new(Config::for_tests(), store).unwrap();
+    let app = liao_server::app::App::new(Config::for_tests_in(db.dir.path().to_path_buf()), store)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let shutdown = tokio_util::sync::CancellationToken::new();

@@ -82,6 +82,17 @@ pub enum ErrorCode {
     InviteOnly,
     /// A temporary session needs a shared group that allows them; you no longer share one.
     TempSessionUnavailable,
+    /// The upload exceeds the size limit for its kind (files 1 GiB, images 20 MiB by default).
+    FileTooLarge,
+    /// The upload would exceed your storage quota.
+    QuotaExceeded,
+    /// Not a PNG, JPEG, GIF or WebP image, or over the pixel limit.
+    UnsupportedImage,
+    /// That kind of message is not allowed in this conversation (files are 1:1 only).
+    NotAllowedHere,
+    /// The request conflicts with the current state (an upload's offset differs, another request
+    /// is writing it, or it is already complete).
+    Conflict,
     /// The connection could not keep up with its outbound queue and is closed; reconnect and sync.
     SlowConsumer,
     /// The server is shutting down; reconnect shortly.

@@ -56,3 +56,7 @@ id_type!(
     /// One logged-in session (a device); listed and revoked by its owner.
     SessionId
 );
+id_type!(
+    /// An uploaded file.
+    FileId
+);

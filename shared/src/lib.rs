@@ -26,5 +26,5 @@ pub mod client;
 
 pub use error::ErrorCode;
 pub use groups::*;
-pub use ids::{ConversationId, MessageId, SessionId, UserId};
+pub use ids::{ConversationId, FileId, MessageId, SessionId, UserId};
 pub use protocol::*;

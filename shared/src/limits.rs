@@ -50,3 +50,14 @@ pub const PASSWORD_MAX_BYTES: usize = 1024;
 pub const DISPLAY_NAME_MAX_CHARS: usize = 64;
 /// Search queries: at least this many Unicode scalar values.
 pub const SEARCH_MIN_CHARS: usize = 2;
+
+/// Default largest file upload, in bytes (configurable on the server).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+/// Default largest image upload, in bytes (configurable on the server).
+pub const DEFAULT_MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+/// Images with more pixels than this are refused before decoding (decompression bombs).
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+/// Longest side of generated thumbnails, in pixels.
+pub const THUMBNAIL_SIDE: u32 = 400;
+/// How long signed file URLs stay valid, in milliseconds.
+pub const FILE_URL_TTL_MS: u64 = 10 * 60 * 1000;

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ConversationId, ErrorCode, GroupInfo, GroupRef, GroupSummary, JoinPolicy, JoinRequestInfo,
-    MemberInfo, MessageId, RemovalReason, SessionId, SystemEvent, UserId,
+    ConversationId, ErrorCode, FileId, GroupInfo, GroupRef, GroupSummary, JoinPolicy,
+    JoinRequestInfo, MemberInfo, MessageId, RemovalReason, SessionId, SystemEvent, UserId,
 };
 
 /// The protocol version this crate speaks.
@@ -363,6 +363,12 @@ pub enum Command {
         /// The shared group it comes from.
         via: ConversationId,
     },
+    /// Short-lived signed URLs for a file you may see, for `<img>` tags and download links (no
+    /// token in the URL). Replied with `file_urls`.
+    FileUrls {
+        /// The file.
+        file_id: FileId,
+    },
     /// Catch up: the server sends every user event after `events_after`, then every message after
     /// each conversation's cursor (conversations you do not list start at 0), then `sync_done`, and
     /// from then on live pushes with no gap and no duplicate. Replied with `ok`/`sync_started`
@@ -407,6 +413,42 @@ pub enum NewMessageBody {
         #[ts(as = "Option<bool>", optional)]
         mention_all: bool,
     },
+    /// A file you uploaded (or can see in another conversation), sent 1:1 (friends and temporary
+    /// sessions).
+    File {
+        /// The uploaded file.
+        file_id: FileId,
+    },
+    /// An image (PNG, JPEG, GIF or WebP) uploaded as an image, in groups and 1:1.
+    Image {
+        /// The uploaded image.
+        file_id: FileId,
+    },
+}
+
+/// An uploaded file as messages carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FileInfo {
+    /// The file (random, never sequential).
+    pub file_id: FileId,
+    /// Original file name, for display and downloads only (never used as a path).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// MIME type: detected from the content for images, as declared by the uploader otherwise.
+    pub mime: String,
+    /// For images: width in pixels (after EXIF orientation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub width: Option<u32>,
+    /// For images: height in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub height: Option<u32>,
+    /// Whether a thumbnail exists (images).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub thumbnail: bool,
 }
 
 impl NewMessageBody {
@@ -590,6 +632,17 @@ pub enum Reply {
     },
     /// Reply to `join_group` for an approval group: the admins were asked.
     JoinRequested,
+    /// Reply to `file_urls`: paths on this server, valid until `expires_at`.
+    FileUrls {
+        /// The file (original, or EXIF-stripped for images).
+        url: String,
+        /// The thumbnail, for images.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        thumbnail_url: Option<String>,
+        /// When the URLs stop working (ms).
+        expires_at: u64,
+    },
     /// Reply to `list_join_requests`.
     JoinRequests {
         /// Pending requests, oldest first.
@@ -755,6 +808,16 @@ pub enum MessageBody {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         #[ts(as = "Option<bool>", optional)]
         mention_all: bool,
+    },
+    /// A file.
+    File {
+        /// The file.
+        file: FileInfo,
+    },
+    /// An image.
+    Image {
+        /// The image.
+        file: FileInfo,
     },
     /// Group governance (joins, mutes, admin changes, renames…); the sender is who did it.
     System {

@@ -10,6 +10,7 @@ use super::check_client_id;
 use crate::app::{Actor, App};
 use crate::error::{Error, Result};
 use crate::store::chat::{self, Membership};
+use crate::store::files as store_files;
 use crate::store::{Tx, events, groups, social};
 use crate::util::now_ms;
 
@@ -25,13 +26,9 @@ pub struct Sent {
 /// Most distinct members one message may mention.
 const MAX_MENTIONS: usize = 50;
 
-fn validate_body(body: &NewMessageBody) -> Result<MessageBody> {
-    match body {
-        NewMessageBody::Text {
-            text,
-            mentions,
-            mention_all,
-        } => {
+fn validate_text(text: &str, mentions: &[UserId], mention_all: bool) -> Result<MessageBody> {
+    {
+        {
             if text.trim().is_empty() {
                 return Err(Error::client(
                     ErrorCode::EmptyMessage,
@@ -45,7 +42,7 @@ fn validate_body(body: &NewMessageBody) -> Result<MessageBody> {
                     "messages are limited to 4000 characters and 16 KiB",
                 ));
             }
-            let mut mentions = mentions.clone();
+            let mut mentions = mentions.to_vec();
             mentions.sort();
             mentions.dedup();
             if mentions.len() > MAX_MENTIONS {
@@ -55,9 +52,9 @@ fn validate_body(body: &NewMessageBody) -> Result<MessageBody> {
                 ));
             }
             Ok(MessageBody::Text {
-                text: text.clone(),
+                text: text.to_owned(),
                 mentions,
-                mention_all: *mention_all,
+                mention_all,
             })
         }
     }
@@ -168,8 +165,8 @@ impl App {
         body: &NewMessageBody,
     ) -> Result<Sent> {
         check_client_id(client_msg_id)?;
-        let body = validate_body(body)?;
         let membership = self.member(actor, conversation).await?;
+        let (body, file) = self.resolve_body(actor, membership.kind, body).await?;
         let mut tx = self.store.begin().await?;
         if let Some(existing) =
             chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?
@@ -197,6 +194,9 @@ impl App {
             &body,
         )
         .await?;
+        if let Some(file) = &file {
+            store_files::attach(&mut tx, conversation, message.seq, file).await?;
+        }
         // Your own message counts as read.
         chat::advance_read(&mut tx, conversation, &actor.user, message.seq).await?;
         match tx.commit().await.map_err(Error::from) {
@@ -220,6 +220,51 @@ impl App {
             message,
             fresh: true,
         })
+    }
+
+    /// Validate the content; for files and images, check the sender may use the file and that
+    /// the conversation allows it. Returns the stored body and the referenced file.
+    async fn resolve_body(
+        &self,
+        actor: &Actor,
+        kind: ConversationKind,
+        body: &NewMessageBody,
+    ) -> Result<(MessageBody, Option<liao_shared::FileId>)> {
+        let (file_id, image) = match body {
+            NewMessageBody::Text {
+                text,
+                mentions,
+                mention_all,
+            } => {
+                return Ok((validate_text(text, mentions, *mention_all)?, None));
+            }
+            NewMessageBody::File { file_id } => (file_id, false),
+            NewMessageBody::Image { file_id } => (file_id, true),
+        };
+        if !image && kind == ConversationKind::Group {
+            return Err(Error::client(
+                ErrorCode::NotAllowedHere,
+                "files are sent 1:1; groups take images",
+            ));
+        }
+        let row = self
+            .store
+            .accessible_file(&actor.user, file_id)
+            .await?
+            .ok_or_else(|| Error::not_found("no such file"))?;
+        if image && !row.is_image() {
+            return Err(Error::client(
+                ErrorCode::UnsupportedImage,
+                "upload it as an image first",
+            ));
+        }
+        let file = row.info();
+        let body = if image {
+            MessageBody::Image { file }
+        } else {
+            MessageBody::File { file }
+        };
+        Ok((body, Some(row.id)))
     }
 
     async fn check_may_send(
@@ -383,18 +428,17 @@ impl App {
         if msg.seq <= m.visible_from {
             return Err(Error::not_found("no such message"));
         }
-        match msg.body {
-            MessageBody::Recalled { .. } => return Ok(()),
-            MessageBody::Recall { .. } | MessageBody::System { .. } => {
-                return Err(Error::client(
-                    ErrorCode::BadRequest,
-                    "that entry cannot be recalled",
-                ));
-            }
-            MessageBody::Text { .. } => {}
+        if matches!(
+            msg.body,
+            MessageBody::Recall { .. } | MessageBody::System { .. }
+        ) {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "that entry cannot be recalled",
+            ));
         }
-        // In groups the owner and admins may recall lower-ranked members' messages at any time;
-        // everywhere else only your own, within the window.
+        // Who may recall: in groups the owner and admins may recall lower-ranked members'
+        // messages at any time; everywhere else only your own, within the window.
         let windowed = if m.kind == ConversationKind::Group {
             self.group_recall_check(&mut tx, actor, conversation, &msg.sender_id)
                 .await?
@@ -406,6 +450,9 @@ impl App {
         } else {
             true
         };
+        if matches!(msg.body, MessageBody::Recalled { .. }) {
+            return Ok(()); // already recalled: nothing to do
+        }
         let now = now_ms();
         if windowed && now.saturating_sub(msg.sent_at) > limits::RECALL_WINDOW_MS {
             return Err(Error::client(
@@ -420,6 +467,7 @@ impl App {
             &MessageBody::Recalled { recalled_at: now },
         )
         .await?;
+        let file = store_files::detach(&mut tx, conversation, msg.seq).await?;
         let entry = chat::append_message(
             &mut tx,
             conversation,
@@ -435,6 +483,9 @@ impl App {
         tx.commit().await?;
         let members = self.store.members(conversation).await?;
         self.publish_message(&members, &entry);
+        if let Some(file) = file {
+            self.collect_file(&file).await;
+        }
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod chat;
+pub mod files;
 pub mod friends;
 pub mod groups;
 

@@ -18,6 +18,7 @@
 pub mod accounts;
 pub mod chat;
 pub mod events;
+pub mod files;
 pub mod groups;
 pub mod social;
 

@@ -603,6 +603,7 @@ impl Connection {
             Command::OpenTemp { user_id, via } => Some(Reply::Conversation {
                 conversation: app.open_temp(&actor, &user_id, &via).await?,
             }),
+            Command::FileUrls { file_id } => Some(app.file_urls(&actor, &file_id).await?),
             Command::Sync {
                 events_after,
                 conversations,

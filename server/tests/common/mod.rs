@@ -103,6 +103,10 @@ impl TestServer {
 
     /// A server on the given database with the given configuration.
     pub async fn start_with(db: TestDb, config: Config) -> TestServer {
+        let config = Config {
+            data_dir: db.dir.path().to_path_buf(),
+            ..config
+        };
         let store = Store::open(&db.url, SqliteSync::Normal)
             .await
             .expect("open store");
@@ -112,7 +116,7 @@ impl TestServer {
         })
         .expect("certificate");
         let fingerprint = parse_fingerprint(&cert.fingerprint()).expect("fingerprint");
-        let app = App::new(config.clone(), store).expect("app");
+        let app = App::new(config.clone(), store).await.expect("app");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let shutdown = CancellationToken::new();
@@ -351,6 +355,8 @@ pub fn text_of(m: &Message) -> String {
     match &m.body {
         MessageBody::Text { text, .. } => text.clone(),
         MessageBody::System { event } => format!("<system {event:?}>"),
+        MessageBody::File { file } => format!("<file {}>", file.name),
+        MessageBody::Image { file } => format!("<image {}>", file.name),
         MessageBody::Recalled { .. } => "<recalled>".into(),
         MessageBody::Recall { target_seq, .. } => format!("<recall {target_seq}>"),
     }

@@ -12,6 +12,8 @@
 //! of its DER encoding, as printed by `liao-server` at start-up (trust on first use for the
 //! self-signed default).
 
+pub mod transfer;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -130,7 +132,7 @@ impl Pushes {
 
 /// The client's rustls configuration; the `ring` provider is passed explicitly, never a process
 /// default, so the library works whatever else the application links.
-fn tls_config(trust: &Trust) -> Result<rustls::ClientConfig, ClientError> {
+pub(crate) fn tls_config(trust: &Trust) -> Result<rustls::ClientConfig, ClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()

@@ -1,5 +1,7 @@
-//! HTTP routes on the one port: `/healthz`, and `/ws` (the WebSocket upgrade, with the
-//! cross-site WebSocket hijacking check). The web UI and file endpoints join here later.
+//! HTTP routes on the one port: `/healthz`, `/ws` (the WebSocket upgrade, with the cross-site
+//! WebSocket hijacking check), and the file endpoints in [`files`] (tus uploads, downloads).
+
+pub mod files;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -42,6 +44,7 @@ pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/ws", get(websocket))
+        .merge(files::routes())
         .with_state(state)
 }
 

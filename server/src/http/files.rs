@@ -1,0 +1,424 @@
+//! File endpoints: resumable uploads with the tus 1.0 protocol (core, creation, termination) and
+//! downloads with `Range`/`HEAD` support.
+//!
+//! Uploads authenticate with `Authorization: Bearer <session token>`. Downloads accept the same
+//! header or a short-lived URL signed for one file and one user (from the `file_urls` command),
+//! so `<img>` tags and download links work without ever putting the session token in a URL.
+//! Whoever may not see a file gets `404` on every path that serves its bytes.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use liao_shared::{ErrorCode, FileId};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use super::HttpState;
+use crate::error::Error;
+use crate::services::files::{NewUpload, UploadKind, UploadState};
+
+const TUS_VERSION: &str = "1.0.0";
+
+/// Routes under `/api`.
+pub fn routes() -> Router<HttpState> {
+    Router::new()
+        .route("/api/uploads", post(create).options(options))
+        .route(
+            "/api/uploads/{id}",
+            axum::routing::head(head)
+                .patch(patch)
+                .delete(terminate)
+                .options(options),
+        )
+        .route(
+            "/api/files/{id}",
+            get(|s, p, q, r| download(s, p, q, r, false)),
+        )
+        .route(
+            "/api/files/{id}/thumbnail",
+            get(|s, p, q, r| download(s, p, q, r, true)),
+        )
+}
+
+fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::InvalidSession | ErrorCode::AccountDisabled | ErrorCode::NotAuthenticated => {
+            StatusCode::UNAUTHORIZED
+        }
+        ErrorCode::FileTooLarge | ErrorCode::QuotaExceeded => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UnsupportedImage => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// An error as JSON `{code, message}` with a matching status; internal causes are logged, not sent.
+fn error_response(e: Error) -> Response {
+    if e.is_internal() {
+        tracing::error!(error = %e, "file request failed");
+    }
+    let code = e.code();
+    let body = serde_json::json!({ "code": code, "message": e.client_message() });
+    let mut res = (
+        status_of(code),
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response();
+    res.headers_mut()
+        .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+    res
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn user_of(state: &HttpState, headers: &HeaderMap) -> Result<liao_shared::UserId, Error> {
+    let token = bearer(headers).ok_or_else(|| {
+        Error::client(
+            ErrorCode::NotAuthenticated,
+            "send Authorization: Bearer <token>",
+        )
+    })?;
+    state.app.http_user(token).await
+}
+
+fn tus_headers(res: &mut Response, state: &UploadState) {
+    let h = res.headers_mut();
+    h.insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+    h.insert("upload-offset", HeaderValue::from(state.offset));
+    h.insert("upload-length", HeaderValue::from(state.length));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(file) = &state.file_id
+        && let Ok(v) = HeaderValue::from_str(file.as_str())
+    {
+        h.insert("liao-file-id", v);
+    }
+}
+
+fn check_tus(headers: &HeaderMap) -> Result<(), Error> {
+    match headers.get("tus-resumable").and_then(|v| v.to_str().ok()) {
+        Some(TUS_VERSION) => Ok(()),
+        _ => Err(Error::client(
+            ErrorCode::BadRequest,
+            "Tus-Resumable: 1.0.0 is required",
+        )),
+    }
+}
+
+async fn options(State(state): State<HttpState>) -> Response {
+    let t = &state.app.config.tuning;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let h = res.headers_mut();
+    h.insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+    h.insert("tus-version", HeaderValue::from_static(TUS_VERSION));
+    h.insert(
+        "tus-extension",
+        HeaderValue::from_static("creation,termination"),
+    );
+    h.insert(
+        "tus-max-size",
+        HeaderValue::from(t.max_file_bytes.max(t.max_image_bytes)),
+    );
+    res
+}
+
+/// `Upload-Metadata: key base64,key base64,…`
+fn metadata(headers: &HeaderMap) -> HashMap<String, String> {
+    let raw = headers
+        .get("upload-metadata")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    raw.split(',')
+        .filter_map(|pair| {
+            let mut it = pair.trim().splitn(2, ' ');
+            let key = it.next()?.trim();
+            let value = it
+                .next()
+                .and_then(|v| {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(v.trim())
+                        .ok()
+                })
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+            (!key.is_empty()).then(|| (key.to_owned(), value))
+        })
+        .collect()
+}
+
+async fn create(State(state): State<HttpState>, headers: HeaderMap) -> Response {
+    let result = async {
+        check_tus(&headers)?;
+        let user = user_of(&state, &headers).await?;
+        let length = headers
+            .get("upload-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| {
+                Error::client(
+                    ErrorCode::BadRequest,
+                    "Upload-Length is required (deferred length is not supported)",
+                )
+            })?;
+        let meta = metadata(&headers);
+        let kind = match meta.get("kind").map(String::as_str) {
+            Some("image") => UploadKind::Image,
+            Some("file") | None => UploadKind::File,
+            Some(_) => {
+                return Err(Error::client(
+                    ErrorCode::BadRequest,
+                    "kind is file or image",
+                ));
+            }
+        };
+        let req = NewUpload {
+            length,
+            name: meta
+                .get("filename")
+                .or_else(|| meta.get("name"))
+                .cloned()
+                .unwrap_or_default(),
+            mime: meta.get("filetype").cloned().unwrap_or_default(),
+            kind,
+            original: meta
+                .get("original")
+                .is_some_and(|v| v == "1" || v == "true"),
+            sha256: meta.get("sha256").cloned(),
+        };
+        state.app.create_upload(&user, req).await
+    }
+    .await;
+    match result {
+        Ok(upload) => {
+            let mut res = StatusCode::CREATED.into_response();
+            tus_headers(&mut res, &upload);
+            if let Ok(v) = HeaderValue::from_str(&format!("/api/uploads/{}", upload.id)) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            res
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+async fn head(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let user = user_of(&state, &headers).await?;
+        state.app.upload_state(&user, &id).await
+    }
+    .await;
+    match result {
+        Ok(upload) => {
+            let mut res = StatusCode::OK.into_response();
+            tus_headers(&mut res, &upload);
+            res
+        }
+        Err(e) => {
+            // HEAD responses carry no body.
+            let mut res = error_response(e);
+            *res.body_mut() = Body::empty();
+            res
+        }
+    }
+}
+
+async fn patch(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let result = async {
+        check_tus(&headers)?;
+        let user = user_of(&state, &headers).await?;
+        if headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes())
+            != Some(b"application/offset+octet-stream")
+        {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "Content-Type must be application/offset+octet-stream",
+            ));
+        }
+        let offset = headers
+            .get("upload-offset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| Error::client(ErrorCode::BadRequest, "Upload-Offset is required"))?;
+        state
+            .app
+            .append_upload(&user, &id, offset, body.into_data_stream())
+            .await
+    }
+    .await;
+    match result {
+        Ok(upload) => {
+            let mut res = StatusCode::NO_CONTENT.into_response();
+            tus_headers(&mut res, &upload);
+            res
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+async fn terminate(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        check_tus(&headers)?;
+        let user = user_of(&state, &headers).await?;
+        state.app.terminate_upload(&user, &id).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let mut res = StatusCode::NO_CONTENT.into_response();
+            res.headers_mut()
+                .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+            res
+        }
+        Err(e) => error_response(e),
+    }
+}
+
+/// RFC 5987 `attr-char`: everything else is percent-encoded in `filename*`.
+const ATTR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `Content-Disposition` with an ASCII fallback and the RFC 6266 `filename*`.
+pub fn disposition(kind: &str, name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .-_()[]".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR)
+    )
+}
+
+const INLINE_IMAGES: &[&str] = &["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+async fn download(
+    State(state): State<HttpState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    request: Request,
+    thumbnail: bool,
+) -> Response {
+    let file = FileId(id);
+    let app = &state.app;
+    let user = match bearer(request.headers()) {
+        Some(token) => app.http_user(token).await.ok(),
+        None => match (
+            query.get("u"),
+            query.get("e").and_then(|e| e.parse().ok()),
+            query.get("s"),
+        ) {
+            (Some(u), Some(e), Some(s)) => app.verify_signed(
+                if thumbnail { "thumbnail" } else { "original" },
+                &file,
+                u,
+                e,
+                s,
+            ),
+            _ => None,
+        },
+    };
+    let not_found = || error_response(Error::not_found("no such file"));
+    let Some(user) = user else { return not_found() };
+    let Ok(row) = app.downloadable(&user, &file).await else {
+        return not_found();
+    };
+    let sha = if thumbnail {
+        row.thumb_sha256.clone()
+    } else {
+        Some(row.sha256.clone())
+    };
+    let Some(path) = sha.as_deref().and_then(|s| app.blobs.blob_path(s)) else {
+        return not_found();
+    };
+    let served = match ServeFile::new(path).oneshot(request).await {
+        Ok(res) => res.map(Body::new),
+        Err(e) => return error_response(Error::Internal(format!("serving file: {e}"))),
+    };
+    let mut res = served;
+    let (mime, inline) = if thumbnail {
+        ("image/jpeg".to_owned(), true)
+    } else if row.is_image() && INLINE_IMAGES.contains(&row.mime.as_str()) {
+        (row.mime.clone(), true)
+    } else {
+        // Everything else (HTML and SVG included) is an opaque download, never rendered.
+        ("application/octet-stream".to_owned(), false)
+    };
+    let h = res.headers_mut();
+    if res_is_success(h)
+        && let Ok(v) = HeaderValue::from_str(&mime)
+    {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition(
+        if inline { "inline" } else { "attachment" },
+        &row.name,
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=600"),
+    );
+    res
+}
+
+/// ServeFile sets a `Content-Type` on every successful answer (full or partial); error answers
+/// from it keep theirs.
+fn res_is_success(h: &HeaderMap) -> bool {
+    h.contains_key(header::CONTENT_TYPE)
+}

@@ -1,0 +1,507 @@
+//! Files and images: the tus upload lifecycle, finishing an upload (fsync, hash, image checks,
+//! move into the content-addressed store, then the file record — a message can never point at a
+//! partial file), access rules, signed URLs, and clean-up.
+//!
+//! # Concurrency
+//! Bytes stream from the request body to the upload's temp file chunk by chunk; memory use does
+//! not depend on the file size. One PATCH at a time per upload (others get `409`); hashing and
+//! image work run on the blocking pool.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use hmac::{Hmac, Mac};
+use liao_shared::{ErrorCode, FileId, Reply, UserId, limits};
+use sha2::Sha256;
+use tokio::io::AsyncWriteExt;
+
+use crate::app::{Actor, App};
+use crate::error::{Error, Result};
+use crate::files::{hash_file, images};
+use crate::store::files::{FileRow, NewFile, UploadRow};
+use crate::util::now_ms;
+
+/// What was uploaded as what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadKind {
+    /// Any file (sent 1:1).
+    File,
+    /// An image (checked and thumbnailed).
+    Image,
+}
+
+impl UploadKind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadKind::File => "file",
+            UploadKind::Image => "image",
+        }
+    }
+}
+
+/// A tus creation request.
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    /// Declared total length.
+    pub length: u64,
+    /// File name (display only).
+    pub name: String,
+    /// Declared MIME type.
+    pub mime: String,
+    /// Kind.
+    pub kind: UploadKind,
+    /// Images: keep metadata as uploaded.
+    pub original: bool,
+    /// Optional SHA-256 of the content, for instant re-send of something the uploader can see.
+    pub sha256: Option<String>,
+}
+
+/// The state of an upload.
+#[derive(Debug, Clone)]
+pub struct UploadState {
+    /// Upload id.
+    pub id: String,
+    /// Bytes received.
+    pub offset: u64,
+    /// Declared length.
+    pub length: u64,
+    /// The file, once complete.
+    pub file_id: Option<FileId>,
+}
+
+/// Uploads with a PATCH in progress.
+#[derive(Default)]
+pub struct ActiveUploads(Mutex<HashSet<String>>);
+
+struct ActiveGuard<'a>(&'a ActiveUploads, String);
+
+impl Drop for ActiveGuard<'_> {
+    fn drop(&mut self) {
+        self.0
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
+    }
+}
+
+impl ActiveUploads {
+    fn claim(&self, id: &str) -> Option<ActiveGuard<'_>> {
+        let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(id.to_owned())
+            .then(|| ActiveGuard(self, id.to_owned()))
+    }
+}
+
+/// File names are display text: keep them, minus control characters, at most 255 characters.
+pub fn clean_file_name(name: &str) -> String {
+    let cleaned: String = name.chars().filter(|c| !c.is_control()).take(255).collect();
+    let trimmed = cleaned.trim();
+    if trimmed.is_empty() {
+        "file".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+fn conflict(message: &'static str) -> Error {
+    Error::client(ErrorCode::Conflict, message)
+}
+
+impl App {
+    /// The user a bearer token (HTTP `Authorization`) belongs to.
+    pub async fn http_user(&self, token: &str) -> Result<UserId> {
+        let invalid = || {
+            Error::client(
+                ErrorCode::InvalidSession,
+                "unknown, expired or revoked session",
+            )
+        };
+        let session = self
+            .store
+            .session_by_token(&crate::util::token_hash(token))
+            .await?
+            .ok_or_else(invalid)?;
+        let idle_ms = self.config.tuning.session_idle_days * 24 * 3600 * 1000;
+        if now_ms().saturating_sub(session.last_seen_at) > idle_ms {
+            return Err(invalid());
+        }
+        let user = self
+            .store
+            .user_by_id(&session.user_id)
+            .await?
+            .ok_or_else(invalid)?;
+        if user.disabled {
+            return Err(Error::client(
+                ErrorCode::AccountDisabled,
+                "this account is disabled",
+            ));
+        }
+        Ok(session.user_id)
+    }
+
+    /// tus creation: check the size limit and quota before any byte is accepted.
+    pub async fn create_upload(&self, user: &UserId, req: NewUpload) -> Result<UploadState> {
+        let t = &self.config.tuning;
+        let max = match req.kind {
+            UploadKind::File => t.max_file_bytes,
+            UploadKind::Image => t.max_image_bytes,
+        };
+        if req.length > max {
+            return Err(Error::client(
+                ErrorCode::FileTooLarge,
+                format!("the limit for this kind of upload is {max} bytes"),
+            ));
+        }
+        let name = clean_file_name(&req.name);
+        let mime = req
+            .mime
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .take(127)
+            .collect::<String>();
+        let mime = if mime.is_empty() {
+            "application/octet-stream".to_owned()
+        } else {
+            mime
+        };
+        // Instant re-send (秒传): only of content the uploader can already see.
+        if let Some(sha) = req.sha256.as_deref().map(str::to_ascii_lowercase)
+            && let Some(existing) = self
+                .store
+                .accessible_by_hash(user, &sha, req.kind.as_str())
+                .await?
+            && existing.size == req.length
+        {
+            let file_id = self
+                .store
+                .insert_file(&NewFile {
+                    owner: user,
+                    sha256: &existing.sha256,
+                    size: existing.size,
+                    name: &name,
+                    mime: &existing.mime,
+                    kind: &existing.kind,
+                    dims: existing.width.zip(existing.height),
+                    thumb: existing.thumb_sha256.as_deref(),
+                })
+                .await?;
+            let id = self
+                .store
+                .insert_upload(
+                    user,
+                    req.length,
+                    &name,
+                    &mime,
+                    req.kind.as_str(),
+                    req.original,
+                )
+                .await?;
+            self.store.complete_upload(&id, &file_id).await?;
+            return Ok(UploadState {
+                id,
+                offset: req.length,
+                length: req.length,
+                file_id: Some(file_id),
+            });
+        }
+        if self.store.usage(user).await? + req.length > t.quota_bytes {
+            return Err(Error::client(
+                ErrorCode::QuotaExceeded,
+                "this upload would exceed your storage quota",
+            ));
+        }
+        let id = self
+            .store
+            .insert_upload(
+                user,
+                req.length,
+                &name,
+                &mime,
+                req.kind.as_str(),
+                req.original,
+            )
+            .await?;
+        let path = self
+            .blobs
+            .upload_path(&id)
+            .ok_or_else(|| Error::Internal("bad upload id".into()))?;
+        tokio::fs::File::create(&path)
+            .await
+            .map_err(|e| Error::Internal(format!("creating upload: {e}")))?;
+        Ok(UploadState {
+            id,
+            offset: 0,
+            length: req.length,
+            file_id: None,
+        })
+    }
+
+    async fn upload_row(&self, user: &UserId, id: &str) -> Result<(UploadRow, std::path::PathBuf)> {
+        let row = self
+            .store
+            .upload(user, id)
+            .await?
+            .ok_or_else(|| Error::not_found("no such upload"))?;
+        let path = self
+            .blobs
+            .upload_path(&row.id)
+            .ok_or_else(|| Error::not_found("no such upload"))?;
+        Ok((row, path))
+    }
+
+    /// tus HEAD: where the upload stands.
+    pub async fn upload_state(&self, user: &UserId, id: &str) -> Result<UploadState> {
+        let (row, path) = self.upload_row(user, id).await?;
+        let offset = match &row.file_id {
+            Some(_) => row.length,
+            None => tokio::fs::metadata(&path)
+                .await
+                .map(|m| m.len())
+                .unwrap_or(0),
+        };
+        Ok(UploadState {
+            id: row.id,
+            offset,
+            length: row.length,
+            file_id: row.file_id,
+        })
+    }
+
+    /// tus PATCH: append the body at `offset`, finishing the upload when it is complete. Bytes
+    /// beyond the declared length are refused and nothing past the old offset is kept.
+    pub async fn append_upload<S, E>(
+        &self,
+        user: &UserId,
+        id: &str,
+        offset: u64,
+        body: S,
+    ) -> Result<UploadState>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let (row, path) = self.upload_row(user, id).await?;
+        if row.file_id.is_some() {
+            return Err(conflict("the upload is already complete"));
+        }
+        let _guard = self
+            .active_uploads
+            .claim(&row.id)
+            .ok_or_else(|| conflict("another request is writing this upload"))?;
+        let io = |e: std::io::Error| Error::Internal(format!("upload {}: {e}", row.id));
+        let current = tokio::fs::metadata(&path).await.map_err(io)?.len();
+        if current != offset {
+            return Err(conflict("Upload-Offset does not match the server's offset"));
+        }
+        let mut file = tokio::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .await
+            .map_err(io)?;
+        let mut written = current;
+        let mut body = body;
+        let mut failure = None;
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(bytes) => {
+                    if written + bytes.len() as u64 > row.length {
+                        failure = Some(Error::client(
+                            ErrorCode::FileTooLarge,
+                            "more bytes than the declared Upload-Length",
+                        ));
+                        break;
+                    }
+                    file.write_all(&bytes).await.map_err(io)?;
+                    written += bytes.len() as u64;
+                }
+                // The client went away mid-request: keep what arrived; it resumes from there.
+                Err(e) => {
+                    tracing::debug!(upload = %row.id, error = %e, "upload body ended early");
+                    break;
+                }
+            }
+        }
+        file.flush().await.map_err(io)?;
+        if let Some(e) = failure {
+            file.set_len(current).await.map_err(io)?;
+            return Err(e);
+        }
+        file.sync_data().await.map_err(io)?;
+        drop(file);
+        self.store.touch_upload(&row.id).await?;
+        let file_id = if written == row.length {
+            Some(self.finish_upload(&row, &path).await?)
+        } else {
+            None
+        };
+        Ok(UploadState {
+            id: row.id,
+            offset: written,
+            length: row.length,
+            file_id,
+        })
+    }
+
+    /// Hash, check, move into the store, then record: only complete, verified content becomes a file.
+    async fn finish_upload(&self, row: &UploadRow, path: &std::path::Path) -> Result<FileId> {
+        let io = |e: std::io::Error| Error::Internal(format!("finishing upload {}: {e}", row.id));
+        let (mut served, mut mime, mut dims, mut thumb) =
+            (path.to_path_buf(), row.mime.clone(), None, None);
+        let mut size = row.length;
+        if row.kind == "image" {
+            let stripped_to = self.blobs.scratch_path();
+            let (src, dst, keep) = (path.to_path_buf(), stripped_to.clone(), row.original);
+            let processed = tokio::task::spawn_blocking(move || images::process(&src, keep, &dst))
+                .await
+                .map_err(|e| Error::Internal(format!("image task: {e}")))?;
+            let processed = match processed {
+                Ok(p) => p,
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&stripped_to).await;
+                    let _ = tokio::fs::remove_file(path).await;
+                    self.store.delete_upload(&row.id).await?;
+                    return Err(Error::client(ErrorCode::UnsupportedImage, e.to_string()));
+                }
+            };
+            if processed.stripped {
+                served = stripped_to;
+                size = tokio::fs::metadata(&served).await.map_err(io)?.len();
+            }
+            mime = processed.mime.to_owned();
+            dims = Some((processed.width, processed.height));
+            thumb = Some(
+                self.blobs
+                    .put_bytes(&processed.thumbnail)
+                    .await
+                    .map_err(io)?,
+            );
+        }
+        let sha = hash_file(&served).await.map_err(io)?;
+        self.blobs.adopt(&served, &sha).await.map_err(io)?;
+        if served != path {
+            let _ = tokio::fs::remove_file(path).await;
+        }
+        let file_id = self
+            .store
+            .insert_file(&NewFile {
+                owner: &row.owner_id,
+                sha256: &sha,
+                size,
+                name: &row.name,
+                mime: &mime,
+                kind: &row.kind,
+                dims,
+                thumb: thumb.as_deref(),
+            })
+            .await?;
+        self.store.complete_upload(&row.id, &file_id).await?;
+        Ok(file_id)
+    }
+
+    /// tus DELETE: abandon an upload.
+    pub async fn terminate_upload(&self, user: &UserId, id: &str) -> Result<()> {
+        let (row, path) = self.upload_row(user, id).await?;
+        let _guard = self
+            .active_uploads
+            .claim(&row.id)
+            .ok_or_else(|| conflict("another request is writing this upload"))?;
+        let _ = tokio::fs::remove_file(&path).await;
+        self.store.delete_upload(&row.id).await
+    }
+
+    /// Delete uploads untouched for the expiry (and forget finished upload records).
+    pub async fn cleanup_uploads(&self) -> Result<()> {
+        let before = now_ms().saturating_sub(self.config.tuning.upload_expiry_hours * 3600 * 1000);
+        for id in self.store.stale_uploads(before).await? {
+            if let Some(path) = self.blobs.upload_path(&id) {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            self.store.delete_upload(&id).await?;
+        }
+        Ok(())
+    }
+
+    /// After a recall: delete the file once no visible message references it.
+    pub async fn collect_file(&self, file: &FileId) {
+        match self.store.collect_file(file).await {
+            Ok(orphans) => {
+                for sha in orphans {
+                    if let Err(e) = self.blobs.delete(&sha).await {
+                        tracing::warn!(%sha, error = %e, "could not delete blob");
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(%file, error = %e, "file clean-up failed"),
+        }
+    }
+
+    fn signature(&self, variant: &str, file: &FileId, user: &UserId, expires: u64) -> String {
+        // HMAC accepts keys of any length; the key is 32 random bytes.
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.url_key).expect("HMAC takes any key length");
+        mac.update(format!("{variant}\n{file}\n{user}\n{expires}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn signed_path(&self, variant: &str, file: &FileId, user: &UserId, expires: u64) -> String {
+        let suffix = if variant == "thumbnail" {
+            "/thumbnail"
+        } else {
+            ""
+        };
+        format!(
+            "/api/files/{file}{suffix}?u={user}&e={expires}&s={}",
+            self.signature(variant, file, user, expires)
+        )
+    }
+
+    /// Check a signed URL's parameters; the user they were issued to.
+    pub fn verify_signed(
+        &self,
+        variant: &str,
+        file: &FileId,
+        user: &str,
+        expires: u64,
+        sig: &str,
+    ) -> Option<UserId> {
+        let user = UserId(user.to_owned());
+        let expected = self.signature(variant, file, &user, expires);
+        let same = expected.len() == sig.len()
+            && expected
+                .bytes()
+                .zip(sig.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        (same && expires > now_ms()).then_some(user)
+    }
+
+    /// Signed URLs for a file the actor may see.
+    pub async fn file_urls(&self, actor: &Actor, file: &FileId) -> Result<Reply> {
+        let row = self
+            .store
+            .accessible_file(&actor.user, file)
+            .await?
+            .ok_or_else(|| Error::not_found("no such file"))?;
+        let expires_at = now_ms() + limits::FILE_URL_TTL_MS;
+        Ok(Reply::FileUrls {
+            url: self.signed_path("original", file, &actor.user, expires_at),
+            thumbnail_url: row
+                .thumb_sha256
+                .as_ref()
+                .map(|_| self.signed_path("thumbnail", file, &actor.user, expires_at)),
+            expires_at,
+        })
+    }
+
+    /// The file if `user` may download it (404 otherwise, whatever the reason).
+    pub async fn downloadable(&self, user: &UserId, file: &FileId) -> Result<FileRow> {
+        self.store
+            .accessible_file(user, file)
+            .await?
+            .ok_or_else(|| Error::not_found("no such file"))
+    }
+}

@@ -1,0 +1,383 @@
+//! Files, uploads, message references and server secrets (`files`, `uploads`, `message_files`,
+//! `server_secrets`).
+
+use liao_shared::{ConversationId, FileId, FileInfo, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, Tx, i, u};
+use crate::error::Result;
+use crate::util::{new_id, now_ms};
+
+/// A stored file.
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    /// Id.
+    pub id: FileId,
+    /// Uploader.
+    pub owner_id: UserId,
+    /// Blob served as the file.
+    pub sha256: String,
+    /// Size.
+    pub size: u64,
+    /// Display name.
+    pub name: String,
+    /// MIME type.
+    pub mime: String,
+    /// `file` or `image`.
+    pub kind: String,
+    /// Image width.
+    pub width: Option<u32>,
+    /// Image height.
+    pub height: Option<u32>,
+    /// Thumbnail blob.
+    pub thumb_sha256: Option<String>,
+}
+
+impl FileRow {
+    /// Whether it was uploaded (and checked) as an image.
+    pub fn is_image(&self) -> bool {
+        self.kind == "image"
+    }
+
+    /// What messages carry.
+    pub fn info(&self) -> FileInfo {
+        FileInfo {
+            file_id: self.id.clone(),
+            name: self.name.clone(),
+            size: self.size,
+            mime: self.mime.clone(),
+            width: self.width,
+            height: self.height,
+            thumbnail: self.thumb_sha256.is_some(),
+        }
+    }
+}
+
+fn file_from_row(r: &AnyRow) -> Result<FileRow> {
+    let dim = |name: &str| -> Result<Option<u32>> {
+        Ok(r.try_get::<Option<i64>, _>(name)?
+            .map(|v| v.clamp(0, i64::from(u32::MAX)) as u32))
+    };
+    Ok(FileRow {
+        id: FileId(r.try_get("id")?),
+        owner_id: UserId(r.try_get("owner_id")?),
+        sha256: r.try_get("sha256")?,
+        size: u(r.try_get("size")?),
+        name: r.try_get("name")?,
+        mime: r.try_get("mime")?,
+        kind: r.try_get("kind")?,
+        width: dim("width")?,
+        height: dim("height")?,
+        thumb_sha256: r.try_get("thumb_sha256")?,
+    })
+}
+
+const FILE_COLS: &str =
+    "f.id, f.owner_id, f.sha256, f.size, f.name, f.mime, f.kind, f.width, f.height, f.thumb_sha256";
+
+/// An upload in progress (or finished, with `file_id`).
+#[derive(Debug, Clone)]
+pub struct UploadRow {
+    /// Id.
+    pub id: String,
+    /// Uploader.
+    pub owner_id: UserId,
+    /// Declared length.
+    pub length: u64,
+    /// File name.
+    pub name: String,
+    /// Declared MIME type.
+    pub mime: String,
+    /// `file` or `image`.
+    pub kind: String,
+    /// Keep image metadata.
+    pub original: bool,
+    /// The file, once complete.
+    pub file_id: Option<FileId>,
+}
+
+/// A new file record.
+pub struct NewFile<'a> {
+    /// Uploader.
+    pub owner: &'a UserId,
+    /// Blob.
+    pub sha256: &'a str,
+    /// Size.
+    pub size: u64,
+    /// Name.
+    pub name: &'a str,
+    /// MIME.
+    pub mime: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Dimensions.
+    pub dims: Option<(u32, u32)>,
+    /// Thumbnail blob.
+    pub thumb: Option<&'a str>,
+}
+
+/// Reference `file` from message `seq` of `conversation` (inside the message's transaction).
+pub async fn attach(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    seq: u64,
+    file: &FileId,
+) -> Result<()> {
+    sqlx::query("INSERT INTO message_files (conversation_id, seq, file_id) VALUES ($1, $2, $3)")
+        .bind(conversation.as_str())
+        .bind(i(seq))
+        .bind(file.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Drop the reference of a recalled message; returns the file it referenced.
+pub async fn detach(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    seq: u64,
+) -> Result<Option<FileId>> {
+    let id: Option<String> = sqlx::query_scalar(
+        "DELETE FROM message_files WHERE conversation_id = $1 AND seq = $2 RETURNING file_id",
+    )
+    .bind(conversation.as_str())
+    .bind(i(seq))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.map(FileId))
+}
+
+impl Store {
+    /// The file if `user` may see it: they uploaded it, or a message they can currently see
+    /// (member, after their join, not recalled) references it.
+    pub async fn accessible_file(&self, user: &UserId, file: &FileId) -> Result<Option<FileRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {FILE_COLS} FROM files f WHERE f.id = $1 AND (f.owner_id = $2 OR EXISTS ( \
+               SELECT 1 FROM message_files mf JOIN conversation_members cm \
+                 ON cm.conversation_id = mf.conversation_id AND cm.user_id = $2 AND mf.seq > cm.visible_from \
+               WHERE mf.file_id = f.id))"
+        )))
+        .bind(file.as_str())
+        .bind(user.as_str())
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(file_from_row).transpose()
+    }
+
+    /// A file `user` may see with this content and kind (instant re-send, 秒传).
+    pub async fn accessible_by_hash(
+        &self,
+        user: &UserId,
+        sha256: &str,
+        kind: &str,
+    ) -> Result<Option<FileRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {FILE_COLS} FROM files f WHERE f.sha256 = $1 AND f.kind = $3 AND (f.owner_id = $2 OR EXISTS ( \
+               SELECT 1 FROM message_files mf JOIN conversation_members cm \
+                 ON cm.conversation_id = mf.conversation_id AND cm.user_id = $2 AND mf.seq > cm.visible_from \
+               WHERE mf.file_id = f.id)) LIMIT 1"
+        )))
+        .bind(sha256)
+        .bind(user.as_str())
+        .bind(kind)
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(file_from_row).transpose()
+    }
+
+    /// Store a file record.
+    pub async fn insert_file(&self, f: &NewFile<'_>) -> Result<FileId> {
+        let id = new_id('f');
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO files (id, owner_id, sha256, size, name, mime, kind, width, height, thumb_sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind(f.owner.as_str())
+        .bind(f.sha256)
+        .bind(i(f.size))
+        .bind(f.name)
+        .bind(f.mime)
+        .bind(f.kind)
+        .bind(f.dims.map(|d| i64::from(d.0)))
+        .bind(f.dims.map(|d| i64::from(d.1)))
+        .bind(f.thumb)
+        .bind(i(now_ms()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(FileId(id))
+    }
+
+    /// Bytes counted against `user`'s quota: their files plus their unfinished uploads.
+    pub async fn usage(&self, user: &UserId) -> Result<u64> {
+        let files: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files WHERE owner_id = $1",
+        )
+        .bind(user.as_str())
+        .fetch_one(self.reader())
+        .await?;
+        let uploads: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM uploads WHERE owner_id = $1 AND file_id IS NULL",
+        )
+        .bind(user.as_str())
+        .fetch_one(self.reader())
+        .await?;
+        Ok(u(files) + u(uploads))
+    }
+
+    /// Record a new upload.
+    pub async fn insert_upload(
+        &self,
+        owner: &UserId,
+        length: u64,
+        name: &str,
+        mime: &str,
+        kind: &str,
+        original: bool,
+    ) -> Result<String> {
+        let id = new_id('p');
+        let now = i(now_ms());
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO uploads (id, owner_id, length, name, mime, kind, original, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(&id)
+        .bind(owner.as_str())
+        .bind(i(length))
+        .bind(name)
+        .bind(mime)
+        .bind(kind)
+        .bind(i64::from(original))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An upload of `owner` (None if unknown or someone else's).
+    pub async fn upload(&self, owner: &UserId, id: &str) -> Result<Option<UploadRow>> {
+        let row = sqlx::query("SELECT id, owner_id, length, name, mime, kind, original, file_id FROM uploads WHERE id = $1 AND owner_id = $2")
+            .bind(id)
+            .bind(owner.as_str())
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|r| {
+            Ok(UploadRow {
+                id: r.try_get("id")?,
+                owner_id: UserId(r.try_get("owner_id")?),
+                length: u(r.try_get("length")?),
+                name: r.try_get("name")?,
+                mime: r.try_get("mime")?,
+                kind: r.try_get("kind")?,
+                original: r.try_get::<i64, _>("original")? != 0,
+                file_id: r.try_get::<Option<String>, _>("file_id")?.map(FileId),
+            })
+        })
+        .transpose()
+    }
+
+    /// Note progress (keeps an active upload from expiring).
+    pub async fn touch_upload(&self, id: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE uploads SET updated_at = $1 WHERE id = $2")
+            .bind(i(now_ms()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Mark an upload complete.
+    pub async fn complete_upload(&self, id: &str, file: &FileId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE uploads SET file_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(file.as_str())
+            .bind(i(now_ms()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forget an upload.
+    pub async fn delete_upload(&self, id: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM uploads WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Uploads untouched since `before` (ms): abandoned ones and finished records to forget.
+    pub async fn stale_uploads(&self, before: u64) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM uploads WHERE updated_at < $1")
+                .bind(i(before))
+                .fetch_all(self.reader())
+                .await?,
+        )
+    }
+
+    /// Delete a file record if no message references it any more; returns the blobs that no
+    /// other file uses (to delete from disk).
+    pub async fn collect_file(&self, file: &FileId) -> Result<Vec<String>> {
+        let mut tx = self.begin().await?;
+        let refs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM message_files WHERE file_id = $1")
+            .bind(file.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        if refs > 0 {
+            return Ok(Vec::new());
+        }
+        let row = sqlx::query("DELETE FROM files WHERE id = $1 RETURNING sha256, thumb_sha256")
+            .bind(file.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let mut orphans = Vec::new();
+        if let Some(r) = row {
+            let blobs: [Option<String>; 2] =
+                [Some(r.try_get("sha256")?), r.try_get("thumb_sha256")?];
+            for sha in blobs.into_iter().flatten() {
+                let users: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM files WHERE sha256 = $1 OR thumb_sha256 = $1",
+                )
+                .bind(&sha)
+                .fetch_one(&mut *tx)
+                .await?;
+                if users == 0 {
+                    orphans.push(sha);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(orphans)
+    }
+
+    /// A server-wide secret, created on first use (the same on every node sharing the database).
+    pub async fn secret(&self, name: &str, fresh: &str) -> Result<String> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(&mut *tx)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+}
