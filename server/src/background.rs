@@ -1,5 +1,6 @@
 //! Periodic chores: forgetting idle rate-limit keys, deleting abandoned uploads (hourly), and closing the connections of accounts an
-//! administrator disabled (possibly from another process: `liao-server user disable`).
+//! administrator disabled or whose sessions they ended (possibly from another process:
+//! `liao-server user disable`, `user passwd`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,12 +30,22 @@ pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
             let started = now_ms();
             match app
                 .store
-                .disabled_since(since.saturating_sub(DISABLED_POLL.as_millis() as u64))
+                .revoked_since(since.saturating_sub(DISABLED_POLL.as_millis() as u64))
                 .await
             {
                 Ok(users) => {
-                    for user in users {
-                        app.hub.kick(&user, None, ErrorCode::AccountDisabled);
+                    for (user, disabled, reset_at) in users {
+                        if disabled {
+                            app.hub.kick(&user, None, ErrorCode::AccountDisabled);
+                        } else {
+                            // Only connections authenticated before the reset: the user may
+                            // already have logged in again with the new password.
+                            app.hub.kick_authenticated_before(
+                                &user,
+                                reset_at,
+                                ErrorCode::SessionRevoked,
+                            );
+                        }
                     }
                     since = started;
                 }

@@ -77,6 +77,8 @@ impl Kill {
 #[derive(Clone)]
 struct Handle {
     id: u64,
+    /// When the connection authenticated (ms).
+    since: u64,
     session: SessionId,
     tx: mpsc::Sender<Arc<Push>>,
     kill: Arc<Kill>,
@@ -126,6 +128,7 @@ impl Hub {
         let first = list.is_empty();
         list.push(Handle {
             id,
+            since: crate::util::now_ms(),
             session: session.clone(),
             tx,
             kill: kill.clone(),
@@ -195,7 +198,17 @@ impl Hub {
         }
     }
 
-    /// Close every connection (shutdown is handled separately; this is for tests and admin).
+    /// Close `user`'s connections that authenticated at or before `before` (ms).
+    pub fn kick_authenticated_before(&self, user: &UserId, before: u64, reason: ErrorCode) {
+        let conns = self.lock();
+        for h in conns.get(user).into_iter().flatten() {
+            if h.since <= before {
+                h.kill.kill(reason);
+            }
+        }
+    }
+
+    /// The users with live connections.
     pub fn user_ids(&self) -> Vec<UserId> {
         self.lock().keys().cloned().collect()
     }

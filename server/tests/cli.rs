@@ -153,8 +153,26 @@ async fn admin_commands_backup_and_graceful_shutdown() {
         "{list}"
     );
     admin(&data, &["user", "enable", "alice"], "");
+    // A password reset from the CLI ends every session, live connections included …
+    let (_alice, mut alice_pushes) = login(&server, "alice", "alice-password").await;
     admin(&data, &["user", "passwd", "alice"], "new-alice-password\n");
-    login(&server, "alice", "new-alice-password").await;
+    let reason = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match alice_pushes.recv().await {
+                Some(ServerFrame::Error { code, .. }) => return Some(code),
+                Some(_) => continue,
+                None => return None,
+            }
+        }
+    })
+    .await
+    .expect("alice disconnected in time");
+    assert_eq!(reason, Some(ErrorCode::SessionRevoked));
+    // … but a login right after it with the new password stays connected.
+    let (fresh, mut fresh_pushes) = login(&server, "alice", "new-alice-password").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(fresh_pushes.try_recv().is_none());
+    fresh.request(Command::ListSessions).await.unwrap();
 
     // A consistent online backup, readable as a database of its own.
     let backup = dir.path().join("backup");

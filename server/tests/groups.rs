@@ -26,6 +26,7 @@ on_both_backends!(
     offline_members_catch_up_on_governance,
     permission_matrix_through_the_server,
     dissolve_removes_the_group_for_everyone,
+    rejoining_on_a_live_connection_reveals_nothing_from_the_absence,
 );
 
 async fn create_group(owner: &User, name: &str, policy: JoinPolicy) -> ConversationId {
@@ -1447,5 +1448,47 @@ async fn dissolve_removes_the_group_for_everyone(db: Db) {
         panic!()
     };
     assert!(groups.is_empty());
+    server.stop().await;
+}
+
+/// Regression: a member who leaves and rejoins on the same live connection must not receive, by
+/// gap-filling from their old cursor, what was said while they were away.
+async fn rejoining_on_a_live_connection_reveals_nothing_from_the_absence(db: Db) {
+    let server = TestServer::start(db).await;
+    let owner = server.register("owner").await;
+    let mut m = server.register("member").await;
+    let g = create_group(&owner, "Comings and goings", JoinPolicy::Open).await;
+    join(&m, &g).await;
+    m.ok(Command::Sync {
+        events_after: 0,
+        conversations: vec![],
+    })
+    .await;
+    owner.ok(send(&g, "hello", "hello member")).await;
+    m.expect_text(&g).await;
+    m.ok(Command::LeaveGroup {
+        conversation_id: g.clone(),
+    })
+    .await;
+    owner
+        .ok(send(&g, "secret", "said while the member was away"))
+        .await;
+    join(&m, &g).await;
+    owner.ok(send(&g, "back", "welcome back")).await;
+    let frames = m.drain(Duration::from_millis(500)).await;
+    let texts: Vec<String> = frames
+        .iter()
+        .filter_map(|f| match f {
+            ServerFrame::Message { message } if message.conversation_id == g => {
+                Some(text_of(message))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(texts.iter().any(|t| t == "welcome back"), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.contains("away")),
+        "leaked: {texts:?}"
+    );
     server.stop().await;
 }

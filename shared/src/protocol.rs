@@ -782,7 +782,8 @@ pub struct Message {
     pub seq: u64,
     /// Who sent it.
     pub sender_id: UserId,
-    /// The sender's idempotency key (shown to the sender's own devices for reconciliation).
+    /// The sender's idempotency key; the sender's devices use it to match their pending sends
+    /// (other members receive it too and may ignore it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub client_msg_id: Option<String>,

@@ -396,7 +396,24 @@ impl App {
 
     /// Tell the other members the actor is typing.
     pub async fn typing(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
-        self.member(actor, conversation).await?;
+        let m = self.member(actor, conversation).await?;
+        // Typing is only shown where the actor could send: not across a block, not while muted.
+        let members = self.store.members(conversation).await?;
+        let mut tx = self.store.read_tx().await?;
+        let may_send = self
+            .check_may_send(
+                &mut tx,
+                actor,
+                conversation,
+                &m,
+                &members,
+                &MessageBody::Recalled { recalled_at: 0 },
+            )
+            .await;
+        drop(tx);
+        if may_send.is_err() {
+            return Ok(());
+        }
         let others: Vec<UserId> = self
             .store
             .members(conversation)

@@ -216,7 +216,9 @@ impl App {
         let other = self.other(actor, target).await?;
         let me = &actor.user;
         let mut tx = self.store.begin().await?;
-        social::insert_block(&mut tx, me, target).await?;
+        if !social::insert_block(&mut tx, me, target).await? {
+            return Ok(()); // already blocked: nothing changes, nothing to announce
+        }
         let mut out = vec![(me.clone(), EventBody::Blocked { user: other })];
         if social::delete_friendship(&mut tx, me, target).await? {
             out.push((

@@ -87,7 +87,11 @@ impl App {
         actor: &UserId,
         event: SystemEvent,
     ) -> Result<Message> {
-        chat::append_message(tx, &g.id, actor, None, &MessageBody::System { event }).await
+        let entry =
+            chat::append_message(tx, &g.id, actor, None, &MessageBody::System { event }).await?;
+        // What you did yourself is not unread for you.
+        chat::advance_read(tx, &g.id, actor, entry.seq).await?;
+        Ok(entry)
     }
 
     /// Commit, then publish the outcome: `conversation_added` events first (so a new member knows

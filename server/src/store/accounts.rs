@@ -185,6 +185,14 @@ impl Store {
             .bind(id.as_str())
             .execute(&mut *tx)
             .await?;
+        if keep.is_none() {
+            // Tell every node to close this user's connections (see `revoked_since`).
+            sqlx::query("UPDATE users SET sessions_reset_at = $1 WHERE id = $2")
+                .bind(i(now_ms()))
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         let ended: Vec<String> =
             sqlx::query_scalar("DELETE FROM sessions WHERE user_id = $1 AND id <> $2 RETURNING id")
                 .bind(id.as_str())
@@ -213,15 +221,26 @@ impl Store {
         Ok(())
     }
 
-    /// Users disabled at or after `since` (ms), for closing their connections.
-    pub async fn disabled_since(&self, since: u64) -> Result<Vec<UserId>> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE disabled_at IS NOT NULL AND disabled_at >= $1",
+    /// Users disabled, or whose sessions were all ended, at or after `since` (ms), for closing
+    /// their connections: `(user, disabled, when)`.
+    pub async fn revoked_since(&self, since: u64) -> Result<Vec<(UserId, bool, u64)>> {
+        let rows = sqlx::query(
+            "SELECT id, disabled_at, sessions_reset_at FROM users WHERE disabled_at >= $1 OR sessions_reset_at >= $1",
         )
         .bind(i(since))
         .fetch_all(self.reader())
         .await?;
-        Ok(ids.into_iter().map(UserId).collect())
+        rows.iter()
+            .map(|r| {
+                let disabled: Option<i64> = r.try_get("disabled_at")?;
+                let reset: Option<i64> = r.try_get("sessions_reset_at")?;
+                Ok((
+                    UserId(r.try_get("id")?),
+                    disabled.is_some(),
+                    u(reset.unwrap_or(0)),
+                ))
+            })
+            .collect()
     }
 
     /// Store a new session.

@@ -115,15 +115,15 @@ pub async fn delete_friendship(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bo
     Ok(res.rows_affected() > 0)
 }
 
-/// `a` blocks `b`.
-pub async fn insert_block(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<()> {
-    sqlx::query("INSERT INTO blocks (user_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+/// `a` blocks `b`; false if the block already existed.
+pub async fn insert_block(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bool> {
+    let res = sqlx::query("INSERT INTO blocks (user_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
         .bind(a.as_str())
         .bind(b.as_str())
         .bind(i(now_ms()))
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    Ok(res.rows_affected() > 0)
 }
 
 /// `a` unblocks `b`; false if there was no block.

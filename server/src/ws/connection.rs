@@ -158,6 +158,10 @@ where
     conn.run(stream, &mut registration, shutdown).await;
     if let (Some(reg), Some(session)) = (registration, &conn.session) {
         conn.went_offline(&session.actor.user, reg.id).await;
+        // Idle expiry counts from the last use, and a long-lived connection is use.
+        if let Err(e) = conn.app.store.touch_session(&session.actor.session).await {
+            tracing::debug!(error = %e, "could not record session use");
+        }
     }
     drop(conn);
     let _ = writer.await;
@@ -326,7 +330,8 @@ impl Connection {
                 // cursor so the push does not repeat it.
                 if let (Some((conv, seq)), Some(s)) = (sent_seq, self.session.as_mut()) {
                     let cursor = s.cursors.conversations.get(&conv).copied();
-                    if cursor.map_or(!s.cursors.synced, |c| c + 1 == seq) {
+                    // Unknown after sync means new since then: its first entry is seq 1.
+                    if cursor.map_or(!s.cursors.synced || seq == 1, |c| c + 1 == seq) {
                         s.cursors.delivered(&conv, seq);
                     }
                 }
@@ -727,9 +732,16 @@ impl Connection {
                 }
                 session.cursors.delivered(conversation, *seq);
                 if let Some(c) = cursor.filter(|c| *seq > c + 1) {
+                    // Never fill from before the member's visible start: a cursor can be stale
+                    // from an earlier membership (left, then rejoined on this connection).
+                    let floor = app
+                        .store
+                        .membership(conversation, &user)
+                        .await?
+                        .map_or(seq - 1, |m| m.visible_from);
                     for message in app
                         .store
-                        .messages_between(conversation, c, seq - 1, u32::MAX)
+                        .messages_between(conversation, c.max(floor), seq - 1, u32::MAX)
                         .await?
                     {
                         self.send(&ServerFrame::Message { message }).await;

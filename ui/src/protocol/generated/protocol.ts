@@ -1041,7 +1041,8 @@ seq: number,
  */
 sender_id: UserId, 
 /**
- * The sender's idempotency key (shown to the sender's own devices for reconciliation).
+ * The sender's idempotency key; the sender's devices use it to match their pending sends
+ * (other members receive it too and may ignore it).
  */
 client_msg_id?: string, 
 /**
