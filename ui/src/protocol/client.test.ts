@@ -1,0 +1,239 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { LiaoClient, MemoryStore, ProtocolError } from "./client";
+import type { Transport } from "./transport";
+import type { Message } from "./types";
+
+type Frame = Record<string, unknown> & { id: string; type: string };
+
+/** A scripted server behind the Transport interface. */
+class FakeTransport implements Transport {
+  onopen: (() => void) | null = null;
+  onmessage: ((data: string) => void) | null = null;
+  onclose: ((code: number, reason: string) => void) | null = null;
+  sent: Frame[] = [];
+  closed = false;
+  constructor(private readonly server: FakeServer) {}
+  open(): void {
+    this.server.connections.push(this);
+    queueMicrotask(() => this.onopen?.());
+  }
+  send(data: string): void {
+    const f = JSON.parse(data) as Frame;
+    this.sent.push(f);
+    this.server.handle(this, f);
+  }
+  close(code = 1006): void {
+    if (this.closed) return;
+    this.closed = true;
+    queueMicrotask(() => this.onclose?.(code, ""));
+  }
+  push(frame: unknown): void {
+    this.onmessage?.(JSON.stringify(frame));
+  }
+}
+
+const alice = { user_id: "ua", username: "alice", display_name: "Alice" };
+
+function msg(seq: number, text = `m${seq}`, conv = "c1", extra: Partial<Message> = {}): Message {
+  return {
+    message_id: `m-${conv}-${seq}`,
+    conversation_id: conv,
+    seq,
+    sender_id: "ub",
+    sent_at: 1000 + seq,
+    body: { kind: "text", text },
+    ...extra,
+  };
+}
+
+class FakeServer {
+  connections: FakeTransport[] = [];
+  /** Custom replies by command type; default behaviours below. */
+  handlers: Record<string, (t: FakeTransport, f: Frame) => void> = {};
+  syncBacklog: unknown[] = [];
+  eventsSeq = 0;
+  sentMessages = new Map<string, Message>();
+  nextSeq = 1;
+  dropSendReplies = false;
+  handle(t: FakeTransport, f: Frame): void {
+    const custom = this.handlers[f.type];
+    if (custom) return custom(t, f);
+    const ok = (result: unknown) => queueMicrotask(() => t.push({ type: "ok", id: f.id, result }));
+    switch (f.type) {
+      case "hello":
+        return ok({ kind: "welcome", protocol: 1, server_version: "t", limits: { max_inbound_frame: 65536, max_outbound_frame: 262144, max_text_chars: 4000, max_text_bytes: 16384, recall_window_ms: 120000, commands_per_second: 20 } });
+      case "login":
+      case "register":
+      case "resume":
+        return ok({ kind: "session", token: "tok", session_id: "s1", user: alice });
+      case "list_contacts":
+        return ok({ kind: "contacts", friends: [], incoming: [], outgoing: [], blocked: [], events_seq: this.eventsSeq });
+      case "list_conversations":
+        return ok({ kind: "conversations", conversations: [] });
+      case "sync":
+        queueMicrotask(() => {
+          t.push({ type: "ok", id: f.id, result: { kind: "sync_started" } });
+          for (const b of this.syncBacklog) t.push(b);
+          t.push({ type: "sync_done", events_seq: this.eventsSeq });
+        });
+        return;
+      case "send_message": {
+        const key = f.client_msg_id as string;
+        let m = this.sentMessages.get(key);
+        if (!m) {
+          m = msg(this.nextSeq++, "x", f.conversation_id as string, { sender_id: "ua", client_msg_id: key });
+          this.sentMessages.set(key, m);
+        }
+        if (this.dropSendReplies) return;
+        return ok({ kind: "sent", message: m });
+      }
+      default:
+        return ok({ kind: "done" });
+    }
+  }
+  get last(): FakeTransport {
+    const t = this.connections[this.connections.length - 1];
+    if (!t) throw new Error("no connection");
+    return t;
+  }
+}
+
+async function flush(n = 20): Promise<void> {
+  for (let i = 0; i < n; i++) await Promise.resolve();
+}
+
+function setup(storage = new MemoryStore()) {
+  const server = new FakeServer();
+  const client = new LiaoClient({
+    url: "wss://test/ws",
+    transport: () => new FakeTransport(server),
+    storage,
+    random: () => 0,
+    requestTimeoutMs: 1000,
+  });
+  const messages: Message[] = [];
+  client.on("message", ({ message }) => messages.push(message));
+  return { server, client, storage, messages };
+}
+
+describe("LiaoClient", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("matches replies to requests by id, even out of order", async () => {
+    const { server, client } = setup();
+    server.handlers.get_profile = (t, f) => {
+      const uid = f.user_id as string;
+      setTimeout(() => t.push({ type: "ok", id: f.id, result: { kind: "profile", profile: { ...alice, user_id: uid } } }), uid === "u1" ? 20 : 5);
+    };
+    await client.login("alice", "password1");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.status).toBe("online");
+    const p1 = client.request({ type: "get_profile", user_id: "u1" }, "profile");
+    const p2 = client.request({ type: "get_profile", user_id: "u2" }, "profile");
+    await vi.advanceTimersByTimeAsync(30);
+    expect((await p1).profile.user_id).toBe("u1");
+    expect((await p2).profile.user_id).toBe("u2");
+  });
+
+  it("rejects with the error code and times out unanswered requests", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    server.handlers.friend_request = (t, f) => t.push({ type: "error", id: f.id, code: "blocked", message: "no" });
+    await expect(client.request({ type: "friend_request", user_id: "u9" }, "done")).rejects.toMatchObject({ code: "blocked" });
+    server.handlers.typing = () => undefined;
+    const p = client.request({ type: "typing", conversation_id: "c1" }, "done");
+    const assertion = expect(p).rejects.toBeInstanceOf(ProtocolError);
+    await vi.advanceTimersByTimeAsync(1500);
+    await assertion;
+  });
+
+  it("persists the token and cursors, resumes and syncs with them after a drop", async () => {
+    const { server, client, storage, messages } = setup();
+    server.eventsSeq = 3;
+    await client.login("alice", "password1");
+    expect(storage.get("token")).toBe("tok");
+    expect(client.eventsCursor).toBe(3);
+    server.last.push({ type: "message", message: msg(1) });
+    server.last.push({ type: "message", message: msg(2) });
+    expect(messages.map((m) => m.seq)).toEqual([1, 2]);
+
+    server.syncBacklog = [{ type: "message", message: msg(2) }, { type: "message", message: msg(3) }];
+    server.last.close(1006);
+    await flush();
+    expect(client.status).toBe("reconnecting");
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(client.status).toBe("online");
+    const resume = server.last.sent.find((f) => f.type === "resume");
+    expect(resume?.token).toBe("tok");
+    const sync = server.last.sent.find((f) => f.type === "sync");
+    expect(sync).toMatchObject({ events_after: 3, conversations: [{ conversation_id: "c1", seq: 2 }] });
+    expect(messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("dedupes repeated seqs and buffers out-of-order entries", async () => {
+    const { server, client, messages } = setup();
+    await client.login("alice", "password1");
+    const t = server.last;
+    t.push({ type: "message", message: msg(1) });
+    t.push({ type: "message", message: msg(3) });
+    expect(messages.map((m) => m.seq)).toEqual([1]);
+    t.push({ type: "message", message: msg(1) });
+    t.push({ type: "message", message: msg(2) });
+    t.push({ type: "message", message: msg(3) });
+    expect(messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+
+    const events: number[] = [];
+    client.on("event", ({ event }) => events.push(event.seq));
+    const ev = (seq: number) => ({ type: "event", event: { seq, at: 0, body: { kind: "read_marker", conversation_id: "c1", seq: 1 } } });
+    t.push(ev(1));
+    t.push(ev(1));
+    t.push(ev(2));
+    expect(events).toEqual([1, 2]);
+  });
+
+  it("resends unacknowledged messages with the same client_msg_id after reconnecting", async () => {
+    const { server, client, messages } = setup();
+    await client.login("alice", "password1");
+    server.dropSendReplies = true;
+    const p = client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    expect(client.pendingSends).toHaveLength(1);
+    server.dropSendReplies = false;
+    server.last.close(1006);
+    await flush();
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush(40);
+    const sends = server.connections.flatMap((c) => c.sent).filter((f) => f.type === "send_message");
+    expect(sends).toHaveLength(2);
+    expect(sends[0]?.client_msg_id).toBe(p.client_msg_id);
+    expect(sends[1]?.client_msg_id).toBe(p.client_msg_id);
+    expect(server.sentMessages.size).toBe(1);
+    expect(client.pendingSends).toHaveLength(0);
+    expect(messages.filter((m) => m.client_msg_id === p.client_msg_id)).toHaveLength(1);
+  });
+
+  it("forgets the session on invalid_session and does not reconnect after logout", async () => {
+    const storage = new MemoryStore();
+    storage.set("token", "old");
+    const { server, client } = setup(storage);
+    server.handlers.resume = (t, f) => t.push({ type: "error", id: f.id, code: "invalid_session", message: "x" });
+    client.start();
+    await flush(40);
+    expect(client.status).toBe("logged_out");
+    expect(storage.get("token")).toBeNull();
+  });
+
+  it("backs off exponentially between failed reconnects", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    const count = () => server.connections.length;
+    server.last.close(1006);
+    await flush();
+    await vi.advanceTimersByTimeAsync(499); // random() = 0 → half of 1 s
+    expect(count()).toBe(1);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(count()).toBe(2);
+  });
+});
