@@ -1,0 +1,24 @@
+import type { i18n as I18n } from "i18next";
+import type { Platform } from "../platform/platform";
+import type { Message } from "../protocol/types";
+import { useConversations } from "../state/conversations";
+import { displayName } from "../state/directory";
+
+/** Returns the handler for incoming live messages: a system notification while the tab is hidden. */
+export function startNotifications(platform: Platform, i18n: I18n): (m: Message) => void {
+  return (m) => {
+    if (!platform.isHidden() || m.body.kind !== "text") return;
+    const c = useConversations.getState().byId[m.conversation_id];
+    if (!c) return;
+    const sender = displayName(m.sender_id, c.peer?.display_name ?? "");
+    const text = m.body.text.length > 140 ? `${m.body.text.slice(0, 140)}…` : m.body.text;
+    const title = c.kind === "group" ? (c.group?.name ?? "") : sender;
+    const body = c.kind === "group" ? i18n.t("notify.groupBody", { name: sender, text }) : text;
+    platform.notify({
+      title,
+      body,
+      tag: m.conversation_id,
+      onClick: () => useConversations.getState().setActive(m.conversation_id),
+    });
+  };
+}

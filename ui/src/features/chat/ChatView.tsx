@@ -1,0 +1,116 @@
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Avatar } from "../../components/Avatar";
+import { Icon } from "../../components/Icon";
+import { useClient } from "../../hooks/useClient";
+import { useHistory } from "../../hooks/useHistory";
+import { usePlatform } from "../../hooks/usePlatform";
+import { useContacts } from "../../state/contacts";
+import { useConversations } from "../../state/conversations";
+import { useSession } from "../../state/session";
+import { useUi } from "../../state/ui";
+import { conversationTitle } from "../conversations/title";
+import { ComposerArea } from "./ComposerArea";
+import { MessageList } from "./MessageList";
+import { TypingIndicator } from "./TypingIndicator";
+import "./ChatView.css";
+
+const GroupPanel = lazy(() => import("../groups/GroupPanel"));
+
+export function ChatView({ conversationId, narrow }: { conversationId: string; narrow: boolean }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const platform = usePlatform();
+  const c = useConversations((s) => s.byId[conversationId]);
+  const status = useSession((s) => s.status);
+  const online = useContacts((s) => (c?.peer ? s.online[c.peer.user_id] : undefined));
+  const groupPanel = useUi((s) => s.groupPanel);
+  const loadOlder = useHistory(conversationId);
+  const [firstUnread] = useState(() => (c && c.unread > 0 ? c.read_seq + 1 : 0));
+  const atBottom = useRef(true);
+  const sentMark = useRef(0);
+
+  // Read markers: when the newest entry is on screen and the page is visible.
+  const markRead = useCallback(() => {
+    const cur = useConversations.getState().byId[conversationId];
+    if (!cur || cur.ended || !atBottom.current || platform.isHidden()) return;
+    if (useSession.getState().status !== "online") return;
+    const seq = cur.last_seq;
+    if (seq > cur.read_seq && seq > sentMark.current) {
+      sentMark.current = seq;
+      client.request({ type: "mark_read", conversation_id: conversationId, seq }, "done").catch(() => {
+        sentMark.current = 0;
+      });
+    }
+  }, [client, conversationId, platform]);
+
+  const lastSeq = c?.last_seq ?? 0;
+  useEffect(() => {
+    const id = setTimeout(markRead, 250);
+    return () => clearTimeout(id);
+  }, [lastSeq, status, markRead]);
+  useEffect(() => platform.onVisibilityChange(markRead), [platform, markRead]);
+
+  const onAtBottom = useCallback(
+    (b: boolean) => {
+      atBottom.current = b;
+      if (b) markRead();
+    },
+    [markRead],
+  );
+
+  if (!c) return null;
+  const title = conversationTitle(c);
+  const g = c.group;
+  const subtitle =
+    c.kind === "group" && g
+      ? `${t("groups.number", { number: g.number })} · ${t("chat.memberCount", { count: g.member_count })}`
+      : c.kind === "temporary"
+        ? t("chat.tempVia", { group: c.via_group?.name ?? "" })
+        : online
+          ? t("chat.online")
+          : t("chat.offline");
+
+  return (
+    <div className="chat">
+      <div className="chat__main">
+        <header className="chat__header">
+          {narrow && (
+            <button type="button" className="icon-button" aria-label={t("common.back")} onClick={() => useConversations.getState().setActive(null)}>
+              <Icon name="back" />
+            </button>
+          )}
+          <Avatar id={c.conversation_id} name={title} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
+          <div className="chat__titles">
+            <h1 className="chat__title" data-testid="chat-title">
+              {title}
+              {c.kind === "temporary" && <span className="pill pill--temp">{t("list.temporary")}</span>}
+            </h1>
+            <p className="chat__subtitle">{subtitle}</p>
+          </div>
+          {c.kind === "group" && !c.ended && (
+            <button
+              type="button"
+              className={`icon-button${groupPanel ? " icon-button--active" : ""}`}
+              aria-label={t("chat.groupInfo")}
+              aria-expanded={groupPanel}
+              title={t("chat.groupInfo")}
+              onClick={() => useUi.getState().set({ groupPanel: !groupPanel })}
+              data-testid="group-info"
+            >
+              <Icon name="groups" />
+            </button>
+          )}
+        </header>
+        <MessageList conversationId={conversationId} firstUnread={firstUnread} onAtBottom={onAtBottom} loadOlder={loadOlder} />
+        <TypingIndicator conversationId={conversationId} />
+        <ComposerArea c={c} title={title} onSent={() => (atBottom.current = true)} />
+      </div>
+      {groupPanel && c.kind === "group" && !c.ended && (
+        <Suspense fallback={<aside className="gpanel" />}>
+          <GroupPanel conversationId={conversationId} narrow={narrow} />
+        </Suspense>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { useTranslation } from "react-i18next";
+import { useNow } from "../../hooks/useNow";
+import { formatDateTime } from "../../lib/format";
+import type { Conversation } from "../../state/conversations";
+import { Composer } from "./Composer";
+
+/** The composer, or a banner explaining why you cannot send here. */
+export function ComposerArea({ c, title, onSent }: { c: Conversation; title: string; onSent(): void }) {
+  const { t, i18n } = useTranslation();
+  const now = useNow(15000);
+  const g = c.group;
+  let banner: string | null = null;
+  if (c.ended === "removed") banner = t("chat.endedRemoved");
+  else if (c.ended === "dissolved") banner = t("chat.endedDissolved");
+  else if (c.ended === "left") banner = t("chat.endedLeft");
+  else if (g && g.my_muted_until && g.my_muted_until > now)
+    banner = t("chat.mutedUntil", { time: formatDateTime(g.my_muted_until, i18n.language) });
+  else if (g && g.muted_all && g.my_role === "member") banner = t("chat.mutedAll");
+  if (banner) {
+    return (
+      <div className="composer-banner" role="status" data-testid="muted-banner">
+        <span aria-hidden="true">🔇</span> {banner}
+      </div>
+    );
+  }
+  return <Composer conversationId={c.conversation_id} title={title} onSent={onSent} />;
+}

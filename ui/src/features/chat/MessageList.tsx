@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
+import { Menu, type MenuItem } from "../../components/Menu";
+import { useAction } from "../../hooks/useAction";
+import { useClient } from "../../hooks/useClient";
+import { useDisplayName } from "../../hooks/useDisplayName";
+import type { Message } from "../../protocol/types";
+import { mentionsMe, useConversations } from "../../state/conversations";
+import { useGroups } from "../../state/groups";
+import { useMessages } from "../../state/messages";
+import { useSession } from "../../state/session";
+import { useToasts } from "../../state/toasts";
+import { MessageRow } from "./MessageRow";
+import { PendingList } from "./PendingList";
+import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
+
+const BASE = 10_000_000;
+const EMPTY: number[] = [];
+
+interface Props {
+  conversationId: string;
+  /** Seq of the first unread entry when the conversation was opened (0: none). */
+  firstUnread: number;
+  onAtBottom(atBottom: boolean): void;
+  loadOlder(): Promise<void>;
+}
+
+export function MessageList({ conversationId, firstUnread, onAtBottom, loadOlder }: Props) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { run } = useAction();
+  const myId = useSession((s) => s.user?.user_id ?? "");
+  const recallWindow = useSession((s) => s.limits.recall_window_ms);
+  const conv = useConversations((s) => s.byId[conversationId]);
+  const data = useMessages((s) => s.byConv[conversationId]);
+  const members = useGroups((s) => s.members[conversationId]);
+  const nameOf = useDisplayName();
+  const ref = useRef<VirtuosoHandle>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const [menu, setMenu] = useState<{ m: Message; x: number; y: number } | null>(null);
+  const seqs = data?.seqs ?? EMPTY;
+  const items = data?.items;
+  const byRecall = useMemo(() => (items ? recallers(items) : {}), [items]);
+  const group = conv?.kind === "group";
+  const firstItemIndex = BASE + (seqs[0] ?? 0);
+
+  const initialIndex = useMemo(() => {
+    const i = firstUnread ? seqs.indexOf(firstUnread) : -1;
+    return i >= 0 ? i : Math.max(0, seqs.length - 1);
+    // Only for the first render of this conversation.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => onAtBottom(atBottom), [atBottom, onAtBottom]);
+
+  const onMenu = useCallback((m: Message, x: number, y: number) => setMenu({ m, x, y }), []);
+
+  const menuItems = (m: Message): MenuItem[] => {
+    const out: MenuItem[] = [];
+    if (m.body.kind === "text") {
+      const text = m.body.text;
+      out.push({
+        label: t("chat.copy"),
+        onSelect: () => void navigator.clipboard?.writeText(text).catch(() => useToasts.getState().push(t("errors.generic"))),
+      });
+    }
+    const own = m.sender_id === myId;
+    const role = conv?.group?.my_role;
+    const senderRole = members?.find((x) => x.profile.user_id === m.sender_id)?.role ?? "member";
+    const canModerate = group && !own && (role === "owner" || (role === "admin" && senderRole === "member"));
+    const withinWindow = Date.now() - m.sent_at < recallWindow;
+    if (m.body.kind === "text" && ((own && (withinWindow || role === "owner" || role === "admin")) || canModerate)) {
+      out.push({
+        label: t("chat.recall"),
+        danger: true,
+        onSelect: () => void run(() => client.request({ type: "recall", conversation_id: m.conversation_id, message_id: m.message_id }, "done")),
+      });
+    }
+    return out;
+  };
+
+  return (
+    <div className="mlist">
+      <Virtuoso
+        ref={ref}
+        className="mlist__scroller"
+        data={seqs}
+        firstItemIndex={firstItemIndex}
+        initialTopMostItemIndex={initialIndex}
+        computeItemKey={(_, seq) => seq}
+        increaseViewportBy={{ top: 400, bottom: 200 }}
+        startReached={() => void loadOlder()}
+        followOutput={(bottom) => (bottom ? "smooth" : false)}
+        atBottomStateChange={setAtBottom}
+        atBottomThreshold={60}
+        components={{
+          Header: () => <ListHeader conversationId={conversationId} />,
+          Footer: () => <PendingList conversationId={conversationId} />,
+        }}
+        itemContent={(index, seq) => {
+          const m = items?.[seq];
+          if (!m) return <div className="row-ghost" />;
+          const local = index - firstItemIndex;
+          const prev = items ? previousVisible(items, seqs, local) : undefined;
+          return (
+            <MessageRow
+              m={m}
+              myId={myId}
+              group={group}
+              continued={continuesRun(prev, m) && seq !== firstUnread}
+              dayStart={startsDay(prev, m)}
+              newDivider={seq === firstUnread}
+              recaller={byRecall[seq]}
+              mentionsMe={mentionsMe(m, myId)}
+              nameOf={nameOf}
+              onMenu={onMenu}
+            />
+          );
+        }}
+      />
+      {!atBottom && (
+        <button
+          type="button"
+          className="jump-latest"
+          onClick={() => ref.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "smooth" })}
+          data-testid="jump-latest"
+        >
+          {t("chat.jumpToLatest")} ↓
+        </button>
+      )}
+      {menu && <Menu x={menu.x} y={menu.y} label={t("chat.messageActions")} items={menuItems(menu.m)} onClose={() => setMenu(null)} />}
+    </div>
+  );
+}
+
+function ListHeader({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
+  const data = useMessages((s) => s.byConv[conversationId]);
+  if (!data?.loaded) return <div className="mlist__edge">{t("common.loading")}</div>;
+  return <div className="mlist__edge">{data.hasMore ? t("chat.loadingOlder") : t("chat.beginning")}</div>;
+}

@@ -1,0 +1,102 @@
+import { memo } from "react";
+import { useTranslation } from "react-i18next";
+import { Avatar } from "../../components/Avatar";
+import { dayLabel, formatTime } from "../../lib/format";
+import type { Message } from "../../protocol/types";
+import { systemText } from "./systemText";
+
+interface Props {
+  m: Message;
+  myId: string;
+  group: boolean;
+  continued: boolean;
+  dayStart: boolean;
+  newDivider: boolean;
+  recaller?: string;
+  mentionsMe: boolean;
+  nameOf(id: string): string;
+  onMenu(m: Message, x: number, y: number): void;
+}
+
+function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, nameOf, onMenu }: Props) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const b = m.body;
+  if (b.kind === "recall") return <div className="row-ghost" aria-hidden="true" />;
+  const head = (
+    <>
+      {dayStart && (
+        <div className="day-sep" role="separator">
+          <span>{dayLabel(m.sent_at, lang, t("chat.today"), t("chat.yesterday"))}</span>
+        </div>
+      )}
+      {newDivider && (
+        <div className="new-divider" role="separator" data-testid="new-divider">
+          <span>{t("chat.newMessages")}</span>
+        </div>
+      )}
+    </>
+  );
+  if (b.kind === "system" || b.kind === "recalled") {
+    const text =
+      b.kind === "system"
+        ? systemText(t, lang, b.event, m.sender_id, nameOf)
+        : (recaller ?? m.sender_id) === myId
+          ? t("chat.recalledYou")
+          : t("chat.recalled", { name: nameOf(recaller ?? m.sender_id) });
+    return (
+      <div className="row" data-seq={m.seq}>
+        {head}
+        <p className={`sys-line${b.kind === "recalled" ? " sys-line--recalled" : ""}`} data-testid={b.kind === "system" ? "system-line" : "recalled-line"}>
+          {text}
+        </p>
+      </div>
+    );
+  }
+  const own = m.sender_id === myId;
+  const open = (x: number, y: number) => onMenu(m, x, y);
+  return (
+    <div className={`row${continued ? " row--cont" : ""}`} data-seq={m.seq}>
+      {head}
+      <div
+        className={`msg${own ? " msg--own" : ""}${mentionsMe ? " msg--mention" : ""}`}
+        data-testid="message"
+        onContextMenu={(e) => {
+          e.preventDefault();
+          open(e.clientX, e.clientY);
+        }}
+      >
+        {!own && (continued ? <span className="msg__avatar-gap" /> : <Avatar id={m.sender_id} name={nameOf(m.sender_id)} size={36} />)}
+        <div className="msg__col">
+          {!own && group && !continued && <span className="msg__name">{nameOf(m.sender_id)}</span>}
+          <div className="msg__line">
+            {b.kind === "text" ? (
+              <div className="bubble" data-testid="bubble">
+                {b.mention_all && <span className="bubble__mention">{t("chat.mentionAll")} </span>}
+                {b.text}
+              </div>
+            ) : (
+              <div className="bubble bubble--unsupported">{t("chat.unsupported")}</div>
+            )}
+            <span className="msg__meta">
+              <time dateTime={new Date(m.sent_at).toISOString()}>{formatTime(m.sent_at, lang)}</time>
+              <button
+                type="button"
+                className="msg__menu"
+                aria-label={t("chat.messageActions")}
+                onClick={(e) => {
+                  const r = e.currentTarget.getBoundingClientRect();
+                  open(r.left, r.bottom);
+                }}
+              >
+                ⋯
+              </button>
+            </span>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export const MessageRow = memo(MessageRowImpl);

@@ -1,0 +1,57 @@
+import type { TFunction } from "i18next";
+import type { Message, SystemEvent } from "../../protocol/types";
+import { formatDateTime } from "../../lib/format";
+
+/** The translated sentence for a group system entry. */
+export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: string, nameOf: (id: string) => string): string {
+  const actor = nameOf(sender);
+  switch (e.kind) {
+    case "created":
+      return t("system.created", { actor, name: e.name });
+    case "joined":
+      return e.by && e.by !== e.user.user_id
+        ? t("system.joinedBy", { user: nameOf(e.user.user_id) || e.user.display_name, actor: nameOf(e.by) })
+        : t("system.joined", { user: nameOf(e.user.user_id) || e.user.display_name });
+    case "left":
+      return t("system.left", { user: nameOf(e.user_id) });
+    case "removed":
+      return t("system.removed", { actor, user: nameOf(e.user_id) });
+    case "muted":
+      return t("system.muted", { actor, user: nameOf(e.user_id), time: formatDateTime(e.until, lang) });
+    case "unmuted":
+      return t("system.unmuted", { actor, user: nameOf(e.user_id) });
+    case "muted_all":
+      return t(e.on ? "system.mutedAllOn" : "system.mutedAllOff", { actor });
+    case "admin_added":
+      return t("system.adminAdded", { actor, user: nameOf(e.user_id) });
+    case "admin_removed":
+      return t("system.adminRemoved", { actor, user: nameOf(e.user_id) });
+    case "owner_changed":
+      return t("system.ownerChanged", { actor, user: nameOf(e.user_id) });
+    case "updated":
+      return e.name !== undefined ? t("system.renamed", { actor, name: e.name }) : t("system.updated", { actor });
+    case "dissolved":
+      return t("system.dissolved", { actor });
+    default:
+      return t("system.unknown");
+  }
+}
+
+/** One-line preview of an entry for the conversation list and notifications. */
+export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id: string) => string, group: boolean): string {
+  const b = m.body;
+  switch (b.kind) {
+    case "text": {
+      const text = b.text.replace(/\s+/g, " ");
+      return group ? `${nameOf(m.sender_id)}: ${text}` : text;
+    }
+    case "recalled":
+      return t("preview.recalled");
+    case "recall":
+      return t("preview.recall", { name: nameOf(m.sender_id) });
+    case "system":
+      return systemText(t, lang, b.event, m.sender_id, nameOf);
+    default:
+      return t("preview.unsupported");
+  }
+}

@@ -1,0 +1,65 @@
+import { useTranslation } from "react-i18next";
+import { Avatar } from "../../components/Avatar";
+import { useDisplayName } from "../../hooks/useDisplayName";
+import { useOpenConversation } from "../../hooks/useOpenConversation";
+import { listTime } from "../../lib/format";
+import { useContacts } from "../../state/contacts";
+import { useConversations, type Conversation } from "../../state/conversations";
+import { previewText } from "../chat/systemText";
+import { conversationTitle } from "./title";
+
+export function ConversationItem({ c, active }: { c: Conversation; active: boolean }) {
+  const { t, i18n } = useTranslation();
+  const open = useOpenConversation();
+  const nameOf = useDisplayName();
+  const draft = useConversations((s) => s.drafts[c.conversation_id]);
+  const online = useContacts((s) => (c.peer ? s.online[c.peer.user_id] : undefined));
+  const title = conversationTitle(c);
+  const group = c.kind === "group";
+  const m = c.last_message;
+  const preview = c.ended
+    ? t("list.ended")
+    : draft && !active
+      ? null
+      : m
+        ? previewText(t, i18n.language, m, nameOf, group)
+        : t("preview.empty");
+  const mentioned = c.mention_seq > 0 && c.unread > 0;
+  return (
+    <button
+      type="button"
+      className={`citem${active ? " citem--active" : ""}`}
+      aria-current={active ? "true" : undefined}
+      onClick={() => open(c.conversation_id)}
+      data-testid="conversation-item"
+      data-title={title}
+    >
+      <Avatar id={c.conversation_id} name={title} group={group} online={c.kind === "direct" ? (online ?? false) : undefined} size={44} />
+      <span className="citem__body">
+        <span className="citem__top">
+          <span className="citem__title">{title}</span>
+          {c.kind === "temporary" && <span className="pill pill--temp">{t("list.temporary")}</span>}
+          {m && <span className="citem__time">{listTime(m.sent_at, i18n.language, t("chat.yesterday"))}</span>}
+        </span>
+        <span className="citem__bottom">
+          <span className="citem__preview">
+            {c.kind === "temporary" && c.via_group && <span className="citem__via">{t("list.via", { group: c.via_group.name })} · </span>}
+            {mentioned && <span className="citem__mention">{t("list.mention")} </span>}
+            {draft && !active && !c.ended ? (
+              <>
+                <span className="citem__draft">{t("list.draft")}</span> {draft}
+              </>
+            ) : (
+              preview
+            )}
+          </span>
+          {c.unread > 0 && !c.ended && (
+            <span className={`badge${mentioned ? " badge--mention" : ""}`} aria-label={t("list.unread", { count: c.unread })} data-testid="unread-badge">
+              {c.unread > 99 ? "99+" : c.unread}
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
+  );
+}

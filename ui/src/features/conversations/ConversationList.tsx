@@ -1,0 +1,46 @@
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Icon } from "../../components/Icon";
+import { sortedConversations, useConversations } from "../../state/conversations";
+import { useUi } from "../../state/ui";
+import { ConversationItem } from "./ConversationItem";
+import { conversationTitle } from "./title";
+import "./ConversationList.css";
+
+export function ConversationList() {
+  const { t } = useTranslation();
+  const byId = useConversations((s) => s.byId);
+  const activeId = useConversations((s) => s.activeId);
+  const [filter, setFilter] = useState("");
+  const list = useMemo(() => {
+    const all = sortedConversations(byId);
+    const f = filter.trim().toLowerCase();
+    return f ? all.filter((c) => conversationTitle(c).toLowerCase().includes(f)) : all;
+  }, [byId, filter]);
+
+  return (
+    <div className="clist">
+      <div className="clist__header">
+        <label className="search-box">
+          <Icon name="search" size={16} />
+          <span className="visually-hidden">{t("list.filter")}</span>
+          <input className="search-box__input" type="search" placeholder={t("list.filter")} value={filter} onChange={(e) => setFilter(e.target.value)} />
+        </label>
+        <button type="button" className="icon-button" title={`${t("switcher.title")} (Ctrl+K)`} aria-label={t("switcher.title")} onClick={() => useUi.getState().set({ switcher: true })}>
+          <kbd>⌘K</kbd>
+        </button>
+      </div>
+      {list.length === 0 ? (
+        <p className="empty">{filter ? t("switcher.empty") : t("list.empty")}</p>
+      ) : (
+        <ul className="clist__items" aria-label={t("list.label")} data-testid="conversation-list">
+          {list.map((c) => (
+            <li key={c.conversation_id}>
+              <ConversationItem c={c} active={c.conversation_id === activeId} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

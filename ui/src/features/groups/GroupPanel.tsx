@@ -1,0 +1,394 @@
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Avatar } from "../../components/Avatar";
+import { Confirm } from "../../components/Confirm";
+import { Icon } from "../../components/Icon";
+import { Menu, type MenuItem } from "../../components/Menu";
+import { useAction } from "../../hooks/useAction";
+import { useClient } from "../../hooks/useClient";
+import { useNow } from "../../hooks/useNow";
+import { useOpenConversation } from "../../hooks/useOpenConversation";
+import { useUserSearch } from "../../hooks/useUserSearch";
+import { formatDateTime } from "../../lib/format";
+import type { JoinPolicy, MemberInfo, Role } from "../../protocol/types";
+import { useContacts } from "../../state/contacts";
+import { useConversations } from "../../state/conversations";
+import { useDirectory } from "../../state/directory";
+import { useGroups } from "../../state/groups";
+import { useSession } from "../../state/session";
+import { useUi } from "../../state/ui";
+import "../contacts/ContactsPanel.css";
+import "./Groups.css";
+
+const MUTE_PRESETS: Array<[key: string, seconds: number]> = [
+  ["m10", 600],
+  ["h1", 3600],
+  ["h12", 43200],
+  ["d1", 86400],
+  ["d7", 604800],
+];
+const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
+
+export default function GroupPanel({ conversationId, narrow }: { conversationId: string; narrow: boolean }) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const { run } = useAction();
+  const openConv = useOpenConversation();
+  const now = useNow(15000);
+  const me = useSession((s) => s.user?.user_id ?? "");
+  const c = useConversations((s) => s.byId[conversationId]);
+  const members = useGroups((s) => s.members[conversationId]);
+  const requests = useGroups((s) => s.joinRequests[conversationId]);
+  const online = useContacts((s) => s.online);
+  const [menu, setMenu] = useState<{ m: MemberInfo; x: number; y: number } | null>(null);
+  const [confirm, setConfirm] = useState<{ text: string; action(): void } | null>(null);
+  const g = c?.group;
+  const myRole: Role = g?.my_role ?? "member";
+  const mod = myRole !== "member";
+  const lastSeq = c?.last_seq ?? 0;
+
+  const reload = useCallback(() => {
+    client
+      .request({ type: "list_members", conversation_id: conversationId, offset: 0, limit: 500 }, "members")
+      .then((r) => {
+        useGroups.getState().setMembers(conversationId, r.members);
+        useDirectory.getState().add(r.members.map((m) => m.profile));
+      })
+      .catch(() => undefined);
+  }, [client, conversationId]);
+
+  useEffect(reload, [reload, lastSeq]);
+  useEffect(() => {
+    if (!mod || !g) return;
+    client
+      .request({ type: "list_join_requests", conversation_id: conversationId }, "join_requests")
+      .then((r) => useGroups.getState().setJoinRequests(conversationId, { conversation_id: conversationId, number: g.number, name: g.name }, r.requests))
+      .catch(() => undefined);
+    // Reload when my rank changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, conversationId, mod]);
+
+  if (!c || !g) return null;
+  const close = () => useUi.getState().set({ groupPanel: false });
+  const act = (cmd: Parameters<typeof client.request>[0]) => void run(() => client.request(cmd, "done"));
+
+  const memberItems = (m: MemberInfo): MenuItem[] => {
+    const id = m.profile.user_id;
+    const items: MenuItem[] = [];
+    if (id === me) return items;
+    if (g.allow_temp_sessions || useContacts.getState().friends[id]) {
+      items.push({
+        label: t("groups.tempChat"),
+        onSelect: () =>
+          void run(async () => {
+            const r = await client.request({ type: "open_temp", user_id: id, via: conversationId }, "conversation");
+            openConv(r.conversation.conversation_id);
+          }),
+      });
+    }
+    const outranks = RANK[myRole] > RANK[m.role];
+    if (outranks) {
+      const muted = m.muted_until !== undefined && m.muted_until > now;
+      if (muted) items.push({ label: t("groups.unmute"), onSelect: () => act({ type: "mute_member", conversation_id: conversationId, user_id: id, seconds: 0 }) });
+      items.push({ label: t("groups.mute"), heading: true });
+      for (const [key, seconds] of MUTE_PRESETS) {
+        items.push({ label: `  ${t(`groups.mutePresets.${key}`)}`, onSelect: () => act({ type: "mute_member", conversation_id: conversationId, user_id: id, seconds }) });
+      }
+    }
+    if (myRole === "owner") {
+      items.push(
+        m.role === "admin"
+          ? { label: t("groups.removeAdmin"), onSelect: () => act({ type: "set_admin", conversation_id: conversationId, user_id: id, admin: false }) }
+          : { label: t("groups.makeAdmin"), onSelect: () => act({ type: "set_admin", conversation_id: conversationId, user_id: id, admin: true }) },
+      );
+      items.push({
+        label: t("groups.transfer"),
+        onSelect: () =>
+          setConfirm({
+            text: t("groups.confirmTransfer", { user: m.profile.display_name, name: g.name }),
+            action: () => act({ type: "transfer_group", conversation_id: conversationId, user_id: id }),
+          }),
+      });
+    }
+    if (outranks) {
+      items.push({
+        label: t("groups.removeMember"),
+        danger: true,
+        onSelect: () =>
+          setConfirm({
+            text: t("groups.confirmRemove", { user: m.profile.display_name, name: g.name }),
+            action: () => act({ type: "remove_member", conversation_id: conversationId, user_id: id }),
+          }),
+      });
+    }
+    return items;
+  };
+
+  const reqs = Object.values(requests ?? {});
+
+  return (
+    <aside className={`gpanel${narrow ? " gpanel--overlay" : ""}`} aria-label={t("chat.groupInfo")} data-testid="group-panel">
+      <header className="gpanel__header">
+        <h2>{t("groups.info")}</h2>
+        <button type="button" className="icon-button" onClick={close} aria-label={t("groups.close")}>
+          <Icon name="close" />
+        </button>
+      </header>
+      <div className="gpanel__scroll">
+        <div className="gpanel__card">
+          <Avatar id={conversationId} name={g.name} group size={56} />
+          <div className="gpanel__names">
+            <strong>{g.name}</strong>
+            <span>
+              {t("groups.number", { number: g.number })} · {t("groups.memberCount", { count: g.member_count })}
+            </span>
+            <span className="pill">{t(`groups.policy.${g.join_policy}`)}</span>
+          </div>
+        </div>
+        {g.description && <p className="gpanel__desc">{g.description}</p>}
+
+        {mod && (
+          <section aria-labelledby="gp-requests">
+            <h3 id="gp-requests" className="section-title">
+              {t("groups.joinRequests")} {reqs.length > 0 && <span className="badge">{reqs.length}</span>}
+            </h3>
+            {reqs.length === 0 && <p className="panel__hint">{t("groups.noJoinRequests")}</p>}
+            <ul className="plist">
+              {reqs.map((r) => (
+                <li key={r.user.user_id} className="pitem pitem--request" data-testid="join-request">
+                  <Avatar id={r.user.user_id} name={r.user.display_name} size={32} />
+                  <span className="pitem__names">
+                    <span className="pitem__name">{r.user.display_name}</span>
+                    <span className="pitem__sub">{r.message ? `“${r.message}”` : `@${r.user.username}`}</span>
+                  </span>
+                  <span className="pitem__actions">
+                    <button type="button" className="button button--primary button--small" onClick={() => act({ type: "decide_join", conversation_id: conversationId, user_id: r.user.user_id, approve: true })}>
+                      {t("groups.approve")}
+                    </button>
+                    <button type="button" className="button button--small" onClick={() => act({ type: "decide_join", conversation_id: conversationId, user_id: r.user.user_id, approve: false })}>
+                      {t("groups.decline")}
+                    </button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+
+        {mod && <AddMember conversationId={conversationId} members={members ?? []} />}
+
+        <section aria-labelledby="gp-members">
+          <h3 id="gp-members" className="section-title">
+            {t("groups.members")} · {members?.length ?? g.member_count}
+          </h3>
+          <ul className="plist" data-testid="member-list">
+            {(members ?? []).map((m) => {
+              const id = m.profile.user_id;
+              const on = id === me ? true : (online[id] ?? m.online);
+              const muted = m.muted_until !== undefined && m.muted_until > now;
+              const items = memberItems(m);
+              return (
+                <li
+                  key={id}
+                  className="pitem pitem--clickable"
+                  data-testid="member"
+                  onContextMenu={(e) => {
+                    if (items.length === 0) return;
+                    e.preventDefault();
+                    setMenu({ m, x: e.clientX, y: e.clientY });
+                  }}
+                >
+                  <Avatar id={id} name={m.profile.display_name} size={34} online={on} />
+                  <span className="pitem__names">
+                    <span className="pitem__name">
+                      {m.profile.display_name} {id === me && <span className="pitem__sub">({t("common.you")})</span>}
+                    </span>
+                    <span className="pitem__sub">
+                      {muted ? (
+                        <span className="gpanel__muted">
+                          <Icon name="mute" size={12} /> {t("groups.mutedUntil", { time: formatDateTime(m.muted_until ?? 0, i18n.language) })}
+                        </span>
+                      ) : on ? (
+                        t("chat.online")
+                      ) : (
+                        t("chat.offline")
+                      )}
+                    </span>
+                  </span>
+                  {m.role !== "member" && <span className={`pill${m.role === "owner" ? " pill--owner" : ""}`}>{t(`groups.roles.${m.role}`)}</span>}
+                  {items.length > 0 && (
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={t("groups.memberActions", { name: m.profile.display_name })}
+                      onClick={(e) => {
+                        const r = e.currentTarget.getBoundingClientRect();
+                        setMenu({ m, x: r.left - 140, y: r.bottom });
+                      }}
+                    >
+                      ⋯
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+
+        {mod && <GroupSettings conversationId={conversationId} />}
+
+        <section aria-labelledby="gp-danger">
+          <h3 id="gp-danger" className="section-title">
+            {t("groups.dangerZone")}
+          </h3>
+          <div className="gpanel__danger">
+            {myRole !== "owner" && (
+              <button
+                type="button"
+                className="button button--block"
+                onClick={() => setConfirm({ text: t("groups.confirmLeave", { name: g.name }), action: () => act({ type: "leave_group", conversation_id: conversationId }) })}
+              >
+                {t("groups.leave")}
+              </button>
+            )}
+            {myRole === "owner" && (
+              <button
+                type="button"
+                className="button button--danger button--block"
+                onClick={() => setConfirm({ text: t("groups.confirmDissolve", { name: g.name }), action: () => act({ type: "dissolve_group", conversation_id: conversationId }) })}
+              >
+                {t("groups.dissolve")}
+              </button>
+            )}
+          </div>
+        </section>
+      </div>
+      {menu && <Menu x={menu.x} y={menu.y} label={t("groups.memberActions", { name: menu.m.profile.display_name })} items={memberItems(menu.m)} onClose={() => setMenu(null)} />}
+      {confirm && <Confirm text={confirm.text} danger onConfirm={confirm.action} onClose={() => setConfirm(null)} />}
+    </aside>
+  );
+}
+
+function AddMember({ conversationId, members }: { conversationId: string; members: MemberInfo[] }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { run } = useAction();
+  const search = useUserSearch();
+  const [added, setAdded] = useState<Record<string, boolean>>({});
+  const inGroup = new Set(members.map((m) => m.profile.user_id));
+  return (
+    <section aria-labelledby="gp-add">
+      <h3 id="gp-add" className="section-title">
+        {t("groups.addMember")}
+      </h3>
+      <input
+        className="input"
+        type="search"
+        aria-label={t("groups.addMemberPlaceholder")}
+        placeholder={t("groups.addMemberPlaceholder")}
+        value={search.query}
+        onChange={(e) => search.setQuery(e.target.value)}
+      />
+      {search.hint && <p className="panel__hint">{t("common.searchHint")}</p>}
+      <ul className="plist">
+        {search.results?.map((p) => (
+          <li key={p.user_id} className="pitem">
+            <Avatar id={p.user_id} name={p.display_name} size={30} />
+            <span className="pitem__names">
+              <span className="pitem__name">{p.display_name}</span>
+              <span className="pitem__sub">@{p.username}</span>
+            </span>
+            {inGroup.has(p.user_id) || added[p.user_id] ? (
+              <span className="pitem__state">{t("groups.added")}</span>
+            ) : (
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() =>
+                  void run(async () => {
+                    await client.request({ type: "add_member", conversation_id: conversationId, user_id: p.user_id }, "done");
+                    setAdded((a) => ({ ...a, [p.user_id]: true }));
+                  })
+                }
+              >
+                {t("groups.add")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function GroupSettings({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { run, busy } = useAction();
+  const g = useConversations((s) => s.byId[conversationId]?.group);
+  const [name, setName] = useState(g?.name ?? "");
+  const [description, setDescription] = useState(g?.description ?? "");
+  const [policy, setPolicy] = useState<JoinPolicy>(g?.join_policy ?? "approval");
+  const [searchable, setSearchable] = useState(g?.searchable ?? true);
+  const [temp, setTemp] = useState(g?.allow_temp_sessions ?? true);
+  if (!g) return null;
+  const changed = {
+    name: name.trim() !== g.name ? name.trim() : undefined,
+    description: description.trim() !== g.description ? description.trim() : undefined,
+    join_policy: policy !== g.join_policy ? policy : undefined,
+    searchable: searchable !== g.searchable ? searchable : undefined,
+    allow_temp_sessions: temp !== g.allow_temp_sessions ? temp : undefined,
+  };
+  const dirty = Object.values(changed).some((v) => v !== undefined);
+  return (
+    <section aria-labelledby="gp-settings">
+      <h3 id="gp-settings" className="section-title">
+        {t("groups.settings")}
+      </h3>
+      <label className="check" data-testid="mute-all">
+        <input
+          type="checkbox"
+          checked={g.muted_all}
+          onChange={(e) => void run(() => client.request({ type: "mute_all", conversation_id: conversationId, on: e.target.checked }, "done"))}
+        />
+        {t("groups.muteAll")}
+      </label>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => client.request({ type: "update_group", conversation_id: conversationId, ...changed }, "done"));
+        }}
+      >
+        <label className="field">
+          <span>{t("groups.name")}</span>
+          <input className="input" required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t("groups.description")}</span>
+          <textarea className="textarea" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t("groups.joinPolicy")}</span>
+          <select className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)}>
+            {(["open", "approval", "invite_only"] as const).map((p) => (
+              <option key={p} value={p}>
+                {t(`groups.policy.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={searchable} onChange={(e) => setSearchable(e.target.checked)} />
+          {t("groups.searchable")}
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={temp} onChange={(e) => setTemp(e.target.checked)} />
+          {t("groups.allowTemp")}
+        </label>
+        <button type="submit" className="button button--primary button--block" disabled={!dirty || busy}>
+          {t("common.save")}
+        </button>
+      </form>
+    </section>
+  );
+}

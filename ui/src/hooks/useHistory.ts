@@ -1,0 +1,44 @@
+import { useCallback, useEffect, useRef } from "react";
+import { useClient } from "./useClient";
+import { useMessages } from "../state/messages";
+
+const PAGE = 50;
+
+/** Loads the newest page when a conversation opens and older pages on demand. */
+export function useHistory(conversationId: string): () => Promise<void> {
+  const client = useClient();
+  const loading = useRef(false);
+
+  const load = useCallback(
+    async (older: boolean) => {
+      const st = useMessages.getState();
+      const cur = st.byConv[conversationId];
+      if (loading.current) return;
+      if (older && (!cur?.loaded || !cur.hasMore)) return;
+      loading.current = true;
+      try {
+        const before = older ? cur?.seqs[0] : undefined;
+        const r = await client.history(conversationId, before, PAGE);
+        useMessages.getState().add(conversationId, r.messages);
+        const first = useMessages.getState().byConv[conversationId]?.seqs[0];
+        useMessages.getState().setHistoryState(conversationId, { loaded: true, hasMore: r.has_more && (first ?? 0) > 1 });
+      } catch {
+        useMessages.getState().setHistoryState(conversationId, { loaded: true });
+      } finally {
+        loading.current = false;
+      }
+    },
+    [client, conversationId],
+  );
+
+  const status = useMessagesLoaded(conversationId);
+  useEffect(() => {
+    if (!status) void load(false);
+  }, [status, load]);
+
+  return useCallback(() => load(true), [load]);
+}
+
+function useMessagesLoaded(id: string): boolean {
+  return useMessages((s) => s.byConv[id]?.loaded ?? false);
+}

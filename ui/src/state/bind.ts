@@ -1,0 +1,123 @@
+// Feeds protocol client events into the zustand stores. The only place that knows both.
+import type { LiaoClient } from "../protocol/client";
+import type { Message } from "../protocol/types";
+import { useContacts } from "./contacts";
+import { useConversations } from "./conversations";
+import { useDirectory } from "./directory";
+import { useGroups } from "./groups";
+import { useMessages } from "./messages";
+import { useSession } from "./session";
+import { useTyping } from "./typing";
+
+export interface BindOptions {
+  /** Called for a live message from someone else (the app decides whether to notify). */
+  onIncoming?(m: Message): void;
+}
+
+export function resetStores(): void {
+  useContacts.getState().reset();
+  useConversations.getState().reset();
+  useMessages.getState().reset();
+  useGroups.getState().reset();
+}
+
+export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => void {
+  const dir = () => useDirectory.getState();
+  const convs = () => useConversations.getState();
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  const reloadConversations = () => {
+    if (reloadTimer) return;
+    reloadTimer = setTimeout(() => {
+      reloadTimer = null;
+      client
+        .request({ type: "list_conversations" }, "conversations")
+        .then((r) => convs().setSnapshot(r.conversations))
+        .catch(() => undefined);
+    }, 300);
+  };
+  const myId = () => useSession.getState().user?.user_id ?? "";
+
+  const offs = [
+    client.on("status", (status) => useSession.getState().set({ status })),
+    client.on("session", (s) => {
+      if (!s) {
+        resetStores();
+        useSession.getState().set({ user: null });
+        return;
+      }
+      useSession.getState().set({ user: s.user, endedBy: null });
+      dir().add([s.user]);
+    }),
+    client.on("server_error", (code) => {
+      if (code === "session_revoked" || code === "account_disabled") useSession.getState().set({ endedBy: code });
+    }),
+    client.on("limits", (limits) => useSession.getState().set({ limits })),
+    client.on("contacts", (c) => {
+      useContacts.getState().applySnapshot(c);
+      dir().add([...c.friends.map((f) => f.profile), ...c.incoming.map((r) => r.user), ...c.outgoing.map((r) => r.user), ...c.blocked]);
+    }),
+    client.on("conversations", (list) => {
+      convs().setSnapshot(list);
+      dir().add(list.flatMap((c) => (c.peer ? [c.peer] : [])));
+    }),
+    client.on("conversation", (info) => {
+      convs().upsert(info);
+      if (info.peer) dir().add([info.peer]);
+    }),
+    client.on("event", ({ event }) => {
+      const b = event.body;
+      useContacts.getState().applyEvent(b, event.at);
+      useGroups.getState().applyEvent(b);
+      switch (b.kind) {
+        case "friend_request_received":
+        case "friend_request_sent":
+          dir().add([b.request.user]);
+          break;
+        case "friend_added":
+          dir().add([b.friend]);
+          break;
+        case "blocked":
+          dir().add([b.user]);
+          break;
+        case "join_request_received":
+          dir().add([b.request.user]);
+          break;
+        case "conversation_added":
+          convs().upsert(b.conversation);
+          if (b.conversation.peer) dir().add([b.conversation.peer]);
+          break;
+        case "conversation_removed":
+          if (b.reason === "left") convs().remove(b.conversation_id);
+          else convs().end(b.conversation_id, b.reason);
+          break;
+        case "read_marker":
+          convs().applyReadMarker(b.conversation_id, b.seq);
+          break;
+        case "profile_updated":
+          useSession.getState().set({ user: b.profile });
+          dir().add([b.profile]);
+          break;
+      }
+    }),
+    client.on("message", ({ message, live }) => {
+      const m = message;
+      useMessages.getState().add(m.conversation_id, [m]);
+      if (!convs().byId[m.conversation_id]) reloadConversations();
+      convs().applyMessage(m, myId());
+      if (m.body.kind === "system" && m.body.event.kind === "joined") dir().add([m.body.event.user]);
+      if (m.body.kind === "text") useTyping.getState().clear(m.conversation_id, m.sender_id);
+      if (live && m.sender_id !== myId() && m.body.kind === "text") opts.onIncoming?.(m);
+    }),
+    client.on("typing", ({ conversation_id, user_id }) => {
+      if (user_id !== myId()) useTyping.getState().typing(conversation_id, user_id);
+    }),
+    client.on("presence", ({ user_id, online }) => useContacts.getState().setPresence(user_id, online)),
+    client.on("outbox", (p) => useMessages.getState().setPending(p)),
+    client.on("sync_gap", ({ conversation_id }) => {
+      // Our copy has a hole: drop it; the chat view reloads the newest page with `history`.
+      useMessages.getState().drop(conversation_id);
+    }),
+  ];
+  useMessages.getState().setPending([...client.pendingSends]);
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,131 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ConversationInfo, GroupInfo, Message, MessageBody } from "../protocol/types";
+import { totalUnread, useConversations } from "./conversations";
+import { useMessages } from "./messages";
+import { useContacts } from "./contacts";
+import { useGroups } from "./groups";
+
+const me = "ua";
+const group: GroupInfo = {
+  number: 12345678,
+  name: "Book club",
+  description: "",
+  join_policy: "approval",
+  searchable: true,
+  allow_temp_sessions: true,
+  muted_all: false,
+  owner_id: "uo",
+  member_count: 3,
+  my_role: "member",
+};
+
+function info(id: string, p: Partial<ConversationInfo> = {}): ConversationInfo {
+  return { conversation_id: id, kind: "direct", last_seq: 0, read_seq: 0, unread: 0, ...p };
+}
+function m(seq: number, sender = "ub", body: MessageBody = { kind: "text", text: `t${seq}` }, conv = "c1"): Message {
+  return { message_id: `m${seq}`, conversation_id: conv, seq, sender_id: sender, sent_at: 1000 * seq, body };
+}
+
+beforeEach(() => {
+  useConversations.getState().reset();
+  useMessages.getState().reset();
+  useContacts.getState().reset();
+  useGroups.getState().reset();
+});
+
+describe("conversations store", () => {
+  it("counts unread messages from others and clears on own messages", () => {
+    const s = useConversations.getState();
+    s.upsert(info("c1"));
+    s.applyMessage(m(1), me);
+    s.applyMessage(m(2), me);
+    expect(useConversations.getState().byId.c1?.unread).toBe(2);
+    s.applyMessage(m(3, me), me);
+    expect(useConversations.getState().byId.c1?.unread).toBe(0);
+    s.upsert(info("c2", { last_seq: 5, read_seq: 2, unread: 3 }));
+    expect(totalUnread(useConversations.getState().byId)).toBe(3);
+  });
+
+  it("applies read markers from other devices, only forward", () => {
+    const s = useConversations.getState();
+    s.upsert(info("c1"));
+    for (const i of [1, 2, 3, 4]) s.applyMessage(m(i), me);
+    s.applyReadMarker("c1", 3);
+    expect(useConversations.getState().byId.c1?.unread).toBe(1);
+    s.applyReadMarker("c1", 1);
+    expect(useConversations.getState().byId.c1?.read_seq).toBe(3);
+  });
+
+  it("flags mentions until read", () => {
+    const s = useConversations.getState();
+    s.upsert(info("c1", { kind: "group", group }));
+    s.applyMessage(m(1, "ub", { kind: "text", text: "@A hi", mentions: [me] }), me);
+    expect(useConversations.getState().byId.c1?.mention_seq).toBe(1);
+    s.applyReadMarker("c1", 1);
+    expect(useConversations.getState().byId.c1?.mention_seq).toBe(0);
+  });
+
+  it("updates the group from system entries", () => {
+    const s = useConversations.getState();
+    s.upsert(info("g", { kind: "group", group }));
+    const sys = (seq: number, event: Extract<MessageBody, { kind: "system" }>["event"], by = "uo") =>
+      s.applyMessage(m(seq, by, { kind: "system", event }, "g"), me);
+    sys(1, { kind: "muted", user_id: me, until: 99 });
+    expect(useConversations.getState().byId.g?.group?.my_muted_until).toBe(99);
+    sys(2, { kind: "unmuted", user_id: me });
+    expect(useConversations.getState().byId.g?.group?.my_muted_until).toBeUndefined();
+    sys(3, { kind: "muted_all", on: true });
+    sys(4, { kind: "admin_added", user_id: me });
+    sys(5, { kind: "updated", name: "Renamed" });
+    sys(6, { kind: "joined", user: { user_id: "uz", username: "z", display_name: "Z" } });
+    const g = useConversations.getState().byId.g?.group;
+    expect(g).toMatchObject({ muted_all: true, my_role: "admin", name: "Renamed", member_count: 4 });
+    // System entries of others are unread; the preview shows the newest entry.
+    expect(useConversations.getState().byId.g?.unread).toBe(6);
+  });
+
+  it("marks the preview recalled", () => {
+    const s = useConversations.getState();
+    s.upsert(info("c1"));
+    s.applyMessage(m(1), me);
+    s.applyMessage(m(2, "ub", { kind: "recall", message_id: "m1", target_seq: 1 }), me);
+    expect(useConversations.getState().byId.c1?.last_message?.body.kind).toBe("recall");
+  });
+});
+
+describe("messages store", () => {
+  it("keys by seq, ignores duplicates and applies recalls", () => {
+    const s = useMessages.getState();
+    s.add("c1", [m(2), m(1)]);
+    s.add("c1", [m(2)]);
+    expect(useMessages.getState().byConv.c1?.seqs).toEqual([1, 2]);
+    s.add("c1", [m(3, "ub", { kind: "recall", message_id: "m1", target_seq: 1 })]);
+    expect(useMessages.getState().byConv.c1?.items[1]?.body.kind).toBe("recalled");
+    // A late copy of the original text does not resurrect it.
+    s.add("c1", [m(1)]);
+    expect(useMessages.getState().byConv.c1?.items[1]?.body.kind).toBe("recalled");
+  });
+});
+
+describe("contacts and groups stores", () => {
+  it("tracks friend requests and friendships", () => {
+    const c = useContacts.getState();
+    const bob = { user_id: "ub", username: "bob", display_name: "Bob" };
+    c.applyEvent({ kind: "friend_request_received", request: { user: bob, sent_at: 1 } }, 1);
+    expect(Object.keys(useContacts.getState().incoming)).toEqual(["ub"]);
+    c.applyEvent({ kind: "friend_added", friend: bob }, 2);
+    expect(useContacts.getState().incoming).toEqual({});
+    expect(useContacts.getState().friends.ub?.profile.display_name).toBe("Bob");
+    c.setPresence("ub", true);
+    expect(useContacts.getState().friends.ub?.online).toBe(true);
+  });
+
+  it("tracks join requests", () => {
+    const g = useGroups.getState();
+    const ref = { conversation_id: "g", number: 1, name: "G" };
+    g.applyEvent({ kind: "join_request_received", group: ref, request: { user: { user_id: "ub", username: "b", display_name: "B" }, sent_at: 1 } });
+    expect(Object.keys(useGroups.getState().joinRequests.g ?? {})).toEqual(["ub"]);
+    g.applyEvent({ kind: "join_request_closed", group: ref, user_id: "ub", approved: true, by: me });
+    expect(useGroups.getState().joinRequests.g).toEqual({});
+  });
+});
