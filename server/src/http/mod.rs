@@ -1,7 +1,9 @@
 //! HTTP routes on the one port: `/healthz`, `/ws` (the WebSocket upgrade, with the cross-site
-//! WebSocket hijacking check), and the file endpoints in [`files`] (tus uploads, downloads).
+//! WebSocket hijacking check), the file endpoints in [`files`] (tus uploads, downloads), and the
+//! embedded web UI ([`ui`]) for everything else.
 
 pub mod files;
+pub mod ui;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -45,6 +47,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(healthz))
         .route("/ws", get(websocket))
         .merge(files::routes())
+        .fallback(ui::serve)
         .with_state(state)
 }
 
