@@ -93,6 +93,7 @@ async fn login(
     let options = ConnectOptions {
         trust: Trust::Pinned(server.fingerprint),
         origin: None,
+        bind: None,
     };
     let (client, pushes) = Client::connect(&server.url, options).await.unwrap();
     client
@@ -194,6 +195,7 @@ async fn admin_commands_backup_and_graceful_shutdown() {
         let options = ConnectOptions {
             trust: Trust::Pinned(server.fingerprint),
             origin: None,
+            bind: None,
         };
         let (c, p) = Client::connect(&server.url, options).await.unwrap();
         c.request(Command::Login {

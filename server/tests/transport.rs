@@ -63,6 +63,7 @@ async fn websocket_origin_check() {
     let options = ConnectOptions {
         trust: Trust::Pinned(server.fingerprint),
         origin: Some("https://evil.example".into()),
+        bind: None,
     };
     let Err(e) = Client::connect(&server.ws_url(), options).await else {
         panic!("connected")
@@ -86,6 +87,7 @@ async fn pinned_fingerprint_is_enforced() {
     let options = ConnectOptions {
         trust: Trust::Pinned(wrong),
         origin: None,
+        bind: None,
     };
     let Err(e) = Client::connect(&server.ws_url(), options).await else {
         panic!("connected to an unpinned certificate")
@@ -95,6 +97,7 @@ async fn pinned_fingerprint_is_enforced() {
     let options = ConnectOptions {
         trust: Trust::WebPki,
         origin: None,
+        bind: None,
     };
     assert!(Client::connect(&server.ws_url(), options).await.is_err());
     server.stop().await;

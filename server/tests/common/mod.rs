@@ -164,6 +164,7 @@ impl TestServer {
         ConnectOptions {
             trust: Trust::Pinned(self.fingerprint),
             origin: None,
+            bind: None,
         }
     }
 

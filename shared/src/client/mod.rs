@@ -87,6 +87,9 @@ pub struct ConnectOptions {
     pub trust: Trust,
     /// `Origin` header to send (browsers always send one; native clients normally don't).
     pub origin: Option<String>,
+    /// Local address to connect from (load generators spread connections over 127.0.0.0/8 so
+    /// ephemeral ports never run out); `None` lets the OS choose.
+    pub bind: Option<std::net::IpAddr>,
 }
 
 /// Parse a fingerprint printed as hex, with or without colons.
@@ -254,9 +257,29 @@ impl Client {
             _ => return Err(ClientError::Url("scheme must be wss or ws".into())),
         };
         let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
-        let tcp = TcpStream::connect((host.as_str(), port))
-            .await
-            .map_err(|e| ClientError::Connect(e.to_string()))?;
+        let tcp = match options.bind {
+            None => TcpStream::connect((host.as_str(), port)).await,
+            Some(local) => {
+                let remote = tokio::net::lookup_host((host.as_str(), port))
+                    .await
+                    .map_err(|e| ClientError::Connect(e.to_string()))?
+                    .find(|a| a.is_ipv4() == local.is_ipv4())
+                    .ok_or_else(|| {
+                        ClientError::Url("no address of the bind address's family".into())
+                    })?;
+                let socket = if local.is_ipv4() {
+                    tokio::net::TcpSocket::new_v4()
+                } else {
+                    tokio::net::TcpSocket::new_v6()
+                }
+                .map_err(|e| ClientError::Connect(e.to_string()))?;
+                socket
+                    .bind((local, 0).into())
+                    .map_err(|e| ClientError::Connect(e.to_string()))?;
+                socket.connect(remote).await
+            }
+        }
+        .map_err(|e| ClientError::Connect(e.to_string()))?;
         let _ = tcp.set_nodelay(true);
         // Liao limits inbound frames to 256 KiB; small buffers keep many connections cheap.
         let ws_config = WebSocketConfig::default()
