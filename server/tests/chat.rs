@@ -23,6 +23,7 @@ on_both_backends!(
     blocking_stops_requests_and_messages,
     out_of_order_commits_reach_clients_in_order,
     reconnecting_during_a_flood_loses_and_repeats_nothing,
+    many_concurrent_senders_never_starve_the_database_pool,
 );
 
 async fn register_search_befriend_and_chat(db: Db) {
@@ -833,5 +834,51 @@ async fn reconnecting_during_a_flood_loses_and_repeats_nothing(db: Db) {
     }
     flood.await.unwrap();
     assert_eq!(have, total);
+    server.stop().await;
+}
+
+/// Regression: with more concurrent senders than database connections, every send still commits
+/// promptly (on PostgreSQL the reads a send makes while its transaction is open once waited for
+/// connections held by other open transactions, until the pool timed out).
+async fn many_concurrent_senders_never_starve_the_database_pool(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let mut devices = Vec::new();
+    for _ in 0..40 {
+        devices.push(server.resume(&alice.token).await);
+    }
+    let started = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for (d, dev) in devices.into_iter().enumerate() {
+        let conv = conv.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..5 {
+                dev.send_text(&conv, &format!("c{d}-{i}"), "concurrent")
+                    .await;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "200 sends took {:?}",
+        started.elapsed()
+    );
+    let Reply::History { messages, .. } = bob
+        .ok(Command::History {
+            conversation_id: conv,
+            before_seq: None,
+            limit: Some(100),
+        })
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(messages.last().unwrap().seq, 200);
     server.stop().await;
 }

@@ -19,7 +19,8 @@ use liao_shared::{Command, ErrorCode, FileId, JoinPolicy, MessageBody, NewMessag
 on_both_backends!(
     file_round_trip_and_access,
     images_in_groups,
-    recall_deletes_the_file
+    recall_deletes_the_file,
+    avatars_for_users_and_groups,
 );
 
 fn transfers(server: &TestServer, user: &User) -> Transfers {
@@ -902,5 +903,136 @@ async fn five_hundred_megabytes_round_trip_with_flat_memory() {
         file_sha256(&src).await.unwrap()
     );
     assert!(growth_mib < 32, "RSS grew by {growth_mib} MiB");
+    server.stop().await;
+}
+
+async fn avatars_for_users_and_groups(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let stranger = server.register("stranger").await;
+    let dir = tempfile::tempdir().unwrap();
+    let pic = tmp(&dir, "me.png");
+    std::fs::write(&pic, png(300, 300)).unwrap();
+    let id = upload(&server, &alice, &pic, UploadKind::Image)
+        .await
+        .unwrap();
+    let Reply::Profile { profile } = alice
+        .ok(Command::SetAvatar {
+            file_id: Some(id.clone()),
+        })
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(profile.avatar, Some(id.clone()));
+    // Users are public, so is their avatar (to any signed-in user).
+    let Reply::Users { users, .. } = stranger
+        .ok(Command::SearchUsers {
+            query: "alice".into(),
+            offset: 0,
+            limit: None,
+        })
+        .await
+    else {
+        panic!()
+    };
+    assert_eq!(users[0].avatar, Some(id.clone()));
+    let thumb = format!("/api/files/{id}/thumbnail");
+    assert_eq!(
+        get_status(&server, &thumb, Some(&stranger.token), None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get_status(&server, &thumb, None, None).await.0,
+        404,
+        "not without a session"
+    );
+    // Only images, only ones you can see.
+    let doc = tmp_file(&dir, "doc.txt", 100);
+    let doc_id = upload(&server, &alice, &doc, UploadKind::File)
+        .await
+        .unwrap();
+    assert_eq!(
+        alice
+            .err(Command::SetAvatar {
+                file_id: Some(doc_id.clone())
+            })
+            .await,
+        ErrorCode::UnsupportedImage
+    );
+    assert_eq!(
+        stranger
+            .err(Command::SetAvatar {
+                file_id: Some(doc_id)
+            })
+            .await,
+        ErrorCode::NotFound
+    );
+    // Removing it: nothing references the image any more, so it is gone for everyone.
+    alice.ok(Command::SetAvatar { file_id: None }).await;
+    assert_eq!(
+        get_status(&server, &thumb, Some(&stranger.token), None)
+            .await
+            .0,
+        404
+    );
+
+    // Group avatars: visible to members, and to anyone for a searchable group; hidden groups' only
+    // to members.
+    for (searchable, outsider_status) in [(true, 200), (false, 404)] {
+        let Reply::Conversation { conversation } = alice
+            .ok(Command::CreateGroup {
+                name: format!("Avatar {searchable}"),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable,
+                allow_temp_sessions: true,
+            })
+            .await
+        else {
+            panic!()
+        };
+        let g = conversation.conversation_id;
+        let logo = tmp(&dir, &format!("logo{searchable}.png"));
+        std::fs::write(&logo, png(64 + searchable as u32, 64)).unwrap();
+        let logo_id = upload(&server, &alice, &logo, UploadKind::Image)
+            .await
+            .unwrap();
+        alice
+            .ok(Command::SetGroupAvatar {
+                conversation_id: g.clone(),
+                file_id: Some(logo_id.clone()),
+            })
+            .await;
+        let Reply::Conversations { conversations } = alice.ok(Command::ListConversations).await
+        else {
+            panic!()
+        };
+        let info = conversations
+            .iter()
+            .find(|c| c.conversation_id == g)
+            .unwrap();
+        assert_eq!(info.group.as_ref().unwrap().avatar, Some(logo_id.clone()));
+        let status = get_status(
+            &server,
+            &format!("/api/files/{logo_id}/thumbnail"),
+            Some(&stranger.token),
+            None,
+        )
+        .await
+        .0;
+        assert_eq!(status, outsider_status, "searchable={searchable}");
+        assert_eq!(
+            stranger
+                .err(Command::SetGroupAvatar {
+                    conversation_id: g,
+                    file_id: None
+                })
+                .await,
+            ErrorCode::NotFound
+        );
+    }
     server.stop().await;
 }

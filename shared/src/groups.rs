@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{ConversationId, Profile, UserId};
+use crate::{ConversationId, FileId, Profile, UserId};
 
 /// How people get into a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -51,6 +51,10 @@ pub struct GroupInfo {
     pub owner_id: UserId,
     /// Number of members.
     pub member_count: u64,
+    /// Group avatar, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub avatar: Option<FileId>,
     /// Your role.
     pub my_role: Role,
     /// Until when you are muted, if you are.
@@ -74,6 +78,10 @@ pub struct GroupSummary {
     pub join_policy: JoinPolicy,
     /// Number of members.
     pub member_count: u64,
+    /// Group avatar, if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub avatar: Option<FileId>,
 }
 
 /// A short reference to a group (in events and temporary sessions).
@@ -209,6 +217,13 @@ pub enum SystemEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         allow_temp_sessions: Option<bool>,
+    },
+    /// The group's avatar was set (or removed, when absent).
+    AvatarChanged {
+        /// The new avatar.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        avatar: Option<FileId>,
     },
     /// The group was dissolved: the last entry.
     Dissolved,

@@ -97,6 +97,12 @@ pub enum Command {
         /// New display name (1–64 characters).
         display_name: String,
     },
+    /// Set your avatar to an image you uploaded (as an image), or remove it with `null`. Replied
+    /// with `profile`; your other devices get `profile_updated`.
+    SetAvatar {
+        /// The image, or null to remove.
+        file_id: Option<FileId>,
+    },
     /// Get a user's public profile. Replied with `profile`.
     GetProfile {
         /// The user.
@@ -297,6 +303,13 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         allow_temp_sessions: Option<bool>,
+    },
+    /// Set or remove (null) the group's avatar (owner and admins); recorded in the timeline.
+    SetGroupAvatar {
+        /// The group.
+        conversation_id: ConversationId,
+        /// An image you can see, or null to remove.
+        file_id: Option<FileId>,
     },
     /// Add someone directly (owner and admins); they are told and may leave.
     AddMember {
@@ -685,6 +698,10 @@ pub struct Profile {
     pub username: String,
     /// Name shown in the UI.
     pub display_name: String,
+    /// Avatar image (fetch its thumbnail via `file_urls`); absent for initials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub avatar: Option<FileId>,
 }
 
 /// A friend, with presence.

@@ -273,6 +273,54 @@ impl App {
         Ok(profile)
     }
 
+    /// Set (or with `None` remove) the actor's avatar: an image they can see, uploaded as an image.
+    pub async fn set_avatar(
+        &self,
+        actor: &Actor,
+        file: Option<&liao_shared::FileId>,
+    ) -> Result<Profile> {
+        if let Some(file) = file {
+            let row = self
+                .store
+                .accessible_file(&actor.user, file)
+                .await?
+                .ok_or_else(|| Error::not_found("no such file"))?;
+            if !row.is_image() {
+                return Err(Error::client(
+                    ErrorCode::UnsupportedImage,
+                    "avatars are images",
+                ));
+            }
+        }
+        let old = self
+            .store
+            .profile(&actor.user)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))?;
+        let mut tx = self.store.begin().await?;
+        accounts::set_avatar(&mut tx, &actor.user, file).await?;
+        let profile = Profile {
+            avatar: file.cloned(),
+            ..old.clone()
+        };
+        let events = events::append(
+            &mut tx,
+            vec![(
+                actor.user.clone(),
+                EventBody::ProfileUpdated {
+                    profile: profile.clone(),
+                },
+            )],
+        )
+        .await?;
+        tx.commit().await?;
+        self.publish_events(events);
+        if let Some(previous) = old.avatar.filter(|p| Some(p) != file) {
+            self.collect_file(&previous).await;
+        }
+        Ok(profile)
+    }
+
     /// A user's public profile.
     pub async fn get_profile(&self, user: &UserId) -> Result<Profile> {
         self.store

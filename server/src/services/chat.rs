@@ -166,7 +166,6 @@ impl App {
     ) -> Result<Sent> {
         check_client_id(client_msg_id)?;
         let membership = self.member(actor, conversation).await?;
-        let (body, file) = self.resolve_body(actor, membership.kind, body).await?;
         let mut tx = self.store.begin().await?;
         if let Some(existing) =
             chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?
@@ -183,6 +182,9 @@ impl App {
                 ))
             };
         }
+        // Only a new send is validated: a resend returns the original above even if, say, its
+        // file was recalled since.
+        let (body, file) = self.resolve_body(actor, membership.kind, body).await?;
         let members = self.store.members(conversation).await?;
         self.check_may_send(&mut tx, actor, conversation, &membership, &members, &body)
             .await?;

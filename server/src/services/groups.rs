@@ -145,6 +145,7 @@ impl App {
                 muted_all: g.muted_all,
                 owner_id: g.owner_id.clone(),
                 member_count: count.max(0) as u64,
+                avatar: g.avatar.clone(),
                 my_role: role,
                 my_muted_until: None,
             }),
@@ -518,6 +519,53 @@ impl App {
             },
         )
         .await
+    }
+
+    /// Set or remove the group's avatar (owner and admins).
+    pub async fn set_group_avatar(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        file: Option<&liao_shared::FileId>,
+    ) -> Result<()> {
+        if let Some(file) = file {
+            let row = self
+                .store
+                .accessible_file(&actor.user, file)
+                .await?
+                .ok_or_else(|| Error::not_found("no such file"))?;
+            if !row.is_image() {
+                return Err(Error::client(
+                    ErrorCode::UnsupportedImage,
+                    "avatars are images",
+                ));
+            }
+        }
+        let (mut tx, g) = self.group_tx(conversation).await?;
+        self.authorized(&mut tx, &g, actor, Action::Update).await?;
+        groups::set_avatar(&mut tx, &g.id, file).await?;
+        let entry = Self::system(
+            &mut tx,
+            &g,
+            &actor.user,
+            SystemEvent::AvatarChanged {
+                avatar: file.cloned(),
+            },
+        )
+        .await?;
+        self.finish(
+            tx,
+            &g.id,
+            Outcome {
+                entries: vec![entry],
+                ..Outcome::default()
+            },
+        )
+        .await?;
+        if let Some(previous) = g.avatar.filter(|p| Some(p) != file) {
+            self.collect_file(&previous).await;
+        }
+        Ok(())
     }
 
     /// Add someone directly.

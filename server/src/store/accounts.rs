@@ -18,6 +18,20 @@ pub async fn set_display_name(tx: &mut Tx, id: &UserId, name: &str) -> Result<()
     Ok(())
 }
 
+/// Set or clear a user's avatar inside `tx`.
+pub async fn set_avatar(
+    tx: &mut Tx,
+    id: &UserId,
+    file: Option<&liao_shared::FileId>,
+) -> Result<()> {
+    sqlx::query("UPDATE users SET avatar_file_id = $1 WHERE id = $2")
+        .bind(file.map(|f| f.as_str()))
+        .bind(id.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A user row with its secrets (never sent to clients).
 #[derive(Clone)]
 pub struct UserRecord {
@@ -55,6 +69,9 @@ pub(crate) fn profile_from_row(r: &AnyRow) -> Result<Profile> {
         user_id: UserId(r.try_get("id")?),
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
+        avatar: r
+            .try_get::<Option<String>, _>("avatar_file_id")?
+            .map(liao_shared::FileId),
     })
 }
 
@@ -92,6 +109,7 @@ impl Store {
                 user_id: UserId(id),
                 username: username.to_owned(),
                 display_name: display_name.to_owned(),
+                avatar: None,
             }),
             Err(e) if e.is_unique_violation() => Err(Error::client(
                 liao_shared::ErrorCode::UsernameTaken,
@@ -109,7 +127,7 @@ impl Store {
     /// Look a user up by (canonical) username.
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, password_hash, disabled_at FROM users WHERE username = $1",
+            "SELECT id, username, display_name, avatar_file_id, password_hash, disabled_at FROM users WHERE username = $1",
         )
             .bind(username)
             .fetch_optional(self.reader())
@@ -120,7 +138,7 @@ impl Store {
     /// Look a user up by id.
     pub async fn user_by_id(&self, id: &UserId) -> Result<Option<UserRecord>> {
         let row = sqlx::query(
-            "SELECT id, username, display_name, password_hash, disabled_at FROM users WHERE id = $1",
+            "SELECT id, username, display_name, avatar_file_id, password_hash, disabled_at FROM users WHERE id = $1",
         )
             .bind(id.as_str())
             .fetch_optional(self.reader())
@@ -140,7 +158,7 @@ impl Store {
     /// All users, for the admin CLI.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>> {
         let rows = sqlx::query(
-            "SELECT id, username, display_name, password_hash, disabled_at FROM users ORDER BY username",
+            "SELECT id, username, display_name, avatar_file_id, password_hash, disabled_at FROM users ORDER BY username",
         )
             .fetch_all(self.reader())
             .await?;
@@ -156,7 +174,7 @@ impl Store {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let rows = sqlx::query(
-            "SELECT id, username, display_name FROM users \
+            "SELECT id, username, display_name, avatar_file_id FROM users \
              WHERE disabled_at IS NULL \
                AND (username LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $2 ESCAPE '\\') \
              ORDER BY CASE WHEN username = $3 THEN 0 ELSE 1 END, username \

@@ -347,9 +347,9 @@ impl Store {
     ) -> Result<Vec<ConversationInfo>> {
         let rows = sqlx::query(
             "SELECT c.id AS cid, c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until, \
-                    u.id, u.username, u.display_name, \
+                    u.id, u.username, u.display_name, u.avatar_file_id, \
                     g.number, g.name AS group_name, g.description, g.join_policy, g.searchable, \
-                    g.allow_temp, g.muted_all, g.owner_id, tp.via_group, \
+                    g.allow_temp, g.muted_all, g.owner_id, g.avatar_file_id AS group_avatar, tp.via_group, \
                     (SELECT COUNT(*) FROM conversation_members x WHERE x.conversation_id = c.id) AS member_count \
              FROM conversation_members m \
              JOIN conversations c ON c.id = m.conversation_id \
@@ -393,6 +393,9 @@ impl Store {
                         muted_all: r.try_get::<i64, _>("muted_all")? != 0,
                         owner_id: UserId(r.try_get("owner_id")?),
                         member_count: u(r.try_get("member_count")?),
+                        avatar: r
+                            .try_get::<Option<String>, _>("group_avatar")?
+                            .map(liao_shared::FileId),
                         my_role: super::groups::role_from_str(&role),
                         my_muted_until: muted.map(u).filter(|t| *t > now),
                     })

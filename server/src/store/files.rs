@@ -150,14 +150,18 @@ pub async fn detach(
 }
 
 impl Store {
-    /// The file if `user` may see it: they uploaded it, or a message they can currently see
-    /// (member, after their join, not recalled) references it.
+    /// The file if `user` may see it: they uploaded it, a message they can currently see (member,
+    /// after their join, not recalled) references it, or it is an avatar of a user (users are
+    /// public) or of a group they can see (searchable, or they are a member).
     pub async fn accessible_file(&self, user: &UserId, file: &FileId) -> Result<Option<FileRow>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {FILE_COLS} FROM files f WHERE f.id = $1 AND (f.owner_id = $2 OR EXISTS ( \
                SELECT 1 FROM message_files mf JOIN conversation_members cm \
                  ON cm.conversation_id = mf.conversation_id AND cm.user_id = $2 AND mf.seq > cm.visible_from \
-               WHERE mf.file_id = f.id))"
+               WHERE mf.file_id = f.id) \
+             OR EXISTS (SELECT 1 FROM users a WHERE a.avatar_file_id = f.id) \
+             OR EXISTS (SELECT 1 FROM groups ga WHERE ga.avatar_file_id = f.id AND (ga.searchable = 1 OR EXISTS ( \
+                 SELECT 1 FROM conversation_members gm WHERE gm.conversation_id = ga.conversation_id AND gm.user_id = $2))))"
         )))
         .bind(file.as_str())
         .bind(user.as_str())
@@ -332,10 +336,15 @@ impl Store {
     /// other file uses (to delete from disk).
     pub async fn collect_file(&self, file: &FileId) -> Result<Vec<String>> {
         let mut tx = self.begin().await?;
-        let refs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM message_files WHERE file_id = $1")
-            .bind(file.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+        // Still in a visible message, or someone's avatar: keep it.
+        let refs: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM message_files WHERE file_id = $1) \
+                  + (SELECT COUNT(*) FROM users WHERE avatar_file_id = $1) \
+                  + (SELECT COUNT(*) FROM groups WHERE avatar_file_id = $1)",
+        )
+        .bind(file.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
         if refs > 0 {
             return Ok(Vec::new());
         }

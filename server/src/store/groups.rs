@@ -2,7 +2,8 @@
 //! roles and mutes live on `conversation_members`).
 
 use liao_shared::{
-    ConversationId, GroupRef, GroupSummary, JoinPolicy, JoinRequestInfo, MemberInfo, Role, UserId,
+    ConversationId, FileId, GroupRef, GroupSummary, JoinPolicy, JoinRequestInfo, MemberInfo, Role,
+    UserId,
 };
 use rand::Rng;
 use sqlx::Row;
@@ -35,6 +36,8 @@ pub struct GroupRow {
     pub muted_all: bool,
     /// Owner.
     pub owner_id: UserId,
+    /// Avatar image.
+    pub avatar: Option<FileId>,
 }
 
 impl GroupRow {
@@ -83,7 +86,7 @@ fn policy_from_str(s: &str) -> JoinPolicy {
     }
 }
 
-const GROUP_COLS: &str = "conversation_id, number, name, description, join_policy, searchable, allow_temp, muted_all, owner_id";
+const GROUP_COLS: &str = "conversation_id, number, name, description, join_policy, searchable, allow_temp, muted_all, owner_id, avatar_file_id";
 
 fn group_from_row(r: &AnyRow) -> Result<GroupRow> {
     let policy: String = r.try_get("join_policy")?;
@@ -98,6 +101,9 @@ fn group_from_row(r: &AnyRow) -> Result<GroupRow> {
         allow_temp: flag("allow_temp")?,
         muted_all: flag("muted_all")?,
         owner_id: UserId(r.try_get("owner_id")?),
+        avatar: r
+            .try_get::<Option<String>, _>("avatar_file_id")?
+            .map(FileId),
     })
 }
 
@@ -162,6 +168,7 @@ pub async fn create(tx: &mut Tx, owner: &UserId, g: &NewGroup<'_>) -> Result<Gro
         allow_temp: g.allow_temp,
         muted_all: false,
         owner_id: owner.clone(),
+        avatar: None,
     })
 }
 
@@ -182,6 +189,20 @@ pub async fn add_member(
     .bind(role_str(role))
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Set or clear a group's avatar.
+pub async fn set_avatar(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    file: Option<&FileId>,
+) -> Result<()> {
+    sqlx::query("UPDATE groups SET avatar_file_id = $1 WHERE conversation_id = $2")
+        .bind(file.map(|f| f.as_str()))
+        .bind(conversation.as_str())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -470,7 +491,7 @@ impl Store {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let rows = sqlx::query(
-            "SELECT g.conversation_id, g.number, g.name, g.description, g.join_policy, \
+            "SELECT g.conversation_id, g.number, g.name, g.description, g.join_policy, g.avatar_file_id, \
                     (SELECT COUNT(*) FROM conversation_members m WHERE m.conversation_id = g.conversation_id) AS member_count \
              FROM groups g WHERE g.searchable = 1 AND (g.number = $1 OR lower(g.name) LIKE $2 ESCAPE '\\') \
              ORDER BY CASE WHEN g.number = $1 THEN 0 ELSE 1 END, g.name LIMIT $3 OFFSET $4",
@@ -491,6 +512,9 @@ impl Store {
                     description: r.try_get("description")?,
                     join_policy: policy_from_str(&policy),
                     member_count: u(r.try_get("member_count")?),
+                    avatar: r
+                        .try_get::<Option<String>, _>("avatar_file_id")?
+                        .map(FileId),
                 })
             })
             .collect()
@@ -515,7 +539,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<MemberInfo>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, m.role, m.muted_until FROM conversation_members m \
+            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, m.role, m.muted_until FROM conversation_members m \
              JOIN users u ON u.id = m.user_id WHERE m.conversation_id = $1 \
              ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.username \
              LIMIT $2 OFFSET $3",
@@ -546,7 +570,7 @@ impl Store {
         conversation: &ConversationId,
     ) -> Result<Vec<JoinRequestInfo>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, r.message, r.created_at FROM group_join_requests r \
+            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, r.message, r.created_at FROM group_join_requests r \
              JOIN users u ON u.id = r.user_id WHERE r.conversation_id = $1 ORDER BY r.created_at",
         )
         .bind(conversation.as_str())

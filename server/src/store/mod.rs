@@ -8,8 +8,9 @@
 //! SQLite allows one writer at a time. Rather than let several pooled connections race for the
 //! write lock (and fail with `SQLITE_BUSY` when a read transaction tries to upgrade), all write
 //! transactions go through a pool of exactly one connection and queue in the pool; reads use a
-//! separate pool and, thanks to WAL, never wait for writers. On PostgreSQL both pools are the same
-//! pool and row locks order concurrent writers (`UPDATE … RETURNING` on the counter row).
+//! separate pool and, thanks to WAL, never wait for writers. PostgreSQL also gets a write pool and
+//! a read pool, so reads made while a transaction is open never wait for connections held by other
+//! open transactions; row locks order concurrent writers (`UPDATE … RETURNING` on the counter row).
 //!
 //! Each submodule owns its tables: [`accounts`] (users, sessions), [`events`] (user event
 //! streams), [`social`] (friend requests, friendships, blocks), [`chat`] (conversations, members,
@@ -69,15 +70,19 @@ impl Store {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = AnyConnectOptions::from_str(url)?
                 .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
-            let pool = AnyPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
-                .await?;
+            // Separate pools for writes and reads, as on SQLite: a transaction that reads while it
+            // is open (through the read pool) can then never wait for a connection held by other
+            // open transactions, so many concurrent writers cannot starve each other.
+            let pool = |max| {
+                AnyPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options.clone())
+            };
             Store {
                 backend: Backend::Postgres,
-                read: pool.clone(),
-                write: pool,
+                write: pool(16).await?,
+                read: pool(16).await?,
             }
         } else {
             return Err(Error::Internal(format!(

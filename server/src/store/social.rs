@@ -154,7 +154,7 @@ impl Store {
     pub async fn contacts(&self, user: &UserId) -> Result<Contacts> {
         let db = self.reader();
         let friends = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, f.since FROM friendships f \
+            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, f.since FROM friendships f \
              JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1 ORDER BY u.username",
         )
         .bind(user.as_str())
@@ -177,7 +177,7 @@ impl Store {
             })
         };
         let incoming = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, r.message, r.created_at FROM friend_requests r \
+            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, r.message, r.created_at FROM friend_requests r \
              JOIN users u ON u.id = r.from_id WHERE r.to_id = $1 ORDER BY r.created_at",
         )
         .bind(user.as_str())
@@ -187,7 +187,7 @@ impl Store {
         .map(request)
         .collect::<Result<Vec<_>>>()?;
         let outgoing = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, r.message, r.created_at FROM friend_requests r \
+            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, r.message, r.created_at FROM friend_requests r \
              JOIN users u ON u.id = r.to_id WHERE r.from_id = $1 ORDER BY r.created_at",
         )
         .bind(user.as_str())
@@ -197,7 +197,7 @@ impl Store {
         .map(request)
         .collect::<Result<Vec<_>>>()?;
         let blocked = sqlx::query(
-            "SELECT u.id, u.username, u.display_name FROM blocks b \
+            "SELECT u.id, u.username, u.display_name, u.avatar_file_id FROM blocks b \
              JOIN users u ON u.id = b.blocked_id WHERE b.user_id = $1 ORDER BY u.username",
         )
         .bind(user.as_str())

@@ -609,6 +609,16 @@ impl Connection {
                 conversation: app.open_temp(&actor, &user_id, &via).await?,
             }),
             Command::FileUrls { file_id } => Some(app.file_urls(&actor, &file_id).await?),
+            Command::SetAvatar { file_id } => Some(Reply::Profile {
+                profile: app.set_avatar(&actor, file_id.as_ref()).await?,
+            }),
+            Command::SetGroupAvatar {
+                conversation_id,
+                file_id,
+            } => app
+                .set_group_avatar(&actor, &conversation_id, file_id.as_ref())
+                .await
+                .map(done)?,
             Command::Sync {
                 events_after,
                 conversations,
