@@ -1036,3 +1036,68 @@ async fn avatars_for_users_and_groups(db: Db) {
     }
     server.stop().await;
 }
+
+/// Uploads that were never sent anywhere (nor made an avatar) are deleted after the expiry;
+/// sent ones stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsent_uploads_expire() {
+    let mut config = Config::for_tests();
+    config.tuning.upload_expiry_hours = 0;
+    let server = TestServer::start_with(TestDb::new(Db::Sqlite).await, config).await;
+    let alice = server.register("alice").await;
+    let bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let dir = tempfile::tempdir().unwrap();
+    let kept = upload(
+        &server,
+        &alice,
+        &tmp_file(&dir, "kept.bin", 1000),
+        UploadKind::File,
+    )
+    .await
+    .unwrap();
+    send_body(
+        &alice,
+        &conv,
+        "k",
+        NewMessageBody::File {
+            file_id: kept.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let unsent = upload(
+        &server,
+        &alice,
+        &tmp_file(&dir, "unsent.bin", 1000),
+        UploadKind::File,
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    server.app.cleanup_uploads().await.unwrap();
+    assert_eq!(
+        get_status(
+            &server,
+            &format!("/api/files/{kept}"),
+            Some(&bob.token),
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        get_status(
+            &server,
+            &format!("/api/files/{unsent}"),
+            Some(&alice.token),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    server.stop().await;
+}

@@ -413,9 +413,13 @@ impl App {
         self.store.delete_upload(&row.id).await
     }
 
-    /// Delete uploads untouched for the expiry (and forget finished upload records).
+    /// Delete uploads untouched for the expiry (and forget finished upload records), and files
+    /// that were uploaded that long ago but never sent (nor used as an avatar).
     pub async fn cleanup_uploads(&self) -> Result<()> {
         let before = now_ms().saturating_sub(self.config.tuning.upload_expiry_hours * 3600 * 1000);
+        for file in self.store.unreferenced_files(before).await? {
+            self.collect_file(&file).await;
+        }
         for id in self.store.stale_uploads(before).await? {
             if let Some(path) = self.blobs.upload_path(&id) {
                 let _ = tokio::fs::remove_file(path).await;

@@ -216,10 +216,11 @@ impl Store {
         Ok(FileId(id))
     }
 
-    /// Bytes counted against `user`'s quota: their files plus their unfinished uploads.
+    /// Bytes counted against `user`'s quota: their distinct file contents (an instant re-send of
+    /// content they already have costs nothing) plus their unfinished uploads.
     pub async fn usage(&self, user: &UserId) -> Result<u64> {
         let files: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files WHERE owner_id = $1",
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM (SELECT DISTINCT sha256, size FROM files WHERE owner_id = $1) AS distinct_content",
         )
         .bind(user.as_str())
         .fetch_one(self.reader())
@@ -330,6 +331,22 @@ impl Store {
                 .fetch_all(self.reader())
                 .await?,
         )
+    }
+
+    /// Files created before `before` (ms) that no message and no avatar references: uploaded but
+    /// never sent (or every message with them was recalled).
+    pub async fn unreferenced_files(&self, before: u64) -> Result<Vec<FileId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT f.id FROM files f WHERE f.created_at < $1 \
+               AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id) \
+               AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file_id = f.id) \
+               AND NOT EXISTS (SELECT 1 FROM groups g WHERE g.avatar_file_id = f.id) \
+             LIMIT 1000",
+        )
+        .bind(i(before))
+        .fetch_all(self.reader())
+        .await?;
+        Ok(ids.into_iter().map(FileId).collect())
     }
 
     /// Delete a file record if no message references it any more; returns the blobs that no

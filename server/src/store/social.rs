@@ -33,26 +33,27 @@ impl Relation {
     }
 }
 
-async fn exists(tx: &mut Tx, sql: &'static str, a: &UserId, b: &UserId) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(sql)
-        .bind(a.as_str())
-        .bind(b.as_str())
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(n > 0)
-}
-
-/// The relation between `a` and `b`, read inside `tx`.
+/// The relation between `a` and `b`, read inside `tx` in one round trip.
 pub async fn relation(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<Relation> {
-    const FRIEND: &str = "SELECT COUNT(*) FROM friendships WHERE user_id = $1 AND friend_id = $2";
-    const BLOCK: &str = "SELECT COUNT(*) FROM blocks WHERE user_id = $1 AND blocked_id = $2";
-    const REQUEST: &str = "SELECT COUNT(*) FROM friend_requests WHERE from_id = $1 AND to_id = $2";
+    let row = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM friendships WHERE user_id = $1 AND friend_id = $2) AS friends, \
+           (SELECT COUNT(*) FROM blocks WHERE user_id = $1 AND blocked_id = $2) AS a_blocked_b, \
+           (SELECT COUNT(*) FROM blocks WHERE user_id = $2 AND blocked_id = $1) AS b_blocked_a, \
+           (SELECT COUNT(*) FROM friend_requests WHERE from_id = $1 AND to_id = $2) AS a_asked_b, \
+           (SELECT COUNT(*) FROM friend_requests WHERE from_id = $2 AND to_id = $1) AS b_asked_a",
+    )
+    .bind(a.as_str())
+    .bind(b.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    let flag = |name: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(name)? > 0) };
     Ok(Relation {
-        friends: exists(tx, FRIEND, a, b).await?,
-        a_blocked_b: exists(tx, BLOCK, a, b).await?,
-        b_blocked_a: exists(tx, BLOCK, b, a).await?,
-        a_asked_b: exists(tx, REQUEST, a, b).await?,
-        b_asked_a: exists(tx, REQUEST, b, a).await?,
+        friends: flag("friends")?,
+        a_blocked_b: flag("a_blocked_b")?,
+        b_blocked_a: flag("b_blocked_a")?,
+        a_asked_b: flag("a_asked_b")?,
+        b_asked_a: flag("b_asked_a")?,
     })
 }
 
