@@ -1,6 +1,7 @@
 //! Prepares the web UI for embedding: `vite-rs` runs `npx vite build` in `ui/` while compiling
 //! `http::ui`, which needs the UI's npm packages and an existing output folder. On a fresh clone
-//! this installs the packages (`npm ci`, from the committed lock file) first.
+//! (or after the lock file changed) this installs the packages (`npm ci`, from the committed lock
+//! file) first.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,7 +20,14 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed=../ui/{path}");
     }
-    if !ui.join("node_modules").exists() {
+    // Install when missing, or when the lock file changed since the last install (npm records
+    // the installed tree in node_modules/.package-lock.json).
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let stale = match (modified(&ui.join("package-lock.json")), modified(&ui.join("node_modules/.package-lock.json"))) {
+        (Some(lock), Some(installed)) => lock > installed,
+        _ => true,
+    };
+    if stale {
         let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
         let status = Command::new(npm)
             .args(["ci", "--no-audit", "--no-fund"])
