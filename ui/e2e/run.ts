@@ -296,6 +296,15 @@ async function main(): Promise<void> {
       await a.keyboard.press("Enter");
       await a.getByTestId("chat-title").filter({ hasText: groupName }).waitFor();
     });
+    await step("dark theme follows the OS", async () => {
+      await b.emulateMedia({ colorScheme: "dark" });
+      await openConversation(b, "Alice");
+      await shot(b, "en-09-dark-chat");
+      await a.emulateMedia({ colorScheme: "dark" });
+      await shot(a, "en-10-dark-group");
+      await a.emulateMedia({ colorScheme: "light" });
+      await b.emulateMedia({ colorScheme: "light" });
+    });
     await step("screenshots in Chinese", async () => {
       for (const p of [a, b]) await p.getByTestId("language").selectOption("zh-CN");
       await a.getByText("消息").first().waitFor();

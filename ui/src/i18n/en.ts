@@ -8,6 +8,7 @@ const en = {
     saved: "Saved",
     loading: "Loading…",
     you: "You",
+    youObject: "you",
     back: "Back",
     moreActions: "More actions",
     search: "Search",

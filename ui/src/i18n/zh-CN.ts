@@ -8,6 +8,7 @@ const zhCN = {
     saved: "已保存",
     loading: "加载中…",
     you: "你",
+    youObject: "你",
     back: "返回",
     moreActions: "更多操作",
     search: "搜索",

@@ -11,7 +11,7 @@ export const webPlatform: Platform = {
   socketUrl: () => sameOriginSocketUrl(window.location),
   transport: () => new WebSocketTransport(),
   storage: localStorageStore(),
-  isHidden: () => document.visibilityState === "hidden" || !document.hasFocus(),
+  isHidden: () => document.visibilityState === "hidden",
   onVisibilityChange: (cb) => {
     document.addEventListener("visibilitychange", cb);
     window.addEventListener("focus", cb);

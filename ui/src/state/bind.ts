@@ -75,6 +75,8 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
           break;
         case "friend_added":
           dir().add([b.friend]);
+          // Presence of the new friend: the protocol says to reload contacts after friend_added.
+          client.request({ type: "list_contacts" }, "contacts").then((c) => useContacts.getState().applySnapshot(c), () => undefined);
           break;
         case "blocked":
           dir().add([b.user]);

@@ -80,7 +80,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
               <Icon name="back" />
             </button>
           )}
-          <Avatar id={c.conversation_id} name={title} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
+          <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
           <div className="chat__titles">
             <h1 className="chat__title" data-testid="chat-title">
               {title}

@@ -3,6 +3,7 @@ import { useNow } from "../../hooks/useNow";
 import { formatDateTime } from "../../lib/format";
 import type { Conversation } from "../../state/conversations";
 import { Composer } from "./Composer";
+import { Icon } from "../../components/Icon";
 
 /** The composer, or a banner explaining why you cannot send here. */
 export function ComposerArea({ c, title, onSent }: { c: Conversation; title: string; onSent(): void }) {
@@ -19,7 +20,7 @@ export function ComposerArea({ c, title, onSent }: { c: Conversation; title: str
   if (banner) {
     return (
       <div className="composer-banner" role="status" data-testid="muted-banner">
-        <span aria-hidden="true">🔇</span> {banner}
+        <Icon name="mute" size={16} /> <span>{banner}</span>
       </div>
     );
   }

@@ -21,8 +21,10 @@ export function PendingList({ conversationId }: { conversationId: string }) {
           <div className="msg msg--own msg--pending" data-testid="pending-message">
             <div className="msg__col">
               <div className="msg__line">
-                <div className="bubble">{p.body.text}</div>
-                <span className="msg__meta">{p.failed ? "" : t("chat.sending")}</span>
+                <div className="bubble">
+                  {p.body.text}
+                  <span className="bubble__time">{p.failed ? "!" : t("chat.sending")}</span>
+                </div>
               </div>
               {p.failed && (
                 <div className="msg__failed" role="alert">

@@ -3,8 +3,11 @@ import type { Message, SystemEvent } from "../../protocol/types";
 import { formatDateTime } from "../../lib/format";
 
 /** The translated sentence for a group system entry. */
-export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: string, nameOf: (id: string) => string): string {
+export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: string, nameOf: (id: string) => string, myId = ""): string {
   const actor = nameOf(sender);
+  // "Alice muted you", not "Alice muted You".
+  const obj = nameOf;
+  nameOf = (id: string) => (id === myId && id !== sender ? t("common.youObject") : obj(id));
   switch (e.kind) {
     case "created":
       return t("system.created", { actor, name: e.name });
@@ -38,7 +41,7 @@ export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: s
 }
 
 /** One-line preview of an entry for the conversation list and notifications. */
-export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id: string) => string, group: boolean): string {
+export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id: string) => string, group: boolean, myId = ""): string {
   const b = m.body;
   switch (b.kind) {
     case "text": {
@@ -50,7 +53,7 @@ export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id:
     case "recall":
       return t("preview.recall", { name: nameOf(m.sender_id) });
     case "system":
-      return systemText(t, lang, b.event, m.sender_id, nameOf);
+      return systemText(t, lang, b.event, m.sender_id, nameOf, myId);
     default:
       return t("preview.unsupported");
   }

@@ -89,7 +89,7 @@ export default function Shell() {
                   <Icon name="bell" />
                 </button>
               )}
-              {!narrow && <LanguageSwitch className="select rail__lang" />}
+              {!narrow && <LanguageSwitch className="select rail__lang" short />}
               <button type="button" className="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")} onClick={() => void client.logout()}>
                 <Icon name="logout" />
               </button>
