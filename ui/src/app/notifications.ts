@@ -3,6 +3,7 @@ import type { Platform } from "../platform/platform";
 import type { Message } from "../protocol/types";
 import { useConversations } from "../state/conversations";
 import { displayName } from "../state/directory";
+import { useUi } from "../state/ui";
 
 /** Returns the handler for incoming live messages: a system notification while the tab is hidden. */
 export function startNotifications(platform: Platform, i18n: I18n): (m: Message) => void {
@@ -18,7 +19,10 @@ export function startNotifications(platform: Platform, i18n: I18n): (m: Message)
       title,
       body,
       tag: m.conversation_id,
-      onClick: () => useConversations.getState().setActive(m.conversation_id),
+      onClick: () => {
+        useConversations.getState().setActive(m.conversation_id);
+        useUi.getState().set({ tab: "chats" });
+      },
     });
   };
 }

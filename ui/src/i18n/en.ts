@@ -269,6 +269,7 @@ const en = {
   },
   notify: {
     enablePrompt: "Get notified about new messages when Liao is in the background?",
+    notNow: "Not now",
     groupBody: "{{name}}: {{text}}",
   },
   language: { en: "English", "zh-CN": "简体中文" },

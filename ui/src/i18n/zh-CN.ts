@@ -265,6 +265,7 @@ const zhCN = {
   },
   notify: {
     enablePrompt: "Liao 在后台时是否接收新消息通知？",
+    notNow: "暂不",
     groupBody: "{{name}}：{{text}}",
   },
   language: { en: "English", "zh-CN": "简体中文" },

@@ -4,6 +4,7 @@ import { Avatar } from "../../components/Avatar";
 import { Icon } from "../../components/Icon";
 import { useClient } from "../../hooks/useClient";
 import { useHistory } from "../../hooks/useHistory";
+import { useGroupMembers } from "../../hooks/useGroupMembers";
 import { usePlatform } from "../../hooks/usePlatform";
 import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
@@ -26,6 +27,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
   const online = useContacts((s) => (c?.peer ? s.online[c.peer.user_id] : undefined));
   const groupPanel = useUi((s) => s.groupPanel);
   const loadOlder = useHistory(conversationId);
+  useGroupMembers(conversationId, c?.kind === "group" && !c.ended);
   const [firstUnread] = useState(() => (c && c.unread > 0 ? c.read_seq + 1 : 0));
   const atBottom = useRef(true);
   const sentMark = useRef(0);

@@ -5,10 +5,27 @@ import { useClient } from "../../hooks/useClient";
 import { usePlatform } from "../../hooks/usePlatform";
 import { charCount, utf8Bytes } from "../../lib/format";
 import { useConversations } from "../../state/conversations";
+import { useGroups } from "../../state/groups";
 import { useSession } from "../../state/session";
 import { isSendKey } from "./composerKeys";
 
 const TYPING_EVERY_MS = 3000;
+
+/** Members named as "@Display Name" in a group message, and "@all" for owners and admins. */
+function useMentions(conversationId: string): (text: string) => { mentions?: string[]; mention_all?: boolean } {
+  const group = useConversations((s) => s.byId[conversationId]?.group);
+  const members = useGroups((s) => s.members[conversationId]);
+  const me = useSession((s) => s.user?.user_id);
+  return (text: string) => {
+    if (!group || !text.includes("@")) return {};
+    const mentions = (members ?? [])
+      .filter((m) => m.profile.user_id !== me && text.includes(`@${m.profile.display_name}`))
+      .map((m) => m.profile.user_id)
+      .slice(0, 50);
+    const mention_all = group.my_role !== "member" && /@(all|全体成员)(\s|$)/.test(text);
+    return { ...(mentions.length ? { mentions } : {}), ...(mention_all ? { mention_all } : {}) };
+  };
+}
 
 export function Composer({ conversationId, title, onSent }: { conversationId: string; title: string; onSent(): void }) {
   const { t } = useTranslation();
@@ -19,6 +36,7 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const setDraft = useConversations((s) => s.setDraft);
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  const mentionsIn = useMentions(conversationId);
 
   useEffect(() => {
     ref.current?.focus();
@@ -39,7 +57,7 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
 
   const send = () => {
     if (empty || tooLong) return;
-    client.sendMessage(conversationId, { kind: "text", text });
+    client.sendMessage(conversationId, { kind: "text", text, ...mentionsIn(text) });
     setDraft(conversationId, "");
     lastTyping.current = 0;
     onSent();

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { useNow } from "../../hooks/useNow";
 import { formatDateTime } from "../../lib/format";
-import type { Conversation } from "../../state/conversations";
+import { useConversations, type Conversation } from "../../state/conversations";
 import { Composer } from "./Composer";
 import { Icon } from "../../components/Icon";
 
@@ -21,6 +21,11 @@ export function ComposerArea({ c, title, onSent }: { c: Conversation; title: str
     return (
       <div className="composer-banner" role="status" data-testid="muted-banner">
         <Icon name="mute" size={16} /> <span>{banner}</span>
+        {c.ended && (
+          <button type="button" className="button button--small" onClick={() => useConversations.getState().remove(c.conversation_id)}>
+            {t("common.dismiss")}
+          </button>
+        )}
       </div>
     );
   }
