@@ -89,7 +89,7 @@ export default function Shell() {
                   <Icon name="bell" />
                 </button>
               )}
-              {!narrow && <LanguageSwitch className="select rail__lang" short />}
+              <LanguageSwitch className="select rail__lang" short />
               <button type="button" className="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")} onClick={() => void client.logout()}>
                 <Icon name="logout" />
               </button>
@@ -103,11 +103,6 @@ export default function Shell() {
               {tab === "contacts" && <ContactsPanel />}
               {tab === "groups" && <GroupsPanel />}
             </Suspense>
-            {narrow && (
-              <div className="side__footer">
-                <LanguageSwitch />
-              </div>
-            )}
           </aside>
         )}
         {showChat && (
