@@ -21,6 +21,8 @@ const children: ChildProcess[] = [];
 const tmpDirs: string[] = [];
 const results: Array<{ name: string; ok: boolean; error?: string }> = [];
 const T = 15000;
+/** Pages to capture when a step fails. */
+const watched: Page[] = [];
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -102,6 +104,7 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
   } catch (e) {
     const error = e instanceof Error ? e.message.split("\n").slice(0, 6).join("\n") : String(e);
     results.push({ name, ok: false, error });
+    for (const [i, p] of watched.entries()) await p.screenshot({ path: join(shots, `failure-${i}.png`) }).catch(() => undefined);
     console.log(`  ✗ ${name}\n    ${error}`);
     throw e;
   }
@@ -166,6 +169,7 @@ async function main(): Promise<void> {
     const b0 = await newUser(browser, base);
     const bctx = b0.ctx;
     let b = b0.page;
+    watched.push(a, b);
 
     await step("login screen renders", async () => {
       await a.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -256,6 +260,7 @@ async function main(): Promise<void> {
       await openConversation(a, "Bob");
       for (const i of [1, 2, 3]) await send(a, `While you were away #${i}`);
       b = await bctx.newPage();
+      watched[1] = b;
       b.setDefaultTimeout(T);
       await b.goto(base);
       await b.getByTestId("tab-chats").waitFor();
@@ -289,6 +294,36 @@ async function main(): Promise<void> {
       await b.getByTestId("recalled-line").filter({ hasText: "You recalled a message" }).waitFor();
       await a.getByTestId("recalled-line").filter({ hasText: "Bob recalled a message" }).waitFor();
       expectEq(await a.getByTestId("bubble").filter({ hasText: "Oops, wrong chat" }).count(), 0, "recalled text at alice");
+    });
+    await step("history pages back with before_seq (120 messages)", async () => {
+      await openConversation(a, "Bob");
+      const c = a.getByTestId("composer");
+      for (let i = 1; i <= 120; i++) {
+        await c.fill(`History ${i}`);
+        await c.press("Enter");
+      }
+      await a.getByTestId("bubble").filter({ hasText: "History 120" }).waitFor();
+      await a.getByTestId("pending-message").first().waitFor({ state: "detached" });
+      // A fresh page of bob's: only the newest page is loaded at first.
+      const p = await bctx.newPage();
+      watched.push(p);
+      p.setDefaultTimeout(T);
+      await p.goto(base);
+      await openConversation(p, "Alice");
+      await p.getByTestId("bubble").filter({ hasText: "History 120" }).waitFor();
+      expectEq(await p.getByTestId("bubble").filter({ hasText: "Hello Bob!" }).count(), 0, "oldest message before scrolling");
+      const scroller = p.locator("[data-virtuoso-scroller]");
+      const oldest = p.getByTestId("bubble").filter({ hasText: "Hello Bob!" });
+      for (let i = 0; i < 30 && !(await oldest.isVisible()); i++) {
+        await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+        await p.waitForTimeout(300);
+      }
+      await oldest.waitFor();
+      await p.getByText("This is the beginning of the conversation").waitFor();
+      const nodes = await p.getByTestId("message").count();
+      if (nodes >= 120) throw new Error(`list is not virtualized: ${nodes} message nodes`);
+      watched.pop();
+      await p.close();
     });
     await step("Ctrl+K switcher", async () => {
       await a.keyboard.press("Control+k");
