@@ -170,6 +170,12 @@ async function main(): Promise<void> {
     const bctx = b0.ctx;
     let b = b0.page;
     watched.push(a, b);
+    if (process.env.DEBUG_WS) {
+      a.on("websocket", (ws) => {
+        ws.on("framesent", (f) => String(f.payload).includes("mark_read") && console.log("    a>", String(f.payload)));
+        ws.on("framereceived", (f) => /read_marker|"error"/.test(String(f.payload)) && console.log("    a<", String(f.payload).slice(0, 200)));
+      });
+    }
 
     await step("login screen renders", async () => {
       await a.getByRole("heading", { name: "Sign in" }).waitFor();
@@ -242,7 +248,7 @@ async function main(): Promise<void> {
       await req.getByText("Bob from the chat").waitFor();
       await req.getByRole("button", { name: "Approve" }).click();
       await a.getByTestId("member").filter({ hasText: "Bob" }).waitFor();
-      await a.getByTestId("system-line").filter({ hasText: "Bob joined the group" }).waitFor();
+      await a.getByTestId("system-line").filter({ hasText: "added Bob to the group" }).waitFor();
     });
     await step("alice mutes bob for an hour; bob sees the muted banner", async () => {
       await a.getByRole("button", { name: "Actions for Bob" }).click();
@@ -250,6 +256,8 @@ async function main(): Promise<void> {
       await a.getByTestId("member").filter({ hasText: "Bob" }).getByText("Muted until").waitFor();
       await a.getByTestId("system-line").filter({ hasText: "muted Bob" }).waitFor();
       await shot(a, "en-05-group-members");
+      // Alice's own governance entries are not unread for her.
+      expectEq(await a.locator(`[data-testid=conversation-item][data-title="${groupName}"]`).getByTestId("unread-badge").count(), 0, "alice's group unread badges");
       await openConversation(b, groupName);
       await b.getByTestId("muted-banner").filter({ hasText: "You are muted" }).waitFor();
       expectEq(await b.getByTestId("composer").count(), 0, "composer while muted");
@@ -294,6 +302,43 @@ async function main(): Promise<void> {
       await b.getByTestId("recalled-line").filter({ hasText: "You recalled a message" }).waitFor();
       await a.getByTestId("recalled-line").filter({ hasText: "Bob recalled a message" }).waitFor();
       expectEq(await a.getByTestId("bubble").filter({ hasText: "Oops, wrong chat" }).count(), 0, "recalled text at alice");
+    });
+    await step("bob sends an image and a file; alice sees both", async () => {
+      // A 320×200 gradient PNG drawn in the page.
+      const dataUrl = await b.evaluate(() => {
+        const c = document.createElement("canvas");
+        c.width = 320;
+        c.height = 200;
+        const g = c.getContext("2d");
+        if (!g) return "";
+        const grad = g.createLinearGradient(0, 0, 320, 200);
+        grad.addColorStop(0, "#3b8cff");
+        grad.addColorStop(1, "#a855f7");
+        g.fillStyle = grad;
+        g.fillRect(0, 0, 320, 200);
+        g.fillStyle = "#fff";
+        g.font = "bold 36px sans-serif";
+        g.fillText("Liao 聊", 90, 115);
+        return c.toDataURL("image/png");
+      });
+      const png = Buffer.from(dataUrl.split(",")[1] ?? "", "base64");
+      for (const file of [
+        { name: "sunset.png", mimeType: "image/png", buffer: png },
+        { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Meeting notes\n") },
+      ]) {
+        const chooser = b.waitForEvent("filechooser");
+        await b.getByTestId("attach").click();
+        await (await chooser).setFiles(file);
+      }
+      await a.getByTestId("file").filter({ hasText: "notes.txt" }).waitFor();
+      const img = a.getByTestId("image").locator("img");
+      await img.waitFor();
+      await a.waitForFunction(() => {
+        const i = document.querySelector<HTMLImageElement>("[data-testid=image] img");
+        return Boolean(i && i.complete && i.naturalWidth > 0);
+      });
+      await a.getByTestId("file").filter({ hasText: "notes.txt" }).getByRole("link", { name: "Download" }).waitFor();
+      await shot(a, "en-11-image-and-file");
     });
     await step("history pages back with before_seq (120 messages)", async () => {
       await openConversation(a, "Bob");

@@ -228,6 +228,11 @@ export class LiaoClient {
 
   // ---- public API ---------------------------------------------------------------------------
 
+  /** The session token, for the HTTP file endpoints. */
+  get token(): string | null {
+    return this.opts.storage.get(K_TOKEN);
+  }
+
   get hasToken(): boolean {
     return this.opts.storage.get(K_TOKEN) !== null;
   }

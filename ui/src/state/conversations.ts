@@ -117,8 +117,9 @@ export const useConversations = create<ConversationsStore>((set) => ({
       const last_seq = Math.max(c.last_seq, m.seq);
       let read_seq = c.read_seq;
       const own = m.sender_id === myId;
-      if (own && (m.body.kind === "text" || m.body.kind === "recall")) read_seq = Math.max(read_seq, m.seq);
-      if (own && m.body.kind === "system" && m.body.event.kind === "created") read_seq = Math.max(read_seq, m.seq);
+      // What you did yourself is never unread: the server moves your marker for your own texts,
+      // recalls and group system entries alike (server/src/services/groups.rs).
+      if (own) read_seq = Math.max(read_seq, m.seq);
       let last_message = c.last_message;
       if (!last_message || m.seq >= last_message.seq) last_message = m;
       if (m.body.kind === "recall" && last_message && last_message.seq === m.body.target_seq) {

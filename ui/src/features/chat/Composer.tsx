@@ -8,6 +8,7 @@ import { useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
 import { useSession } from "../../state/session";
 import { isSendKey } from "./composerKeys";
+import { useSendFiles } from "../../hooks/useSendFiles";
 
 const TYPING_EVERY_MS = 3000;
 
@@ -37,6 +38,8 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const mentionsIn = useMentions(conversationId);
+  const sendFiles = useSendFiles(conversationId);
+  const isGroup = useConversations((s) => s.byId[conversationId]?.kind === "group");
 
   useEffect(() => {
     ref.current?.focus();
@@ -71,8 +74,18 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
         send();
       }}
     >
-      {/* TODO(files): attach button via platform.pickFiles once the server supports uploads. */}
-      {platform.supportsFiles && <span />}
+      {platform.supportsFiles && (
+        <button
+          type="button"
+          className="composer__attach"
+          aria-label={isGroup ? t("chat.attachImage") : t("chat.attach")}
+          title={isGroup ? t("chat.attachImage") : t("chat.attach")}
+          onClick={() => void platform.pickFiles(isGroup ? "image/png,image/jpeg,image/gif,image/webp" : undefined).then(sendFiles)}
+          data-testid="attach"
+        >
+          <Icon name="attach" size={20} />
+        </button>
+      )}
       <label className="visually-hidden" htmlFor={`composer-${conversationId}`}>
         {t("chat.composerLabel")}
       </label>
@@ -91,6 +104,13 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
           if (e.target.value && now - lastTyping.current > TYPING_EVERY_MS) {
             lastTyping.current = now;
             client.request({ type: "typing", conversation_id: conversationId }, "done").catch(() => undefined);
+          }
+        }}
+        onPaste={(e) => {
+          const files = [...e.clipboardData.files];
+          if (files.length && platform.supportsFiles) {
+            e.preventDefault();
+            sendFiles(files);
           }
         }}
         onKeyDown={(e) => {

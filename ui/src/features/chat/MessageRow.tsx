@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
 import { dayLabel, formatTime } from "../../lib/format";
 import type { Message } from "../../protocol/types";
+import { FileCard, ImageContent } from "./FileContent";
 import { systemText } from "./systemText";
 
 interface Props {
@@ -70,12 +71,19 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
         <div className="msg__col">
           {!own && group && !continued && <span className="msg__name">{nameOf(m.sender_id)}</span>}
           <div className="msg__line">
-            <div className={`bubble${b.kind === "text" ? "" : " bubble--unsupported"}`} data-testid="bubble">
+            <div
+              className={`bubble${b.kind === "image" ? " bubble--media" : b.kind === "file" ? " bubble--file" : b.kind === "text" ? "" : " bubble--unsupported"}`}
+              data-testid="bubble"
+            >
               {b.kind === "text" ? (
                 <>
                   {b.mention_all && <span className="bubble__mention">{t("chat.mentionAll")} </span>}
                   {b.text}
                 </>
+              ) : b.kind === "image" ? (
+                <ImageContent file={b.file} />
+              ) : b.kind === "file" ? (
+                <FileCard file={b.file} />
               ) : (
                 t("chat.unsupported")
               )}

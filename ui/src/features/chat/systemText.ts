@@ -48,6 +48,10 @@ export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id:
       const text = b.text.replace(/\s+/g, " ");
       return group ? `${nameOf(m.sender_id)}: ${text}` : text;
     }
+    case "image":
+      return group ? `${nameOf(m.sender_id)}: ${t("preview.image")}` : t("preview.image");
+    case "file":
+      return `${group ? `${nameOf(m.sender_id)}: ` : ""}${t("preview.file")} ${b.file.name}`;
     case "recalled":
       return t("preview.recalled");
     case "recall":

@@ -11,7 +11,7 @@ export type MessageId = string;
 
 export type SessionId = string;
 
-export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "slow_consumer" | "shutting_down" | "internal";
+export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "file_too_large" | "quota_exceeded" | "unsupported_image" | "not_allowed_here" | "conflict" | "slow_consumer" | "shutting_down" | "internal";
 
 export type ClientFrame = { 
 /**
@@ -333,7 +333,11 @@ user_id: UserId,
 /**
  * The shared group it comes from.
  */
-via: ConversationId, } | { "type": "sync", 
+via: ConversationId, } | { "type": "file_urls", 
+/**
+ * The file.
+ */
+file_id: FileId, } | { "type": "sync", 
 /**
  * The last user-event `seq` you have processed (0 for none).
  */
@@ -659,7 +663,11 @@ user_id: UserId,
 /**
  * The shared group it comes from.
  */
-via: ConversationId, } | { "type": "sync", 
+via: ConversationId, } | { "type": "file_urls", 
+/**
+ * The file.
+ */
+file_id: FileId, } | { "type": "sync", 
 /**
  * The last user-event `seq` you have processed (0 for none).
  */
@@ -691,7 +699,15 @@ mentions?: Array<UserId>,
 /**
  * @all (owner and admins only).
  */
-mention_all?: boolean, };
+mention_all?: boolean, } | { "kind": "file", 
+/**
+ * The uploaded file.
+ */
+file_id: FileId, } | { "kind": "image", 
+/**
+ * The uploaded image.
+ */
+file_id: FileId, };
 
 export type ServerFrame = { "type": "ok", 
 /**
@@ -851,7 +867,19 @@ groups: Array<GroupSummary>,
 /**
  * Offset of the next page, when there may be more.
  */
-next_offset?: number, } | { "kind": "join_requested" } | { "kind": "join_requests", 
+next_offset?: number, } | { "kind": "join_requested" } | { "kind": "file_urls", 
+/**
+ * The file (original, or EXIF-stripped for images).
+ */
+url: string, 
+/**
+ * The thumbnail, for images.
+ */
+thumbnail_url?: string, 
+/**
+ * When the URLs stop working (ms).
+ */
+expires_at: number, } | { "kind": "join_requests", 
 /**
  * Pending requests, oldest first.
  */
@@ -1013,7 +1041,8 @@ seq: number,
  */
 sender_id: UserId, 
 /**
- * The sender's idempotency key (shown to the sender's own devices for reconciliation).
+ * The sender's idempotency key; the sender's devices use it to match their pending sends
+ * (other members receive it too and may ignore it).
  */
 client_msg_id?: string, 
 /**
@@ -1037,7 +1066,15 @@ mentions?: Array<UserId>,
 /**
  * Whether everyone is mentioned (@all).
  */
-mention_all?: boolean, } | { "kind": "system", 
+mention_all?: boolean, } | { "kind": "file", 
+/**
+ * The file.
+ */
+file: FileInfo, } | { "kind": "image", 
+/**
+ * The image.
+ */
+file: FileInfo, } | { "kind": "system", 
 /**
  * What happened.
  */
