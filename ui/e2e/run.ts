@@ -263,6 +263,27 @@ async function main(): Promise<void> {
       expectEq(await b.getByTestId("composer").count(), 0, "composer while muted");
       await shot(b, "en-06-muted-banner");
     });
+    await step("carol joins; alice opens a temporary chat with her from the member list", async () => {
+      const { page: c, ctx } = await newUser(browser, base);
+      watched.push(c);
+      await register(c, `carol_${run}`, "Carol");
+      await c.getByTestId("tab-groups").click();
+      await c.getByTestId("group-search").fill(groupName);
+      await c.getByTestId("group-result").filter({ hasText: groupName }).getByRole("button", { name: "Ask to join" }).click();
+      await c.getByRole("dialog").getByRole("button", { name: "Ask to join" }).click();
+      await a.getByTestId("join-request").filter({ hasText: "Carol" }).getByRole("button", { name: "Approve" }).click();
+      await a.getByTestId("member").filter({ hasText: "Carol" }).click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Temporary chat" }).click();
+      await a.getByTestId("chat-title").filter({ hasText: "Carol" }).getByText("Temporary").waitFor();
+      await send(a, "Hi Carol, welcome to the club");
+      await c.getByTestId("tab-chats").click();
+      const item = c.locator('[data-testid=conversation-item][data-title="Alice"]');
+      await item.getByText("Temporary").waitFor();
+      await item.getByText(`via ${groupName}`).waitFor();
+      await shot(c, "en-12-temporary-session");
+      watched.pop();
+      await ctx.close();
+    });
     await step("bob goes away; alice sends 3 messages; bob returns and sees each exactly once", async () => {
       await b.close();
       await openConversation(a, "Bob");
