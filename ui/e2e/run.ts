@@ -397,6 +397,17 @@ async function main(): Promise<void> {
       await a.keyboard.press("Enter");
       await a.getByTestId("chat-title").filter({ hasText: groupName }).waitFor();
     });
+    await step("settings: devices and display name", async () => {
+      await a.getByTestId("open-settings").click();
+      const dialog = a.getByRole("dialog", { name: "Settings" });
+      await dialog.getByText("This device").waitFor();
+      await dialog.getByLabel("Display name").fill("Alice Liddell");
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await a.getByText("Saved").waitFor();
+      await shot(a, "en-13-settings");
+      await a.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+    });
     await step("dark theme follows the OS", async () => {
       await b.emulateMedia({ colorScheme: "dark" });
       await openConversation(b, "Alice");
@@ -429,7 +440,8 @@ async function main(): Promise<void> {
       await n.getByTestId("language").selectOption("en");
       await n.getByTestId("conversation-list").waitFor();
       await shot(n, "en-07-narrow-list");
-      await n.locator('[data-testid=conversation-item][data-title="Alice"]').click();
+      // Alice renamed herself; a freshly loaded list shows the new name.
+      await n.locator('[data-testid=conversation-item][data-title="Alice Liddell"]').click();
       await n.getByTestId("composer").waitFor();
       await shot(n, "en-08-narrow-chat");
       await n.getByRole("button", { name: "Back" }).click();
