@@ -11,10 +11,12 @@ export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: s
   switch (e.kind) {
     case "created":
       return t("system.created", { actor, name: e.name });
-    case "joined":
-      return e.by && e.by !== e.user.user_id
-        ? t("system.joinedBy", { user: nameOf(e.user.user_id) || e.user.display_name, actor: nameOf(e.by) })
-        : t("system.joined", { user: nameOf(e.user.user_id) || e.user.display_name });
+    case "joined": {
+      // The entry carries the newcomer's profile: use it when the directory does not know them yet.
+      const known = nameOf(e.user.user_id);
+      const user = known === "…" ? e.user.display_name : known;
+      return e.by && e.by !== e.user.user_id ? t("system.joinedBy", { user, actor: nameOf(e.by) }) : t("system.joined", { user });
+    }
     case "left":
       return t("system.left", { user: nameOf(e.user_id) });
     case "removed":
