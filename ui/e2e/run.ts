@@ -250,6 +250,19 @@ async function main(): Promise<void> {
       await a.getByTestId("member").filter({ hasText: "Bob" }).waitFor();
       await a.getByTestId("system-line").filter({ hasText: "added Bob to the group" }).waitFor();
     });
+    await step("alice @mentions bob with the picker; bob sees the mention", async () => {
+      const c = a.getByTestId("composer");
+      await c.pressSequentially("@Bo");
+      await a.getByRole("option", { name: /Bob/ }).waitFor();
+      await c.press("Enter");
+      expectEq(await c.inputValue(), "@Bob ", "composer after picking");
+      await c.pressSequentially("welcome to the club!");
+      await c.press("Enter");
+      await b.getByTestId("tab-chats").click();
+      const item = b.locator(`[data-testid=conversation-item][data-title="${groupName}"]`);
+      await item.getByText("[You were mentioned]").waitFor();
+      await item.locator(".badge--mention").waitFor();
+    });
     await step("alice mutes bob for an hour; bob sees the muted banner", async () => {
       await a.getByRole("button", { name: "Actions for Bob" }).click();
       await a.getByRole("menuitem", { name: "1 hour" }).click();

@@ -122,6 +122,7 @@ const en = {
     online: "Online",
     offline: "Offline",
     mentionAll: "@all",
+    mentionPicker: "Mention someone",
   },
   system: {
     created: "{{actor}} created the group “{{name}}”",

@@ -119,6 +119,7 @@ const zhCN = {
     online: "在线",
     offline: "离线",
     mentionAll: "@全体成员",
+    mentionPicker: "选择要@的人",
   },
   system: {
     created: "{{actor}} 创建了群聊“{{name}}”",

@@ -1,4 +1,6 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { Avatar } from "../../components/Avatar";
+import { insertMention, mentionQuery } from "./mentionQuery";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
 import { useClient } from "../../hooks/useClient";
@@ -40,6 +42,38 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const mentionsIn = useMentions(conversationId);
   const sendFiles = useSendFiles(conversationId);
   const isGroup = useConversations((s) => s.byId[conversationId]?.kind === "group");
+  const myRole = useConversations((s) => s.byId[conversationId]?.group?.my_role);
+  const members = useGroups((s) => s.members[conversationId]);
+  const me = useSession((s) => s.user?.user_id);
+  const [caret, setCaret] = useState(0);
+  const [pick, setPick] = useState(0);
+  const [closedAt, setClosedAt] = useState(-1);
+
+  const mq = isGroup ? mentionQuery(text, caret) : null;
+  const candidates: Array<{ id: string; name: string; sub: string }> = [];
+  if (mq && closedAt !== mq.start) {
+    const q = mq.query.toLowerCase();
+    if (myRole && myRole !== "member" && ("all".startsWith(q) || "全体成员".startsWith(mq.query))) {
+      candidates.push({ id: "@all", name: t("chat.mentionAll").slice(1), sub: "" });
+    }
+    for (const m of members ?? []) {
+      if (m.profile.user_id === me) continue;
+      if (m.profile.display_name.toLowerCase().includes(q) || m.profile.username.includes(q)) {
+        candidates.push({ id: m.profile.user_id, name: m.profile.display_name, sub: `@${m.profile.username}` });
+      }
+      if (candidates.length >= 8) break;
+    }
+  }
+  const pickerOpen = candidates.length > 0;
+  const choose = (i: number) => {
+    const c = candidates[i];
+    if (!c || !mq) return;
+    const r = insertMention(text, mq.start, caret, c.id === "@all" ? "all" : c.name);
+    setDraft(conversationId, r.text);
+    setCaret(r.caret);
+    setPick(0);
+    requestAnimationFrame(() => ref.current?.setSelectionRange(r.caret, r.caret));
+  };
 
   useEffect(() => {
     ref.current?.focus();
@@ -74,6 +108,27 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
         send();
       }}
     >
+      {pickerOpen && (
+        <ul id={`mentions-${conversationId}`} className="mention-picker" role="listbox" aria-label={t("chat.mentionPicker")}>
+          {candidates.map((c, i) => (
+            <li
+              key={c.id}
+              id={`mention-${conversationId}-${i}`}
+              role="option"
+              aria-selected={i === pick}
+              className={`mention-picker__item${i === pick ? " mention-picker__item--sel" : ""}`}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(i);
+              }}
+            >
+              {c.id === "@all" ? <span className="mention-picker__all">@</span> : <Avatar id={c.id} name={c.name} size={24} />}
+              <span>{c.name}</span>
+              <span className="mention-picker__sub">{c.sub}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       {platform.supportsFiles && (
         <button
           type="button"
@@ -98,7 +153,15 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
         placeholder={t("chat.placeholder", { name: title })}
         aria-describedby={`composer-hint-${conversationId}`}
         data-testid="composer"
+        role={isGroup ? "combobox" : undefined}
+        aria-expanded={isGroup ? pickerOpen : undefined}
+        aria-controls={isGroup ? `mentions-${conversationId}` : undefined}
+        aria-autocomplete={isGroup ? "list" : undefined}
+        aria-activedescendant={pickerOpen ? `mention-${conversationId}-${pick}` : undefined}
+        onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
         onChange={(e) => {
+          setCaret(e.target.selectionStart);
+          setPick(0);
           setDraft(conversationId, e.target.value);
           const now = Date.now();
           if (e.target.value && now - lastTyping.current > TYPING_EVERY_MS) {
@@ -114,6 +177,24 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
           }
         }}
         onKeyDown={(e) => {
+          if (pickerOpen && !e.nativeEvent.isComposing) {
+            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+              e.preventDefault();
+              const n = candidates.length;
+              setPick((p) => (p + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+              return;
+            }
+            if ((e.key === "Enter" && !e.shiftKey) || e.key === "Tab") {
+              e.preventDefault();
+              choose(Math.min(pick, candidates.length - 1));
+              return;
+            }
+            if (e.key === "Escape") {
+              e.preventDefault();
+              setClosedAt(mq?.start ?? -1);
+              return;
+            }
+          }
           if (isSendKey(e)) {
             e.preventDefault();
             send();
