@@ -433,6 +433,9 @@ async function main(): Promise<void> {
     await step("screenshots in Chinese", async () => {
       for (const p of [a, b]) await p.getByTestId("language").selectOption("zh-CN");
       await a.getByText("消息").first().waitFor();
+      for (const close of await a.locator(".toast__close").all()) await close.click();
+      await a.getByTestId("group-info").click();
+      await a.getByTestId("member-list").waitFor();
       await shot(a, "zh-05-group-members");
       await openConversation(b, "Alice");
       await shot(b, "zh-04-chat");
