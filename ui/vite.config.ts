@@ -2,10 +2,12 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
-// LIAO_SERVER: where the dev/preview proxy forwards /ws and /healthz (the server's https origin).
+// LIAO_SERVER: where the dev/preview proxy forwards /ws, /api (uploads, files) and /healthz
+// (the server's https origin).
 const target = process.env.LIAO_SERVER ?? "https://127.0.0.1:8443";
 const proxy = {
   "/ws": { target, ws: true, secure: false, changeOrigin: false },
+  "/api": { target, secure: false },
   "/healthz": { target, secure: false },
 };
 

@@ -3,22 +3,28 @@ import type { Platform } from "../platform/platform";
 import type { Message } from "../protocol/types";
 import { useConversations } from "../state/conversations";
 import { displayName } from "../state/directory";
+import { useUi } from "../state/ui";
 
 /** Returns the handler for incoming live messages: a system notification while the tab is hidden. */
 export function startNotifications(platform: Platform, i18n: I18n): (m: Message) => void {
   return (m) => {
-    if (!platform.isHidden() || m.body.kind !== "text") return;
+    if (!platform.isHidden()) return;
     const c = useConversations.getState().byId[m.conversation_id];
     if (!c) return;
     const sender = displayName(m.sender_id, c.peer?.display_name ?? "");
-    const text = m.body.text.length > 140 ? `${m.body.text.slice(0, 140)}…` : m.body.text;
+    const raw = m.body.kind === "text" ? m.body.text : m.body.kind === "image" ? i18n.t("preview.image") : m.body.kind === "file" ? `${i18n.t("preview.file")} ${m.body.file.name}` : "";
+    if (!raw) return;
+    const text = raw.length > 140 ? `${raw.slice(0, 140)}…` : raw;
     const title = c.kind === "group" ? (c.group?.name ?? "") : sender;
     const body = c.kind === "group" ? i18n.t("notify.groupBody", { name: sender, text }) : text;
     platform.notify({
       title,
       body,
       tag: m.conversation_id,
-      onClick: () => useConversations.getState().setActive(m.conversation_id),
+      onClick: () => {
+        useConversations.getState().setActive(m.conversation_id);
+        useUi.getState().set({ tab: "chats" });
+      },
     });
   };
 }

@@ -39,7 +39,8 @@ describe("i18n", () => {
       server_busy: true, not_found: true, not_friends: true, blocked: true, already_friends: true, request_pending: true,
       no_request: true, self_target: true, empty_message: true, message_too_long: true, recall_window_passed: true,
       not_your_message: true, client_id_reused: true, forbidden: true, muted: true, already_member: true,
-      owner_must_transfer: true, invite_only: true, temp_session_unavailable: true, slow_consumer: true,
+      owner_must_transfer: true, invite_only: true, temp_session_unavailable: true, file_too_large: true, quota_exceeded: true,
+      unsupported_image: true, not_allowed_here: true, conflict: true, slow_consumer: true,
       shutting_down: true, internal: true,
     };
     for (const c of Object.keys(codes)) expect(en.errors).toHaveProperty(c);

@@ -28,23 +28,17 @@ export interface Platform {
   notificationPermission(): NotificationPermissionState;
   requestNotificationPermission(): Promise<NotificationPermissionState>;
   notify(n: NotifyOptions): void;
-  /** False until the server supports uploads; the composer hides file features then. */
+  /** Whether file and image messages can be sent (the composer hides them otherwise). */
   readonly supportsFiles: boolean;
-  /** TODO(files): open a file picker. */
+  /** Opens a file picker. */
   pickFiles(accept?: string): Promise<File[]>;
-  /** TODO(files): call `cb` with files dropped on `el`. */
+  /** Calls `cb` with files dropped on `el`; returns the unsubscribe function. */
   onFileDrop(el: HTMLElement, cb: (files: File[]) => void): () => void;
-  /** TODO(files): upload to the server, reporting progress; resolves with the file id. */
-  upload(file: File, onProgress: (fraction: number) => void): Promise<string>;
-  /** TODO(files): save a file the server holds. */
-  download(fileId: string, name: string): Promise<void>;
-  /** TODO(files): a URL usable in <img src> for an image or avatar the server holds. */
-  mediaUrl(fileId: string): string | null;
-}
-
-export class NotSupportedError extends Error {
-  constructor(what: string) {
-    super(`${what} is not supported by this server yet`);
-    this.name = "NotSupportedError";
-  }
+  /** Uploads to the server (tus), reporting progress; resolves with the file id. */
+  upload(file: File, opts: { kind: "file" | "image"; token: string; onProgress(fraction: number): void }): Promise<string>;
+  /** Turns a server path from `file_urls` into a URL for <img src> / links. */
+  mediaUrl(path: string): string;
+  /** Saves a file the server holds (from a signed URL). */
+  download(url: string, name: string): void;
+  // TODO(avatars): the server has no avatars yet; Avatar shows initials.
 }

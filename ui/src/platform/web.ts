@@ -1,6 +1,7 @@
 import { localStorageStore } from "../protocol/client";
 import { WebSocketTransport, sameOriginSocketUrl } from "../protocol/transport";
-import { NotSupportedError, type NotificationPermissionState, type Platform } from "./platform";
+import type { NotificationPermissionState, Platform } from "./platform";
+import { tusUpload } from "./tus";
 
 function permission(): NotificationPermissionState {
   return typeof Notification === "undefined" ? "unsupported" : Notification.permission;
@@ -11,7 +12,7 @@ export const webPlatform: Platform = {
   socketUrl: () => sameOriginSocketUrl(window.location),
   transport: () => new WebSocketTransport(),
   storage: localStorageStore(),
-  isHidden: () => document.visibilityState === "hidden" || !document.hasFocus(),
+  isHidden: () => document.visibilityState === "hidden",
   onVisibilityChange: (cb) => {
     document.addEventListener("visibilitychange", cb);
     window.addEventListener("focus", cb);
@@ -44,11 +45,50 @@ export const webPlatform: Platform = {
       note.close();
     };
   },
-  // TODO(files): the server has no upload endpoint yet; wire these to it when it lands.
-  supportsFiles: false,
-  pickFiles: () => Promise.reject(new NotSupportedError("file picking")),
-  onFileDrop: () => () => undefined,
-  upload: () => Promise.reject(new NotSupportedError("upload")),
-  download: () => Promise.reject(new NotSupportedError("download")),
-  mediaUrl: () => null,
+  supportsFiles: true,
+  pickFiles: (accept) =>
+    new Promise((resolve) => {
+      const input = document.createElement("input");
+      input.type = "file";
+      input.multiple = true;
+      if (accept) input.accept = accept;
+      input.onchange = () => resolve([...(input.files ?? [])]);
+      input.click();
+    }),
+  onFileDrop: (el, cb) => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes("Files")) {
+        e.preventDefault();
+        el.classList.add("is-dropping");
+      }
+    };
+    const leave = () => el.classList.remove("is-dropping");
+    const drop = (e: DragEvent) => {
+      leave();
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) {
+        e.preventDefault();
+        cb(files);
+      }
+    };
+    el.addEventListener("dragover", over);
+    el.addEventListener("dragleave", leave);
+    el.addEventListener("drop", drop);
+    return () => {
+      el.removeEventListener("dragover", over);
+      el.removeEventListener("dragleave", leave);
+      el.removeEventListener("drop", drop);
+    };
+  },
+  upload: (file, { kind, token, onProgress }) => tusUpload({ base: "", token, file, kind, onProgress }),
+  mediaUrl: (path) => path,
+  download: (url, name) => {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    a.rel = "noopener";
+    document.body.append(a);
+    a.click();
+    a.remove();
+  },
 };

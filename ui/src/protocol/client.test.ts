@@ -214,6 +214,29 @@ describe("LiaoClient", () => {
     expect(messages.filter((m) => m.client_msg_id === p.client_msg_id)).toHaveLength(1);
   });
 
+  it("retries a rate-limited send after retry_after_ms", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    let refused = 0;
+    const normal = server.handle.bind(server);
+    server.handlers.send_message = (t, f) => {
+      if (refused++ === 0) {
+        t.push({ type: "error", id: f.id, code: "rate_limited", message: "slow down", retry_after_ms: 200 });
+        return;
+      }
+      delete server.handlers.send_message;
+      normal(t, f);
+    };
+    client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    expect(client.pendingSends).toHaveLength(1);
+    expect(client.pendingSends[0]?.failed).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(250);
+    await flush();
+    expect(client.pendingSends).toHaveLength(0);
+    expect(server.sentMessages.size).toBe(1);
+  });
+
   it("forgets the session on invalid_session and does not reconnect after logout", async () => {
     const storage = new MemoryStore();
     storage.set("token", "old");

@@ -228,6 +228,11 @@ export class LiaoClient {
 
   // ---- public API ---------------------------------------------------------------------------
 
+  /** The session token, for the HTTP file endpoints. */
+  get token(): string | null {
+    return this.opts.storage.get(K_TOKEN);
+  }
+
   get hasToken(): boolean {
     return this.opts.storage.get(K_TOKEN) !== null;
   }
@@ -317,7 +322,7 @@ export class LiaoClient {
     const r = await this.request({ type: "history", conversation_id, before_seq, limit }, "history");
     const s = this.convs.get(conversation_id);
     for (const m of r.messages) {
-      if (s && m.seq > s.cursor) this.ingestMessage(m, true);
+      if (s && m.seq > s.cursor) this.ingestMessage(m, false);
     }
     return r;
   }
@@ -479,8 +484,15 @@ export class LiaoClient {
       this.ingestMessage(r.message, true);
     } catch (e) {
       const code = e instanceof ProtocolError ? e.code : "internal";
-      // Lost connections and timeouts are retried after the next sync; real refusals stick.
-      if (code !== "disconnected" && code !== "timeout" && code !== "rate_limited" && code !== "server_busy") {
+      if (code === "rate_limited" || code === "server_busy") {
+        // Sending faster than the server allows: try again when it says so.
+        const delay = (e instanceof ProtocolError ? e.retryAfterMs : undefined) ?? 1000;
+        setTimeout(() => {
+          const still = this.outbox.find((o) => o.client_msg_id === p.client_msg_id);
+          if (still && this.status === "online") void this.flushOne(still);
+        }, delay);
+      } else if (code !== "disconnected" && code !== "timeout") {
+        // Lost connections and timeouts are retried after the next sync; real refusals stick.
         const x = this.outbox.find((o) => o.client_msg_id === p.client_msg_id);
         if (x) x.failed = code;
         this.saveOutbox();

@@ -1,7 +1,18 @@
-// TODO(protocol): the generated protocol.ts references the group models of shared/src/groups.rs but
+// TODO(protocol): the generated protocol.ts references the group models of shared/src/groups.rs
+// (and FileId / FileInfo of ids.rs and protocol.rs) but
 // does not define them yet. These global declarations mirror groups.rs so the generated file type
 // checks; delete this file once the generator emits them (types.ts then takes them from there).
 
+type ShimFileId = string;
+type ShimFileInfo = {
+  file_id: ShimFileId;
+  name: string;
+  size: number;
+  mime: string;
+  width?: number;
+  height?: number;
+  thumbnail?: boolean;
+};
 type ShimJoinPolicy = "open" | "approval" | "invite_only";
 type ShimRole = "member" | "admin" | "owner";
 type ShimProfile = import("./generated/protocol").Profile;
@@ -51,6 +62,8 @@ type ShimSystemEvent =
     }
   | { kind: "dissolved" };
 
+type FileId = ShimFileId;
+type FileInfo = ShimFileInfo;
 type JoinPolicy = ShimJoinPolicy;
 type Role = ShimRole;
 type GroupInfo = ShimGroupInfo;

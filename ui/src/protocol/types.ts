@@ -2,6 +2,8 @@
 // the generator does not emit yet (see groups-shim.d.ts).
 export * from "./generated/protocol";
 
+export type FileId = ShimFileId;
+export type FileInfo = ShimFileInfo;
 export type JoinPolicy = ShimJoinPolicy;
 export type Role = ShimRole;
 export type GroupInfo = ShimGroupInfo;

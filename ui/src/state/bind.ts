@@ -75,6 +75,8 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
           break;
         case "friend_added":
           dir().add([b.friend]);
+          // Presence of the new friend: the protocol says to reload contacts after friend_added.
+          client.request({ type: "list_contacts" }, "contacts").then((c) => useContacts.getState().applySnapshot(c), () => undefined);
           break;
         case "blocked":
           dir().add([b.user]);
@@ -106,7 +108,7 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       convs().applyMessage(m, myId());
       if (m.body.kind === "system" && m.body.event.kind === "joined") dir().add([m.body.event.user]);
       if (m.body.kind === "text") useTyping.getState().clear(m.conversation_id, m.sender_id);
-      if (live && m.sender_id !== myId() && m.body.kind === "text") opts.onIncoming?.(m);
+      if (live && m.sender_id !== myId() && (m.body.kind === "text" || m.body.kind === "image" || m.body.kind === "file")) opts.onIncoming?.(m);
     }),
     client.on("typing", ({ conversation_id, user_id }) => {
       if (user_id !== myId()) useTyping.getState().typing(conversation_id, user_id);

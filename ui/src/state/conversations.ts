@@ -81,10 +81,33 @@ export function applySystemEvent(g: GroupInfo, e: SystemEvent, sender: string, m
   }
 }
 
+const DRAFTS_KEY = "liao.drafts";
+
+function loadDrafts(): Record<string, string> {
+  try {
+    return JSON.parse(globalThis.localStorage?.getItem(DRAFTS_KEY) ?? "{}") as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+let draftTimer: ReturnType<typeof setTimeout> | null = null;
+function saveDrafts(drafts: Record<string, string>): void {
+  if (draftTimer) clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => {
+    try {
+      const kept = Object.fromEntries(Object.entries(drafts).filter(([, v]) => v.trim()));
+      globalThis.localStorage?.setItem(DRAFTS_KEY, JSON.stringify(kept));
+    } catch {
+      /* storage full or disabled: drafts stay in memory */
+    }
+  }, 300);
+}
+
 export const useConversations = create<ConversationsStore>((set) => ({
   byId: {},
   activeId: null,
-  drafts: {},
+  drafts: loadDrafts(),
   setSnapshot: (list) =>
     set((s) => {
       const byId: Record<string, Conversation> = {};
@@ -117,8 +140,9 @@ export const useConversations = create<ConversationsStore>((set) => ({
       const last_seq = Math.max(c.last_seq, m.seq);
       let read_seq = c.read_seq;
       const own = m.sender_id === myId;
-      if (own && (m.body.kind === "text" || m.body.kind === "recall")) read_seq = Math.max(read_seq, m.seq);
-      if (own && m.body.kind === "system" && m.body.event.kind === "created") read_seq = Math.max(read_seq, m.seq);
+      // What you did yourself is never unread: the server moves your marker for your own texts,
+      // recalls and group system entries alike (server/src/services/groups.rs).
+      if (own) read_seq = Math.max(read_seq, m.seq);
       let last_message = c.last_message;
       if (!last_message || m.seq >= last_message.seq) last_message = m;
       if (m.body.kind === "recall" && last_message && last_message.seq === m.body.target_seq) {
@@ -152,8 +176,16 @@ export const useConversations = create<ConversationsStore>((set) => ({
       };
     }),
   setActive: (id) => set({ activeId: id }),
-  setDraft: (id, text) => set((s) => ({ drafts: { ...s.drafts, [id]: text } })),
-  reset: () => set({ byId: {}, activeId: null, drafts: {} }),
+  setDraft: (id, text) =>
+    set((s) => {
+      const drafts = { ...s.drafts, [id]: text };
+      saveDrafts(drafts);
+      return { drafts };
+    }),
+  reset: () => {
+    saveDrafts({});
+    set({ byId: {}, activeId: null, drafts: {} });
+  },
 }));
 
 export function sortedConversations(byId: Record<string, Conversation>): Conversation[] {

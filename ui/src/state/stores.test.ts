@@ -80,8 +80,10 @@ describe("conversations store", () => {
     sys(6, { kind: "joined", user: { user_id: "uz", username: "z", display_name: "Z" } });
     const g = useConversations.getState().byId.g?.group;
     expect(g).toMatchObject({ muted_all: true, my_role: "admin", name: "Renamed", member_count: 4 });
-    // System entries of others are unread; the preview shows the newest entry.
+    // System entries of others are unread; my own are not.
     expect(useConversations.getState().byId.g?.unread).toBe(6);
+    sys(7, { kind: "muted_all", on: false }, me);
+    expect(useConversations.getState().byId.g?.unread).toBe(0);
   });
 
   it("marks the preview recalled", () => {

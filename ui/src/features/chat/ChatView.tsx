@@ -4,6 +4,8 @@ import { Avatar } from "../../components/Avatar";
 import { Icon } from "../../components/Icon";
 import { useClient } from "../../hooks/useClient";
 import { useHistory } from "../../hooks/useHistory";
+import { useSendFiles } from "../../hooks/useSendFiles";
+import { useGroupMembers } from "../../hooks/useGroupMembers";
 import { usePlatform } from "../../hooks/usePlatform";
 import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
@@ -26,8 +28,17 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
   const online = useContacts((s) => (c?.peer ? s.online[c.peer.user_id] : undefined));
   const groupPanel = useUi((s) => s.groupPanel);
   const loadOlder = useHistory(conversationId);
+  useGroupMembers(conversationId, c?.kind === "group" && !c.ended);
   const [firstUnread] = useState(() => (c && c.unread > 0 ? c.read_seq + 1 : 0));
   const atBottom = useRef(true);
+  const dropRef = useRef<HTMLDivElement>(null);
+  const sendFiles = useSendFiles(conversationId);
+  const canSend = Boolean(c && !c.ended);
+  useEffect(() => {
+    const el = dropRef.current;
+    if (!el || !canSend || !platform.supportsFiles) return;
+    return platform.onFileDrop(el, sendFiles);
+  }, [platform, sendFiles, canSend]);
   const sentMark = useRef(0);
 
   // Read markers: when the newest entry is on screen and the page is visible.
@@ -73,14 +84,14 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
 
   return (
     <div className="chat">
-      <div className="chat__main">
+      <div className="chat__main" ref={dropRef} data-drop-hint={t("chat.dropHint")}>
         <header className="chat__header">
           {narrow && (
             <button type="button" className="icon-button" aria-label={t("common.back")} onClick={() => useConversations.getState().setActive(null)}>
               <Icon name="back" />
             </button>
           )}
-          <Avatar id={c.conversation_id} name={title} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
+          <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
           <div className="chat__titles">
             <h1 className="chat__title" data-testid="chat-title">
               {title}

@@ -1,8 +1,9 @@
 import { useTranslation } from "react-i18next";
 import { useNow } from "../../hooks/useNow";
 import { formatDateTime } from "../../lib/format";
-import type { Conversation } from "../../state/conversations";
+import { useConversations, type Conversation } from "../../state/conversations";
 import { Composer } from "./Composer";
+import { Icon } from "../../components/Icon";
 
 /** The composer, or a banner explaining why you cannot send here. */
 export function ComposerArea({ c, title, onSent }: { c: Conversation; title: string; onSent(): void }) {
@@ -19,7 +20,12 @@ export function ComposerArea({ c, title, onSent }: { c: Conversation; title: str
   if (banner) {
     return (
       <div className="composer-banner" role="status" data-testid="muted-banner">
-        <span aria-hidden="true">🔇</span> {banner}
+        <Icon name="mute" size={16} /> <span>{banner}</span>
+        {c.ended && (
+          <button type="button" className="button button--small" onClick={() => useConversations.getState().remove(c.conversation_id)}>
+            {t("common.dismiss")}
+          </button>
+        )}
       </div>
     );
   }

@@ -26,7 +26,21 @@ interface Props {
   loadOlder(): Promise<void>;
 }
 
-export function MessageList({ conversationId, firstUnread, onAtBottom, loadOlder }: Props) {
+export function MessageList(props: Props) {
+  const { t } = useTranslation();
+  const loaded = useMessages((s) => s.byConv[props.conversationId]?.loaded ?? false);
+  // Mount the list once the first page is here, so it opens at the right place.
+  if (!loaded) {
+    return (
+      <div className="mlist">
+        <div className="mlist__edge">{t("common.loading")}</div>
+      </div>
+    );
+  }
+  return <VirtualMessages {...props} />;
+}
+
+function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder }: Props) {
   const { t } = useTranslation();
   const client = useClient();
   const { run } = useAction();
@@ -45,14 +59,20 @@ export function MessageList({ conversationId, firstUnread, onAtBottom, loadOlder
   const group = conv?.kind === "group";
   const firstItemIndex = BASE + (seqs[0] ?? 0);
 
-  const initialIndex = useMemo(() => {
+  const [initialIndex] = useState(() => {
     const i = firstUnread ? seqs.indexOf(firstUnread) : -1;
-    return i >= 0 ? i : Math.max(0, seqs.length - 1);
-    // Only for the first render of this conversation.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    return i >= 0 ? { index: i, align: "start" as const } : { index: Math.max(0, seqs.length - 1), align: "end" as const };
+  });
 
   useEffect(() => onAtBottom(atBottom), [atBottom, onAtBottom]);
+
+  // Sending scrolls to the bottom, where the pending bubble appears.
+  const pendingHere = useMessages((s) => s.pending.filter((p) => p.conversation_id === conversationId).length);
+  const prevPending = useRef(pendingHere);
+  useEffect(() => {
+    if (pendingHere > prevPending.current) ref.current?.scrollTo({ top: Number.MAX_SAFE_INTEGER });
+    prevPending.current = pendingHere;
+  }, [pendingHere]);
 
   const onMenu = useCallback((m: Message, x: number, y: number) => setMenu({ m, x, y }), []);
 
@@ -91,7 +111,11 @@ export function MessageList({ conversationId, firstUnread, onAtBottom, loadOlder
         computeItemKey={(_, seq) => seq}
         increaseViewportBy={{ top: 400, bottom: 200 }}
         startReached={() => void loadOlder()}
-        followOutput={(bottom) => (bottom ? "smooth" : false)}
+        followOutput={(bottom) => {
+          // Always follow my own new messages; follow others' only when already at the bottom.
+          const last = items?.[seqs[seqs.length - 1] ?? -1];
+          return bottom || last?.sender_id === myId ? "auto" : false;
+        }}
         atBottomStateChange={setAtBottom}
         atBottomThreshold={60}
         components={{

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
 import { dayLabel, formatTime } from "../../lib/format";
 import type { Message } from "../../protocol/types";
+import { FileCard, ImageContent } from "./FileContent";
 import { systemText } from "./systemText";
 
 interface Props {
@@ -40,7 +41,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
   if (b.kind === "system" || b.kind === "recalled") {
     const text =
       b.kind === "system"
-        ? systemText(t, lang, b.event, m.sender_id, nameOf)
+        ? systemText(t, lang, b.event, m.sender_id, nameOf, myId)
         : (recaller ?? m.sender_id) === myId
           ? t("chat.recalledYou")
           : t("chat.recalled", { name: nameOf(recaller ?? m.sender_id) });
@@ -70,16 +71,27 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
         <div className="msg__col">
           {!own && group && !continued && <span className="msg__name">{nameOf(m.sender_id)}</span>}
           <div className="msg__line">
-            {b.kind === "text" ? (
-              <div className="bubble" data-testid="bubble">
-                {b.mention_all && <span className="bubble__mention">{t("chat.mentionAll")} </span>}
-                {b.text}
-              </div>
-            ) : (
-              <div className="bubble bubble--unsupported">{t("chat.unsupported")}</div>
-            )}
+            <div
+              className={`bubble${b.kind === "image" ? " bubble--media" : b.kind === "file" ? " bubble--file" : b.kind === "text" ? "" : " bubble--unsupported"}`}
+              data-testid="bubble"
+            >
+              {b.kind === "text" ? (
+                <>
+                  {b.mention_all && <span className="bubble__mention">{t("chat.mentionAll")} </span>}
+                  {b.text}
+                </>
+              ) : b.kind === "image" ? (
+                <ImageContent file={b.file} />
+              ) : b.kind === "file" ? (
+                <FileCard file={b.file} />
+              ) : (
+                t("chat.unsupported")
+              )}
+              <time className="bubble__time" dateTime={new Date(m.sent_at).toISOString()}>
+                {formatTime(m.sent_at, lang)}
+              </time>
+            </div>
             <span className="msg__meta">
-              <time dateTime={new Date(m.sent_at).toISOString()}>{formatTime(m.sent_at, lang)}</time>
               <button
                 type="button"
                 className="msg__menu"

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { useClient } from "../../hooks/useClient";
 import { useErrorText } from "../../hooks/useErrorText";
 import { useMessages } from "../../state/messages";
+import { useUploads } from "../../state/uploads";
 
 /** Messages sent but not yet acknowledged by the server (or refused), after the list. */
 export function PendingList({ conversationId }: { conversationId: string }) {
@@ -9,20 +10,47 @@ export function PendingList({ conversationId }: { conversationId: string }) {
   const client = useClient();
   const errorText = useErrorText();
   const pending = useMessages((s) => s.pending);
+  const uploads = useUploads((s) => s.uploads).filter((u) => u.conversation_id === conversationId);
   const items = useMessages((s) => s.byConv[conversationId]?.items);
   const mine = pending.filter(
     (p) => p.conversation_id === conversationId && !Object.values(items ?? {}).some((m) => m.client_msg_id === p.client_msg_id),
   );
-  if (mine.length === 0) return <div className="mlist__footer" />;
+  if (mine.length === 0 && uploads.length === 0) return <div className="mlist__footer" />;
   return (
     <div className="mlist__footer">
+      {uploads.map((u) => (
+        <div key={u.id} className="row">
+          <div className="msg msg--own msg--pending" data-testid="upload">
+            <div className="msg__col">
+              <div className={`bubble${u.preview ? " bubble--media" : " bubble--file"}`}>
+                {u.preview ? (
+                  <img className="upload__preview" src={u.preview} alt={u.name} />
+                ) : (
+                  <span className="filecard__name">{u.name}</span>
+                )}
+                <progress className="upload__progress" max={1} value={u.progress} aria-label={t("chat.uploading", { name: u.name, percent: Math.round(u.progress * 100) })} />
+              </div>
+              {u.error && (
+                <div className="msg__failed" role="alert">
+                  {t("chat.uploadFailed", { name: u.name, reason: u.error })}{" "}
+                  <button type="button" className="link-button" onClick={() => useUploads.getState().remove(u.id)}>
+                    {t("chat.discard")}
+                  </button>
+                </div>
+              )}
+            </div>
+          </div>
+        </div>
+      ))}
       {mine.map((p) => (
         <div key={p.client_msg_id} className="row">
           <div className="msg msg--own msg--pending" data-testid="pending-message">
             <div className="msg__col">
               <div className="msg__line">
-                <div className="bubble">{p.body.text}</div>
-                <span className="msg__meta">{p.failed ? "" : t("chat.sending")}</span>
+                <div className="bubble">
+                  {p.body.kind === "text" ? p.body.text : p.body.kind === "image" ? t("preview.image") : t("preview.file")}
+                  <span className="bubble__time">{p.failed ? "!" : t("chat.sending")}</span>
+                </div>
               </div>
               {p.failed && (
                 <div className="msg__failed" role="alert">

@@ -5,7 +5,8 @@ const GROUP_WINDOW_MS = 5 * 60 * 1000;
 
 /** Whether `m` continues a run of messages by the same sender (no avatar / name repeated). */
 export function continuesRun(prev: Message | undefined, m: Message): boolean {
-  if (!prev || prev.body.kind !== "text" || m.body.kind !== "text") return false;
+  const content = (x: Message) => x.body.kind === "text" || x.body.kind === "image" || x.body.kind === "file";
+  if (!prev || !content(prev) || !content(m)) return false;
   return prev.sender_id === m.sender_id && m.sent_at - prev.sent_at < GROUP_WINDOW_MS && sameDay(prev.sent_at, m.sent_at);
 }
 

@@ -3,15 +3,20 @@ import type { Message, SystemEvent } from "../../protocol/types";
 import { formatDateTime } from "../../lib/format";
 
 /** The translated sentence for a group system entry. */
-export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: string, nameOf: (id: string) => string): string {
+export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: string, nameOf: (id: string) => string, myId = ""): string {
   const actor = nameOf(sender);
+  // "Alice muted you", not "Alice muted You".
+  const obj = nameOf;
+  nameOf = (id: string) => (id === myId && id !== sender ? t("common.youObject") : obj(id));
   switch (e.kind) {
     case "created":
       return t("system.created", { actor, name: e.name });
-    case "joined":
-      return e.by && e.by !== e.user.user_id
-        ? t("system.joinedBy", { user: nameOf(e.user.user_id) || e.user.display_name, actor: nameOf(e.by) })
-        : t("system.joined", { user: nameOf(e.user.user_id) || e.user.display_name });
+    case "joined": {
+      // The entry carries the newcomer's profile: use it when the directory does not know them yet.
+      const known = nameOf(e.user.user_id);
+      const user = known === "…" ? e.user.display_name : known;
+      return e.by && e.by !== e.user.user_id ? t("system.joinedBy", { user, actor: nameOf(e.by) }) : t("system.joined", { user });
+    }
     case "left":
       return t("system.left", { user: nameOf(e.user_id) });
     case "removed":
@@ -38,19 +43,23 @@ export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: s
 }
 
 /** One-line preview of an entry for the conversation list and notifications. */
-export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id: string) => string, group: boolean): string {
+export function previewText(t: TFunction, lang: string, m: Message, nameOf: (id: string) => string, group: boolean, myId = ""): string {
   const b = m.body;
   switch (b.kind) {
     case "text": {
       const text = b.text.replace(/\s+/g, " ");
       return group ? `${nameOf(m.sender_id)}: ${text}` : text;
     }
+    case "image":
+      return group ? `${nameOf(m.sender_id)}: ${t("preview.image")}` : t("preview.image");
+    case "file":
+      return `${group ? `${nameOf(m.sender_id)}: ` : ""}${t("preview.file")} ${b.file.name}`;
     case "recalled":
       return t("preview.recalled");
     case "recall":
       return t("preview.recall", { name: nameOf(m.sender_id) });
     case "system":
-      return systemText(t, lang, b.event, m.sender_id, nameOf);
+      return systemText(t, lang, b.event, m.sender_id, nameOf, myId);
     default:
       return t("preview.unsupported");
   }

@@ -5,6 +5,7 @@ import { useOpenConversation } from "../../hooks/useOpenConversation";
 import { listTime } from "../../lib/format";
 import { useContacts } from "../../state/contacts";
 import { useConversations, type Conversation } from "../../state/conversations";
+import { useSession } from "../../state/session";
 import { previewText } from "../chat/systemText";
 import { conversationTitle } from "./title";
 
@@ -13,6 +14,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
   const open = useOpenConversation();
   const nameOf = useDisplayName();
   const draft = useConversations((s) => s.drafts[c.conversation_id]);
+  const me = useSession((s) => s.user?.user_id ?? "");
   const online = useContacts((s) => (c.peer ? s.online[c.peer.user_id] : undefined));
   const title = conversationTitle(c);
   const group = c.kind === "group";
@@ -22,7 +24,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
     : draft && !active
       ? null
       : m
-        ? previewText(t, i18n.language, m, nameOf, group)
+        ? previewText(t, i18n.language, m, nameOf, group, me)
         : t("preview.empty");
   const mentioned = c.mention_seq > 0 && c.unread > 0;
   return (
@@ -34,7 +36,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
       data-testid="conversation-item"
       data-title={title}
     >
-      <Avatar id={c.conversation_id} name={title} group={group} online={c.kind === "direct" ? (online ?? false) : undefined} size={44} />
+      <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} group={group} online={c.kind === "direct" ? (online ?? false) : undefined} size={44} />
       <span className="citem__body">
         <span className="citem__top">
           <span className="citem__title">{title}</span>

@@ -4,6 +4,7 @@ import { Icon } from "../../components/Icon";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useUi } from "../../state/ui";
 import { ConversationItem } from "./ConversationItem";
+import { NotifyPrompt } from "./NotifyPrompt";
 import { conversationTitle } from "./title";
 import "./ConversationList.css";
 
@@ -30,6 +31,7 @@ export function ConversationList() {
           <kbd>⌘K</kbd>
         </button>
       </div>
+      <NotifyPrompt />
       {list.length === 0 ? (
         <p className="empty">{filter ? t("switcher.empty") : t("list.empty")}</p>
       ) : (

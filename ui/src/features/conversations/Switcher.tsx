@@ -67,7 +67,7 @@ export function Switcher() {
             onMouseEnter={() => setSel(i)}
             onClick={() => choose(i)}
           >
-            <Avatar id={c.conversation_id} name={conversationTitle(c)} group={c.kind === "group"} size={30} />
+            <Avatar id={c.peer?.user_id ?? c.conversation_id} name={conversationTitle(c)} group={c.kind === "group"} size={30} />
             <span className="switcher__name">{conversationTitle(c)}</span>
             {c.kind === "temporary" && <span className="pill pill--temp">{t("list.temporary")}</span>}
             {c.unread > 0 && <span className="badge">{c.unread}</span>}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
 import { Confirm } from "../../components/Confirm";
@@ -9,11 +9,11 @@ import { useClient } from "../../hooks/useClient";
 import { useNow } from "../../hooks/useNow";
 import { useOpenConversation } from "../../hooks/useOpenConversation";
 import { useUserSearch } from "../../hooks/useUserSearch";
+import { useGroupMembers } from "../../hooks/useGroupMembers";
 import { formatDateTime } from "../../lib/format";
 import type { JoinPolicy, MemberInfo, Role } from "../../protocol/types";
 import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
-import { useDirectory } from "../../state/directory";
 import { useGroups } from "../../state/groups";
 import { useSession } from "../../state/session";
 import { useUi } from "../../state/ui";
@@ -37,7 +37,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
   const now = useNow(15000);
   const me = useSession((s) => s.user?.user_id ?? "");
   const c = useConversations((s) => s.byId[conversationId]);
-  const members = useGroups((s) => s.members[conversationId]);
+  const members = useGroupMembers(conversationId, true);
   const requests = useGroups((s) => s.joinRequests[conversationId]);
   const online = useContacts((s) => s.online);
   const [menu, setMenu] = useState<{ m: MemberInfo; x: number; y: number } | null>(null);
@@ -45,19 +45,6 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
   const g = c?.group;
   const myRole: Role = g?.my_role ?? "member";
   const mod = myRole !== "member";
-  const lastSeq = c?.last_seq ?? 0;
-
-  const reload = useCallback(() => {
-    client
-      .request({ type: "list_members", conversation_id: conversationId, offset: 0, limit: 500 }, "members")
-      .then((r) => {
-        useGroups.getState().setMembers(conversationId, r.members);
-        useDirectory.getState().add(r.members.map((m) => m.profile));
-      })
-      .catch(() => undefined);
-  }, [client, conversationId]);
-
-  useEffect(reload, [reload, lastSeq]);
   useEffect(() => {
     if (!mod || !g) return;
     client

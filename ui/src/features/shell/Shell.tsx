@@ -17,6 +17,7 @@ import { ConversationList } from "../conversations/ConversationList";
 import { Switcher } from "../conversations/Switcher";
 import { ChatView } from "../chat/ChatView";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { SettingsDialog } from "./SettingsDialog";
 import "./Shell.css";
 
 const ContactsPanel = lazy(() => import("../contacts/ContactsPanel"));
@@ -35,6 +36,7 @@ export default function Shell() {
   const joinRequests = useGroups((s) => pendingJoinCount(s.joinRequests));
   const narrow = useMediaQuery("(max-width: 720px)");
   const [perm, setPerm] = useState(platform.notificationPermission());
+  const [settings, setSettings] = useState(false);
 
   useHotkey(
     "k",
@@ -57,9 +59,16 @@ export default function Shell() {
       <div className="shell__body">
         {showSide && (
           <nav className="rail" aria-label={t("nav.main")}>
-            <div className="rail__me" title={t("nav.profile", { name: user.display_name })}>
+            <button
+              type="button"
+              className="rail__me"
+              title={t("nav.profile", { name: user.display_name })}
+              aria-label={t("settings.open")}
+              onClick={() => setSettings(true)}
+              data-testid="open-settings"
+            >
               <Avatar id={user.user_id} name={user.display_name} size={38} />
-            </div>
+            </button>
             <ul className="rail__tabs">
               {nav.map((n) => (
                 <li key={n.id}>
@@ -89,7 +98,7 @@ export default function Shell() {
                   <Icon name="bell" />
                 </button>
               )}
-              {!narrow && <LanguageSwitch className="select rail__lang" />}
+              <LanguageSwitch className="select rail__lang" short />
               <button type="button" className="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")} onClick={() => void client.logout()}>
                 <Icon name="logout" />
               </button>
@@ -103,11 +112,6 @@ export default function Shell() {
               {tab === "contacts" && <ContactsPanel />}
               {tab === "groups" && <GroupsPanel />}
             </Suspense>
-            {narrow && (
-              <div className="side__footer">
-                <LanguageSwitch />
-              </div>
-            )}
           </aside>
         )}
         {showChat && (
@@ -127,6 +131,7 @@ export default function Shell() {
         )}
       </div>
       {switcher && <Switcher />}
+      {settings && <SettingsDialog onClose={() => setSettings(false)} />}
     </div>
   );
 }

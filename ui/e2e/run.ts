@@ -1,0 +1,490 @@
+// End-to-end test: the real liao-server, the built UI, two browser users.
+//
+//   npm run e2e
+//
+// Environment:
+//   LIAO_UI_URL      use this UI (e.g. the server itself serving the UI); nothing is started then
+//   LIAO_SERVER_BIN  server binary (default ../target/debug/liao-server, relative to ui/)
+//   CHROMIUM         browser binary (default /usr/bin/chromium)
+//   E2E_HEADFUL=1    show the browser
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const shots = join(uiDir, "test-output", "screenshots");
+const children: ChildProcess[] = [];
+const tmpDirs: string[] = [];
+const results: Array<{ name: string; ok: boolean; error?: string }> = [];
+const T = 15000;
+/** Pages to capture when a step fails. */
+const watched: Page[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      s.close(() => res(port));
+    });
+    s.on("error", rej);
+  });
+}
+
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, label: string): Promise<RegExpMatchArray> {
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { cwd: uiDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(p);
+    let out = "";
+    const timer = setTimeout(() => rej(new Error(`${label} did not start:\n${out}`)), 30000);
+    const on = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        res(m);
+      }
+    };
+    p.stdout?.on("data", on);
+    p.stderr?.on("data", on);
+    p.on("exit", (code) => {
+      clearTimeout(timer);
+      rej(new Error(`${label} exited (${code}):\n${out}`));
+    });
+  });
+}
+
+async function startStack(): Promise<string> {
+  if (process.env.LIAO_UI_URL) return process.env.LIAO_UI_URL.replace(/\/$/, "");
+  const bin = resolve(uiDir, process.env.LIAO_SERVER_BIN ?? "../target/debug/liao-server");
+  const uiPort = await freePort();
+  const origin = `http://127.0.0.1:${uiPort}`;
+  const data = mkdtempSync(join(tmpdir(), "liao-e2e-"));
+  tmpDirs.push(data);
+  // The binary may be rebuilt under us for a moment: retry a few times.
+  let m: RegExpMatchArray | null = null;
+  for (let i = 0; i < 5 && !m; i++) {
+    try {
+      m = await start(
+        bin,
+        ["serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--argon2-m-kib", "64", "--argon2-t", "1", "--allow-origin", origin,
+          "--register-per-ip-per-hour", "10000", "--login-per-ip-per-min", "10000", "--login-per-account-ip-per-min", "10000", "--commands-per-sec", "1000"],
+        process.env,
+        /listening on (https:\/\/[\d.:]+)/,
+        "liao-server",
+      );
+    } catch (e) {
+      if (i === 4) throw e;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  const serverUrl = m?.[1] ?? "";
+  console.log(`server: ${serverUrl}`);
+  const vite = join(uiDir, "node_modules", ".bin", "vite");
+  await new Promise<void>((res, rej) => {
+    const b = spawn(vite, ["build", "--logLevel", "warn"], { cwd: uiDir, stdio: "inherit" });
+    b.on("exit", (code) => (code === 0 ? res() : rej(new Error("vite build failed"))));
+  });
+  await start(vite, ["preview", "--port", String(uiPort), "--strictPort"], { ...process.env, LIAO_SERVER: serverUrl }, /Local:|127\.0\.0\.1:\d+/, "vite preview");
+  console.log(`ui: ${origin}`);
+  return origin;
+}
+
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    const error = e instanceof Error ? e.message.split("\n").slice(0, 6).join("\n") : String(e);
+    results.push({ name, ok: false, error });
+    for (const [i, p] of watched.entries()) await p.screenshot({ path: join(shots, `failure-${i}.png`) }).catch(() => undefined);
+    console.log(`  ✗ ${name}\n    ${error}`);
+    throw e;
+  }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+}
+
+async function newUser(browser: Browser, base: string, locale = "en-US", viewport = { width: 1280, height: 800 }): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ locale, viewport, ignoreHTTPSErrors: true });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(T);
+  await page.goto(base);
+  return { ctx, page };
+}
+
+async function register(page: Page, username: string, display: string): Promise<void> {
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Display name (optional)").fill(display);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.locator("form").getByRole("button", { name: "Create account" }).click();
+  await page.getByTestId("tab-chats").waitFor();
+}
+
+async function openConversation(page: Page, title: string): Promise<void> {
+  await page.getByTestId("tab-chats").click();
+  await page.locator(`[data-testid=conversation-item][data-title="${title}"]`).click();
+  await page.getByTestId("chat-title").filter({ hasText: title }).waitFor();
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const c = page.getByTestId("composer");
+  await c.fill(text);
+  await c.press("Enter");
+  await page.getByTestId("bubble").filter({ hasText: text }).first().waitFor();
+}
+
+function expectEq<T>(actual: T, expected: T, what: string): void {
+  if (actual !== expected) throw new Error(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+}
+
+async function main(): Promise<void> {
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const base = await startStack();
+  // Playwright gives every launch a fresh, temporary user-data-dir.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: process.env.E2E_HEADFUL !== "1",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"].filter((a) => process.env.E2E_HEADFUL !== "1" || a !== "--headless"),
+  });
+  const run = Math.random().toString(36).slice(2, 7);
+  const aliceName = `alice_${run}`;
+  const bobName = `bob_${run}`;
+  const groupName = `Book club ${run}`;
+  try {
+    const { page: a } = await newUser(browser, base);
+    const b0 = await newUser(browser, base);
+    const bctx = b0.ctx;
+    let b = b0.page;
+    watched.push(a, b);
+    if (process.env.DEBUG_WS) {
+      a.on("websocket", (ws) => {
+        ws.on("framesent", (f) => String(f.payload).includes("mark_read") && console.log("    a>", String(f.payload)));
+        ws.on("framereceived", (f) => /read_marker|"error"/.test(String(f.payload)) && console.log("    a<", String(f.payload).slice(0, 200)));
+      });
+    }
+
+    await step("login screen renders", async () => {
+      await a.getByRole("heading", { name: "Sign in" }).waitFor();
+      await shot(a, "en-01-login");
+    });
+    await step("alice and bob register", async () => {
+      await register(a, aliceName, "Alice");
+      await register(b, bobName, "Bob");
+    });
+    await step("alice finds bob and sends a friend request", async () => {
+      await a.getByTestId("tab-contacts").click();
+      await a.getByTestId("user-search").fill(bobName);
+      await a.getByTestId("user-result").filter({ hasText: bobName }).getByRole("button", { name: "Add friend" }).click();
+      await a.getByTestId("request-message").fill("Hi Bob, it's Alice");
+      await a.getByRole("button", { name: "Send request" }).click();
+      await a.getByText("Pending").first().waitFor();
+    });
+    await step("bob accepts", async () => {
+      await b.getByTestId("tab-contacts").click();
+      const req = b.getByTestId("incoming-request").filter({ hasText: "Alice" });
+      await req.getByText("Hi Bob, it's Alice").waitFor();
+      await req.getByRole("button", { name: "Accept" }).click();
+      await b.getByTestId("friend").filter({ hasText: "Alice" }).waitFor();
+    });
+    await step("alice messages bob; bob sees an unread badge", async () => {
+      await a.getByTestId("friend").filter({ hasText: "Bob" }).getByRole("button").first().click();
+      await a.getByTestId("chat-title").filter({ hasText: "Bob" }).waitFor();
+      await send(a, "Hello Bob! 你好");
+      await b.getByTestId("tab-chats").click();
+      const item = b.locator('[data-testid=conversation-item][data-title="Alice"]');
+      await item.getByTestId("unread-badge").filter({ hasText: "1" }).waitFor();
+      await shot(b, "en-02-conversation-list");
+    });
+    await step("bob reads, types (alice sees the indicator) and replies", async () => {
+      await openConversation(b, "Alice");
+      await b.getByTestId("bubble").filter({ hasText: "Hello Bob! 你好" }).waitFor();
+      await b.getByTestId("composer").pressSequentially("Hi Al", { delay: 30 });
+      await a.getByTestId("typing").filter({ hasText: "Bob is typing" }).waitFor();
+      await shot(a, "en-03-chat-typing");
+      await b.getByTestId("composer").pressSequentially("ice, how are you?", { delay: 10 });
+      await b.getByTestId("composer").press("Enter");
+      await a.getByTestId("bubble").filter({ hasText: "Hi Alice, how are you?" }).waitFor();
+      // Shift+Enter makes a newline, not a send.
+      await a.getByTestId("composer").fill("Line one");
+      await a.getByTestId("composer").press("Shift+Enter");
+      await a.getByTestId("composer").pressSequentially("line two");
+      expectEq(await a.getByTestId("composer").inputValue(), "Line one\nline two", "composer text");
+      await a.getByTestId("composer").press("Enter");
+      await b.getByTestId("bubble").filter({ hasText: "line two" }).waitFor();
+      await shot(b, "en-04-chat");
+    });
+    await step("alice creates a group that needs approval", async () => {
+      await a.getByTestId("tab-groups").click();
+      await a.getByTestId("create-group").click();
+      await a.getByTestId("group-name").fill(groupName);
+      await a.getByTestId("group-policy").selectOption("approval");
+      await a.getByRole("dialog").getByRole("button", { name: "Create group" }).click();
+      await a.getByTestId("chat-title").filter({ hasText: groupName }).waitFor();
+      await a.getByTestId("system-line").filter({ hasText: "created the group" }).waitFor();
+    });
+    await step("bob asks to join; alice approves", async () => {
+      await b.getByTestId("tab-groups").click();
+      await b.getByTestId("group-search").fill(groupName);
+      await b.getByTestId("group-result").filter({ hasText: groupName }).getByRole("button", { name: "Ask to join" }).click();
+      await b.getByTestId("join-message").fill("Bob from the chat");
+      await b.getByRole("dialog").getByRole("button", { name: "Ask to join" }).click();
+      await b.getByText("Request sent").first().waitFor();
+      await a.getByTestId("group-info").click();
+      const req = a.getByTestId("join-request").filter({ hasText: "Bob" });
+      await req.getByText("Bob from the chat").waitFor();
+      await req.getByRole("button", { name: "Approve" }).click();
+      await a.getByTestId("member").filter({ hasText: "Bob" }).waitFor();
+      await a.getByTestId("system-line").filter({ hasText: "added Bob to the group" }).waitFor();
+    });
+    await step("alice @mentions bob with the picker; bob sees the mention", async () => {
+      const c = a.getByTestId("composer");
+      await c.pressSequentially("@Bo");
+      await a.getByRole("option", { name: /Bob/ }).waitFor();
+      await c.press("Enter");
+      expectEq(await c.inputValue(), "@Bob ", "composer after picking");
+      await c.pressSequentially("welcome to the club!");
+      await c.press("Enter");
+      await b.getByTestId("tab-chats").click();
+      const item = b.locator(`[data-testid=conversation-item][data-title="${groupName}"]`);
+      await item.getByText("[You were mentioned]").waitFor();
+      await item.locator(".badge--mention").waitFor();
+    });
+    await step("alice mutes bob for an hour; bob sees the muted banner", async () => {
+      await a.getByRole("button", { name: "Actions for Bob" }).click();
+      await a.getByRole("menuitem", { name: "1 hour" }).click();
+      await a.getByTestId("member").filter({ hasText: "Bob" }).getByText("Muted until").waitFor();
+      await a.getByTestId("system-line").filter({ hasText: "muted Bob" }).waitFor();
+      await shot(a, "en-05-group-members");
+      // Alice's own governance entries are not unread for her.
+      expectEq(await a.locator(`[data-testid=conversation-item][data-title="${groupName}"]`).getByTestId("unread-badge").count(), 0, "alice's group unread badges");
+      await openConversation(b, groupName);
+      await b.getByTestId("muted-banner").filter({ hasText: "You are muted" }).waitFor();
+      expectEq(await b.getByTestId("composer").count(), 0, "composer while muted");
+      await shot(b, "en-06-muted-banner");
+    });
+    await step("carol joins; alice opens a temporary chat with her from the member list", async () => {
+      const { page: c, ctx } = await newUser(browser, base);
+      watched.push(c);
+      await register(c, `carol_${run}`, "Carol");
+      await c.getByTestId("tab-groups").click();
+      await c.getByTestId("group-search").fill(groupName);
+      await c.getByTestId("group-result").filter({ hasText: groupName }).getByRole("button", { name: "Ask to join" }).click();
+      await c.getByRole("dialog").getByRole("button", { name: "Ask to join" }).click();
+      await a.getByTestId("join-request").filter({ hasText: "Carol" }).getByRole("button", { name: "Approve" }).click();
+      await a.getByTestId("member").filter({ hasText: "Carol" }).click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Temporary chat" }).click();
+      await a.getByTestId("chat-title").filter({ hasText: "Carol" }).getByText("Temporary").waitFor();
+      await send(a, "Hi Carol, welcome to the club");
+      await c.getByTestId("tab-chats").click();
+      const item = c.locator('[data-testid=conversation-item][data-title="Alice"]');
+      await item.getByText("Temporary").waitFor();
+      await item.getByText(`via ${groupName}`).waitFor();
+      await shot(c, "en-12-temporary-session");
+      watched.pop();
+      await ctx.close();
+    });
+    await step("bob goes away; alice sends 3 messages; bob returns and sees each exactly once", async () => {
+      await b.close();
+      await openConversation(a, "Bob");
+      for (const i of [1, 2, 3]) await send(a, `While you were away #${i}`);
+      b = await bctx.newPage();
+      watched[1] = b;
+      b.setDefaultTimeout(T);
+      await b.goto(base);
+      await b.getByTestId("tab-chats").waitFor();
+      const item = b.locator('[data-testid=conversation-item][data-title="Alice"]');
+      await item.getByTestId("unread-badge").filter({ hasText: "3" }).waitFor();
+      await openConversation(b, "Alice");
+      for (const i of [1, 2, 3]) {
+        const bubble = b.getByTestId("bubble").filter({ hasText: `While you were away #${i}` });
+        await bubble.first().waitFor();
+        expectEq(await bubble.count(), 1, `copies of message #${i}`);
+      }
+      await b.getByTestId("new-divider").waitFor();
+    });
+    await step("offline and back: a message sent offline is delivered once", async () => {
+      await bctx.setOffline(true);
+      await b.evaluate(() => window.dispatchEvent(new Event("offline")));
+      await b.getByTestId("connection-banner").waitFor();
+      await b.getByTestId("composer").fill("Sent while offline");
+      await b.getByTestId("composer").press("Enter");
+      await b.getByTestId("pending-message").waitFor();
+      await bctx.setOffline(false);
+      await b.evaluate(() => window.dispatchEvent(new Event("online")));
+      await a.getByTestId("bubble").filter({ hasText: "Sent while offline" }).waitFor();
+      await b.getByTestId("pending-message").waitFor({ state: "detached" });
+      expectEq(await a.getByTestId("bubble").filter({ hasText: "Sent while offline" }).count(), 1, "copies at alice");
+    });
+    await step("recall own message", async () => {
+      await send(b, "Oops, wrong chat");
+      await b.getByTestId("bubble").filter({ hasText: "Oops, wrong chat" }).click({ button: "right" });
+      await b.getByRole("menuitem", { name: "Recall" }).click();
+      await b.getByTestId("recalled-line").filter({ hasText: "You recalled a message" }).waitFor();
+      await a.getByTestId("recalled-line").filter({ hasText: "Bob recalled a message" }).waitFor();
+      expectEq(await a.getByTestId("bubble").filter({ hasText: "Oops, wrong chat" }).count(), 0, "recalled text at alice");
+    });
+    await step("bob sends an image and a file; alice sees both", async () => {
+      // A 320×200 gradient PNG drawn in the page.
+      const dataUrl = await b.evaluate(() => {
+        const c = document.createElement("canvas");
+        c.width = 320;
+        c.height = 200;
+        const g = c.getContext("2d");
+        if (!g) return "";
+        const grad = g.createLinearGradient(0, 0, 320, 200);
+        grad.addColorStop(0, "#3b8cff");
+        grad.addColorStop(1, "#a855f7");
+        g.fillStyle = grad;
+        g.fillRect(0, 0, 320, 200);
+        g.fillStyle = "#fff";
+        g.font = "bold 36px sans-serif";
+        g.fillText("Liao 聊", 90, 115);
+        return c.toDataURL("image/png");
+      });
+      const png = Buffer.from(dataUrl.split(",")[1] ?? "", "base64");
+      for (const file of [
+        { name: "sunset.png", mimeType: "image/png", buffer: png },
+        { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Meeting notes\n") },
+      ]) {
+        const chooser = b.waitForEvent("filechooser");
+        await b.getByTestId("attach").click();
+        await (await chooser).setFiles(file);
+      }
+      await a.getByTestId("file").filter({ hasText: "notes.txt" }).waitFor();
+      const img = a.getByTestId("image").locator("img");
+      await img.waitFor();
+      await a.waitForFunction(() => {
+        const i = document.querySelector<HTMLImageElement>("[data-testid=image] img");
+        return Boolean(i && i.complete && i.naturalWidth > 0);
+      });
+      await a.getByTestId("file").filter({ hasText: "notes.txt" }).getByRole("link", { name: "Download" }).waitFor();
+      await shot(a, "en-11-image-and-file");
+    });
+    await step("history pages back with before_seq (120 messages)", async () => {
+      await openConversation(a, "Bob");
+      const c = a.getByTestId("composer");
+      for (let i = 1; i <= 120; i++) {
+        await c.fill(`History ${i}`);
+        await c.press("Enter");
+      }
+      await a.getByTestId("bubble").filter({ hasText: "History 120" }).waitFor();
+      await a.getByTestId("pending-message").first().waitFor({ state: "detached" });
+      // A fresh page of bob's: only the newest page is loaded at first.
+      const p = await bctx.newPage();
+      watched.push(p);
+      p.setDefaultTimeout(T);
+      await p.goto(base);
+      await openConversation(p, "Alice");
+      await p.getByTestId("bubble").filter({ hasText: "History 120" }).waitFor();
+      expectEq(await p.getByTestId("bubble").filter({ hasText: "Hello Bob!" }).count(), 0, "oldest message before scrolling");
+      const scroller = p.locator("[data-virtuoso-scroller]");
+      const oldest = p.getByTestId("bubble").filter({ hasText: "Hello Bob!" });
+      for (let i = 0; i < 30 && !(await oldest.isVisible()); i++) {
+        await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+        await p.waitForTimeout(300);
+      }
+      await oldest.waitFor();
+      await p.getByText("This is the beginning of the conversation").waitFor();
+      const nodes = await p.getByTestId("message").count();
+      if (nodes >= 120) throw new Error(`list is not virtualized: ${nodes} message nodes`);
+      watched.pop();
+      await p.close();
+    });
+    await step("Ctrl+K switcher", async () => {
+      await a.keyboard.press("Control+k");
+      await a.getByRole("combobox", { name: "Jump to a conversation…" }).fill(groupName.slice(0, 6));
+      await a.keyboard.press("Enter");
+      await a.getByTestId("chat-title").filter({ hasText: groupName }).waitFor();
+    });
+    await step("settings: devices and display name", async () => {
+      await a.getByTestId("open-settings").click();
+      const dialog = a.getByRole("dialog", { name: "Settings" });
+      await dialog.getByText("This device").waitFor();
+      await dialog.getByLabel("Display name").fill("Alice Liddell");
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await a.getByText("Saved").waitFor();
+      await shot(a, "en-13-settings");
+      await a.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+    });
+    await step("dark theme follows the OS", async () => {
+      await b.emulateMedia({ colorScheme: "dark" });
+      await openConversation(b, "Alice");
+      await shot(b, "en-09-dark-chat");
+      await a.emulateMedia({ colorScheme: "dark" });
+      await shot(a, "en-10-dark-group");
+      await a.emulateMedia({ colorScheme: "light" });
+      await b.emulateMedia({ colorScheme: "light" });
+    });
+    await step("screenshots in Chinese", async () => {
+      for (const p of [a, b]) await p.getByTestId("language").selectOption("zh-CN");
+      await a.getByText("消息").first().waitFor();
+      for (const close of await a.locator(".toast__close").all()) await close.click();
+      await a.getByTestId("group-info").click();
+      await a.getByTestId("member-list").waitFor();
+      await shot(a, "zh-05-group-members");
+      await openConversation(b, "Alice");
+      await shot(b, "zh-04-chat");
+      await b.getByTestId("tab-chats").click();
+      await shot(b, "zh-02-conversation-list");
+      await openConversation(b, groupName);
+      await b.getByTestId("muted-banner").filter({ hasText: "禁言" }).waitFor();
+      await shot(b, "zh-06-muted-banner");
+      const { page: z, ctx } = await newUser(browser, base, "zh-CN");
+      await z.getByRole("heading", { name: "登录" }).waitFor();
+      await shot(z, "zh-01-login");
+      await ctx.close();
+    });
+    await step("narrow screen (360 px)", async () => {
+      const n = await bctx.newPage();
+      await n.setViewportSize({ width: 360, height: 740 });
+      await n.goto(base);
+      await n.getByTestId("language").selectOption("en");
+      await n.getByTestId("conversation-list").waitFor();
+      await shot(n, "en-07-narrow-list");
+      // Alice renamed herself; a freshly loaded list shows the new name.
+      await n.locator('[data-testid=conversation-item][data-title="Alice Liddell"]').click();
+      await n.getByTestId("composer").waitFor();
+      await shot(n, "en-08-narrow-chat");
+      await n.getByRole("button", { name: "Back" }).click();
+      await n.getByTestId("conversation-list").waitFor();
+      await n.close();
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+let failed = false;
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  if (!results.some((r) => !r.ok)) console.error(e);
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+}
+const passed = results.filter((r) => r.ok).length;
+if (failed || results.some((r) => !r.ok)) {
+  const bad = results.find((r) => !r.ok);
+  console.log(`\nE2E FAIL: ${passed}/${results.length} steps passed; failed: ${bad?.name ?? "setup"}`);
+  process.exit(1);
+} else {
+  console.log(`\nE2E PASS: ${passed}/${results.length} steps passed; screenshots in test-output/screenshots/`);
+  process.exit(0);
+}

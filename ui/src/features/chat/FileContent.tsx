@@ -1,0 +1,54 @@
+import { useTranslation } from "react-i18next";
+import { Icon } from "../../components/Icon";
+import { useFileUrls } from "../../hooks/useFileUrls";
+import { formatBytes } from "../../lib/size";
+import type { FileInfo } from "../../protocol/types";
+
+const MAX = 280;
+
+/** Display size of an image that fits in MAX×MAX, known before it loads (stable list layout). */
+export function fitImage(w?: number, h?: number): { width: number; height: number } {
+  if (!w || !h) return { width: 220, height: 160 };
+  const scale = Math.min(1, MAX / w, MAX / h);
+  return { width: Math.max(40, Math.round(w * scale)), height: Math.max(40, Math.round(h * scale)) };
+}
+
+export function ImageContent({ file }: { file: FileInfo }) {
+  const { t } = useTranslation();
+  const urls = useFileUrls(file.file_id);
+  const size = fitImage(file.width, file.height);
+  return (
+    <a
+      className="media"
+      href={urls?.url}
+      target="_blank"
+      rel="noopener noreferrer"
+      style={size}
+      aria-label={t("chat.openImage", { name: file.name })}
+      data-testid="image"
+    >
+      {urls ? <img src={urls.thumbnail ?? urls.url} alt={file.name} width={size.width} height={size.height} loading="lazy" /> : <span className="media__placeholder" />}
+    </a>
+  );
+}
+
+export function FileCard({ file }: { file: FileInfo }) {
+  const { t, i18n } = useTranslation();
+  const urls = useFileUrls(file.file_id);
+  return (
+    <div className="filecard" data-testid="file">
+      <span className="filecard__icon" aria-hidden="true">
+        <Icon name="file" size={22} />
+      </span>
+      <span className="filecard__names">
+        <span className="filecard__name">{file.name}</span>
+        <span className="filecard__size">{formatBytes(file.size, i18n.language)}</span>
+      </span>
+      {urls && (
+        <a className="button button--small" href={urls.url} download={file.name} rel="noopener">
+          {t("chat.download")}
+        </a>
+      )}
+    </div>
+  );
+}

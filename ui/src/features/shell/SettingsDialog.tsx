@@ -1,0 +1,161 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Avatar } from "../../components/Avatar";
+import { Modal } from "../../components/Modal";
+import { useAction } from "../../hooks/useAction";
+import { useClient } from "../../hooks/useClient";
+import { usePlatform } from "../../hooks/usePlatform";
+import { formatDateTime } from "../../lib/format";
+import type { SessionInfo } from "../../protocol/types";
+import { useSession } from "../../state/session";
+import { useToasts } from "../../state/toasts";
+import { LanguageSwitch } from "./LanguageSwitch";
+import "../contacts/ContactsPanel.css";
+
+/** Profile, password, signed-in devices, language and notifications. */
+export function SettingsDialog({ onClose }: { onClose(): void }) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const platform = usePlatform();
+  const { run, busy } = useAction();
+  const user = useSession((s) => s.user);
+  const [name, setName] = useState(user?.display_name ?? "");
+  const [oldPw, setOldPw] = useState("");
+  const [newPw, setNewPw] = useState("");
+  const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
+  const [perm, setPerm] = useState(platform.notificationPermission());
+
+  useEffect(() => {
+    client
+      .request({ type: "list_sessions" }, "sessions")
+      .then((r) => setSessions(r.sessions))
+      .catch(() => setSessions([]));
+  }, [client]);
+
+  if (!user) return null;
+  return (
+    <Modal title={t("settings.title")} onClose={onClose} wide>
+      <div className="settings">
+        <section aria-labelledby="set-profile">
+          <h3 id="set-profile" className="section-title">
+            {t("settings.profile")}
+          </h3>
+          <div className="settings__me">
+            <Avatar id={user.user_id} name={user.display_name} size={48} />
+            <div>
+              <strong>{user.display_name}</strong>
+              <div className="pitem__sub">
+                {t("settings.username")}: @{user.username}
+              </div>
+            </div>
+          </div>
+          <form
+            className="settings__row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(async () => {
+                await client.request({ type: "update_profile", display_name: name.trim() }, "profile");
+                useToasts.getState().push(t("common.saved"), "info");
+              });
+            }}
+          >
+            <label className="field settings__grow">
+              <span>{t("settings.displayName")}</span>
+              <input className="input" required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
+            </label>
+            <button type="submit" className="button button--primary" disabled={busy || !name.trim() || name.trim() === user.display_name}>
+              {t("common.save")}
+            </button>
+          </form>
+        </section>
+
+        <section aria-labelledby="set-password">
+          <h3 id="set-password" className="section-title">
+            {t("settings.password")}
+          </h3>
+          <form
+            className="settings__row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(async () => {
+                await client.request({ type: "change_password", old_password: oldPw, new_password: newPw }, "done");
+                setOldPw("");
+                setNewPw("");
+                useToasts.getState().push(t("settings.passwordChanged"), "info");
+              });
+            }}
+          >
+            <label className="field settings__grow">
+              <span>{t("settings.oldPassword")}</span>
+              <input className="input" type="password" autoComplete="current-password" required value={oldPw} onChange={(e) => setOldPw(e.target.value)} />
+            </label>
+            <label className="field settings__grow">
+              <span>{t("settings.newPassword")}</span>
+              <input className="input" type="password" autoComplete="new-password" required minLength={8} value={newPw} onChange={(e) => setNewPw(e.target.value)} />
+            </label>
+            <button type="submit" className="button" disabled={busy}>
+              {t("settings.changePassword")}
+            </button>
+          </form>
+        </section>
+
+        <section aria-labelledby="set-sessions">
+          <h3 id="set-sessions" className="section-title">
+            {t("settings.sessions")}
+          </h3>
+          {sessions === null && <p className="panel__hint">{t("common.loading")}</p>}
+          <ul className="plist">
+            {sessions?.map((s) => (
+              <li key={s.session_id} className="pitem">
+                <span className="pitem__names">
+                  <span className="pitem__name">
+                    {s.device ?? t("settings.unknownDevice")} {s.current && <span className="pill">{t("settings.thisDevice")}</span>}
+                  </span>
+                  <span className="pitem__sub">{t("settings.lastSeen", { time: formatDateTime(s.last_seen_at, i18n.language) })}</span>
+                </span>
+                {!s.current && (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() =>
+                      void run(async () => {
+                        await client.request({ type: "revoke_session", session_id: s.session_id }, "done");
+                        setSessions((list) => list?.filter((x) => x.session_id !== s.session_id) ?? null);
+                      })
+                    }
+                  >
+                    {t("settings.revoke")}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section className="settings__row settings__prefs">
+          <label className="field">
+            <span>{t("nav.language")}</span>
+            <LanguageSwitch className="select" />
+          </label>
+          <div className="field">
+            <span>{t("settings.notifications")}</span>
+            {perm === "granted" ? (
+              <p className="panel__hint">{t("nav.notificationsOn")}</p>
+            ) : perm === "denied" ? (
+              <p className="panel__hint">{t("nav.notificationsBlocked")}</p>
+            ) : perm === "default" ? (
+              <button type="button" className="button" onClick={() => void platform.requestNotificationPermission().then(setPerm)}>
+                {t("nav.enableNotifications")}
+              </button>
+            ) : null}
+          </div>
+        </section>
+        <div className="form-actions">
+          <button type="button" className="button button--danger" onClick={() => void client.logout()}>
+            {t("nav.logout")}
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}

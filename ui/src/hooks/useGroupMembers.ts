@@ -1,0 +1,38 @@
+import { useEffect } from "react";
+import { useClient } from "./useClient";
+import type { MemberInfo } from "../protocol/types";
+import { useConversations } from "../state/conversations";
+import { useDirectory } from "../state/directory";
+import { useGroups } from "../state/groups";
+
+const EMPTY: MemberInfo[] = [];
+
+/**
+ * The member list of a group (names of senders, roles for moderation, presence), loaded when the
+ * group opens and reloaded after each governance entry.
+ */
+export function useGroupMembers(conversationId: string, enabled: boolean): MemberInfo[] {
+  const client = useClient();
+  const members = useGroups((s) => s.members[conversationId]) ?? EMPTY;
+  // Reload after system entries only, not after every text message.
+  const sysSeq = useConversations((s) => {
+    const m = s.byId[conversationId]?.last_message;
+    return m && m.body.kind === "system" ? m.seq : 0;
+  });
+  useEffect(() => {
+    if (!enabled) return;
+    let stale = false;
+    client
+      .request({ type: "list_members", conversation_id: conversationId, offset: 0, limit: 500 }, "members")
+      .then((r) => {
+        if (stale) return;
+        useGroups.getState().setMembers(conversationId, r.members);
+        useDirectory.getState().add(r.members.map((m) => m.profile));
+      })
+      .catch(() => undefined);
+    return () => {
+      stale = true;
+    };
+  }, [client, conversationId, enabled, sysSeq]);
+  return members;
+}

@@ -1,0 +1,32 @@
+import { create } from "zustand";
+
+export interface Upload {
+  id: string;
+  conversation_id: string;
+  name: string;
+  size: number;
+  kind: "file" | "image";
+  progress: number;
+  /** blob: URL of a picked image, for the preview while it uploads. */
+  preview?: string;
+  error?: string;
+}
+
+interface UploadsStore {
+  uploads: Upload[];
+  add(u: Upload): void;
+  update(id: string, p: Partial<Upload>): void;
+  remove(id: string): void;
+}
+
+export const useUploads = create<UploadsStore>((set) => ({
+  uploads: [],
+  add: (u) => set((s) => ({ uploads: [...s.uploads, u] })),
+  update: (id, p) => set((s) => ({ uploads: s.uploads.map((u) => (u.id === id ? { ...u, ...p } : u)) })),
+  remove: (id) =>
+    set((s) => {
+      const u = s.uploads.find((x) => x.id === id);
+      if (u?.preview) URL.revokeObjectURL(u.preview);
+      return { uploads: s.uploads.filter((x) => x.id !== id) };
+    }),
+}));
