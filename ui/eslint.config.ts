@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", "test-output", "src/protocol/generated"] },
+  { ignores: ["dist", "dist-server", "node_modules", "test-output", "src/protocol/generated"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
