@@ -73,7 +73,11 @@ session_id: SessionId, } | { "type": "update_profile",
 /**
  * New display name (1–64 characters).
  */
-display_name: string, } | { "type": "get_profile", 
+display_name: string, } | { "type": "set_avatar", 
+/**
+ * The image, or null to remove.
+ */
+file_id: FileId | null, } | { "type": "get_profile", 
 /**
  * The user.
  */
@@ -261,7 +265,15 @@ searchable?: boolean,
 /**
  * New temporary-session setting.
  */
-allow_temp_sessions?: boolean, } | { "type": "add_member", 
+allow_temp_sessions?: boolean, } | { "type": "set_group_avatar", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * An image you can see, or null to remove.
+ */
+file_id: FileId | null, } | { "type": "add_member", 
 /**
  * The group.
  */
@@ -403,7 +415,11 @@ session_id: SessionId, } | { "type": "update_profile",
 /**
  * New display name (1–64 characters).
  */
-display_name: string, } | { "type": "get_profile", 
+display_name: string, } | { "type": "set_avatar", 
+/**
+ * The image, or null to remove.
+ */
+file_id: FileId | null, } | { "type": "get_profile", 
 /**
  * The user.
  */
@@ -591,7 +607,15 @@ searchable?: boolean,
 /**
  * New temporary-session setting.
  */
-allow_temp_sessions?: boolean, } | { "type": "add_member", 
+allow_temp_sessions?: boolean, } | { "type": "set_group_avatar", 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * An image you can see, or null to remove.
+ */
+file_id: FileId | null, } | { "type": "add_member", 
 /**
  * The group.
  */
@@ -931,7 +955,11 @@ username: string,
 /**
  * Name shown in the UI.
  */
-display_name: string, };
+display_name: string, 
+/**
+ * Avatar image (fetch its thumbnail via `file_urls`); absent for initials.
+ */
+avatar?: FileId, };
 
 export type Friend = { 
 /**
