@@ -161,6 +161,7 @@ async function main(): Promise<void> {
       "--disable-component-update", "--disable-sync"].filter((a) => process.env.E2E_HEADFUL !== "1" || a !== "--headless"),
   });
   const run = Math.random().toString(36).slice(2, 7);
+  let png = Buffer.alloc(0);
   const aliceName = `alice_${run}`;
   const bobName = `bob_${run}`;
   const groupName = `Book club ${run}`;
@@ -355,7 +356,7 @@ async function main(): Promise<void> {
         g.fillText("Liao 聊", 90, 115);
         return c.toDataURL("image/png");
       });
-      const png = Buffer.from(dataUrl.split(",")[1] ?? "", "base64");
+      png = Buffer.from(dataUrl.split(",")[1] ?? "", "base64");
       for (const file of [
         { name: "sunset.png", mimeType: "image/png", buffer: png },
         { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Meeting notes\n") },
@@ -417,6 +418,11 @@ async function main(): Promise<void> {
       await dialog.getByLabel("Display name").fill("Alice Liddell");
       await dialog.getByRole("button", { name: "Save" }).click();
       await a.getByText("Saved").waitFor();
+      const chooser = a.waitForEvent("filechooser");
+      await dialog.getByTestId("change-avatar").click();
+      await (await chooser).setFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+      await a.locator("[data-testid=open-settings] .avatar__img").waitFor();
+      await dialog.getByRole("button", { name: "Remove avatar" }).waitFor();
       await shot(a, "en-13-settings");
       await a.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef } from "react";
 import { useClient } from "./useClient";
 import { useMessages } from "../state/messages";
+import { useSession } from "../state/session";
 
 const PAGE = 50;
 
@@ -23,7 +24,8 @@ export function useHistory(conversationId: string): () => Promise<void> {
         const first = useMessages.getState().byConv[conversationId]?.seqs[0];
         useMessages.getState().setHistoryState(conversationId, { loaded: true, hasMore: r.has_more && (first ?? 0) > 1 });
       } catch {
-        useMessages.getState().setHistoryState(conversationId, { loaded: true });
+        // Offline or refused: an older page can be retried by scrolling; the first page is
+        // retried when the connection is back (see the effect below).
       } finally {
         loading.current = false;
       }
@@ -31,10 +33,11 @@ export function useHistory(conversationId: string): () => Promise<void> {
     [client, conversationId],
   );
 
-  const status = useMessagesLoaded(conversationId);
+  const loaded = useMessagesLoaded(conversationId);
+  const online = useSession((s) => s.status === "online");
   useEffect(() => {
-    if (!status) void load(false);
-  }, [status, load]);
+    if (!loaded && online) void load(false);
+  }, [loaded, online, load]);
 
   return useCallback(() => load(true), [load]);
 }

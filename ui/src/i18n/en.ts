@@ -140,6 +140,7 @@ const en = {
     renamed: "{{actor}} renamed the group to “{{name}}”",
     updated: "{{actor}} changed the group settings",
     dissolved: "{{actor}} dissolved the group",
+    avatarChanged: "{{actor}} changed the group avatar",
     unknown: "The group was updated",
   },
   contacts: {
@@ -230,6 +231,7 @@ const en = {
     info: "Group info",
     copyNumber: "Group number",
     close: "Close group panel",
+    changeAvatar: "Change group avatar",
   },
   errors: {
     malformed_frame: "The app sent a malformed request.",
@@ -304,6 +306,8 @@ const en = {
     lastSeen: "Last active {{time}}",
     revoke: "Sign out",
     notifications: "Notifications",
+    changeAvatar: "Change avatar",
+    removeAvatar: "Remove avatar",
   },
   language: { en: "English", "zh-CN": "简体中文" },
 };

@@ -137,6 +137,7 @@ const zhCN = {
     renamed: "{{actor}} 将群名改为“{{name}}”",
     updated: "{{actor}} 修改了群设置",
     dissolved: "{{actor}} 解散了该群",
+    avatarChanged: "{{actor}} 更换了群头像",
     unknown: "群信息已更新",
   },
   contacts: {
@@ -226,6 +227,7 @@ const zhCN = {
     info: "群资料",
     copyNumber: "群号",
     close: "关闭群面板",
+    changeAvatar: "更换群头像",
   },
   errors: {
     malformed_frame: "应用发送了格式错误的请求。",
@@ -300,6 +302,8 @@ const zhCN = {
     lastSeen: "最近活跃：{{time}}",
     revoke: "退出",
     notifications: "通知",
+    changeAvatar: "更换头像",
+    removeAvatar: "移除头像",
   },
   language: { en: "English", "zh-CN": "简体中文" },
 };

@@ -40,5 +40,4 @@ export interface Platform {
   mediaUrl(path: string): string;
   /** Saves a file the server holds (from a signed URL). */
   download(url: string, name: string): void;
-  // TODO(avatars): the server has no avatars yet; Avatar shows initials.
 }

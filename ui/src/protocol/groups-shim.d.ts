@@ -26,6 +26,7 @@ type ShimGroupInfo = {
   muted_all: boolean;
   owner_id: string;
   member_count: number;
+  avatar?: ShimFileId;
   my_role: ShimRole;
   my_muted_until?: number;
 };
@@ -36,6 +37,7 @@ type ShimGroupSummary = {
   description: string;
   join_policy: ShimJoinPolicy;
   member_count: number;
+  avatar?: ShimFileId;
 };
 type ShimGroupRef = { conversation_id: string; number: number; name: string };
 type ShimMemberInfo = { profile: ShimProfile; role: ShimRole; muted_until?: number; online: boolean };
@@ -60,6 +62,7 @@ type ShimSystemEvent =
       searchable?: boolean;
       allow_temp_sessions?: boolean;
     }
+  | { kind: "avatar_changed"; avatar?: ShimFileId }
   | { kind: "dissolved" };
 
 type FileId = ShimFileId;

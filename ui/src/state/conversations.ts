@@ -67,6 +67,8 @@ export function applySystemEvent(g: GroupInfo, e: SystemEvent, sender: string, m
       const my_role = e.user_id === myId ? "owner" : sender === myId ? "admin" : g.my_role;
       return { ...g, owner_id: e.user_id, my_role };
     }
+    case "avatar_changed":
+      return { ...g, avatar: e.avatar };
     case "updated": {
       const n = { ...g };
       if (e.name !== undefined) n.name = e.name;

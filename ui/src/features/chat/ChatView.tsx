@@ -11,7 +11,8 @@ import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
 import { useSession } from "../../state/session";
 import { useUi } from "../../state/ui";
-import { conversationTitle } from "../conversations/title";
+import { conversationAvatar, conversationTitle } from "../conversations/title";
+import { useDirectory } from "../../state/directory";
 import { ComposerArea } from "./ComposerArea";
 import { MessageList } from "./MessageList";
 import { TypingIndicator } from "./TypingIndicator";
@@ -27,6 +28,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
   const status = useSession((s) => s.status);
   const online = useContacts((s) => (c?.peer ? s.online[c.peer.user_id] : undefined));
   const groupPanel = useUi((s) => s.groupPanel);
+  const profiles = useDirectory((s) => s.profiles);
   const loadOlder = useHistory(conversationId);
   useGroupMembers(conversationId, c?.kind === "group" && !c.ended);
   const [firstUnread] = useState(() => (c && c.unread > 0 ? c.read_seq + 1 : 0));
@@ -91,7 +93,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
               <Icon name="back" />
             </button>
           )}
-          <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
+          <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} fileId={conversationAvatar(c, profiles)} group={c.kind === "group"} size={36} online={c.kind === "direct" ? (online ?? false) : undefined} />
           <div className="chat__titles">
             <h1 className="chat__title" data-testid="chat-title">
               {title}

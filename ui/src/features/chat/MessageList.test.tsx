@@ -2,7 +2,7 @@
 import { act } from "react";
 import { createRoot } from "react-dom/client";
 import { VirtuosoMockContext } from "react-virtuoso";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { provideServices } from "../../app/services";
 import { initI18n } from "../../i18n";
 import { webPlatform } from "../../platform/web";
@@ -22,6 +22,11 @@ globalThis.ResizeObserver ??= class {
 
 describe("MessageList", () => {
   it("renders a 10,000-message conversation with fewer than 200 message nodes", async () => {
+    // Virtuoso measures after render; its follow-up updates are outside act() by design.
+    const error = console.error.bind(console);
+    vi.spyOn(console, "error").mockImplementation((msg: unknown, ...rest: unknown[]) => {
+      if (!String(msg).includes("not wrapped in act")) error(msg, ...rest);
+    });
     initI18n();
     const client = new LiaoClient({ url: "wss://x/ws", transport: webPlatform.transport, storage: new MemoryStore() });
     provideServices({ client, platform: webPlatform });

@@ -5,6 +5,7 @@ import { dayLabel, formatTime } from "../../lib/format";
 import type { Message } from "../../protocol/types";
 import { FileCard, ImageContent } from "./FileContent";
 import { systemText } from "./systemText";
+import { useDirectory } from "../../state/directory";
 
 interface Props {
   m: Message;
@@ -22,6 +23,7 @@ interface Props {
 function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, nameOf, onMenu }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const senderAvatar = useDirectory((s) => s.profiles[m.sender_id]?.avatar);
   const b = m.body;
   if (b.kind === "recall") return <div className="row-ghost" aria-hidden="true" />;
   const head = (
@@ -67,7 +69,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
           open(e.clientX, e.clientY);
         }}
       >
-        {!own && (continued ? <span className="msg__avatar-gap" /> : <Avatar id={m.sender_id} name={nameOf(m.sender_id)} size={36} />)}
+        {!own && (continued ? <span className="msg__avatar-gap" /> : <Avatar id={m.sender_id} name={nameOf(m.sender_id)} size={36} fileId={senderAvatar} />)}
         <div className="msg__col">
           {!own && group && !continued && <span className="msg__name">{nameOf(m.sender_id)}</span>}
           <div className="msg__line">

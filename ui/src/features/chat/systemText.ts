@@ -35,6 +35,8 @@ export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: s
       return t("system.ownerChanged", { actor, user: nameOf(e.user_id) });
     case "updated":
       return e.name !== undefined ? t("system.renamed", { actor, name: e.name }) : t("system.updated", { actor });
+    case "avatar_changed":
+      return t("system.avatarChanged", { actor });
     case "dissolved":
       return t("system.dissolved", { actor });
     default:

@@ -62,7 +62,7 @@ export default function ContactsPanel() {
               const state = p.user_id === me ? "you" : friends[p.user_id] ? "friend" : outgoing[p.user_id] ? "pending" : null;
               return (
                 <li key={p.user_id} className="pitem" data-testid="user-result">
-                  <Avatar id={p.user_id} name={p.display_name} size={36} />
+                  <Avatar id={p.user_id} name={p.display_name} size={36} fileId={p.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{p.display_name}</span>
                     <span className="pitem__sub">@{p.username}</span>
@@ -90,7 +90,7 @@ export default function ContactsPanel() {
             <ul className="plist">
               {inc.map((r) => (
                 <li key={r.user.user_id} className="pitem pitem--request" data-testid="incoming-request">
-                  <Avatar id={r.user.user_id} name={r.user.display_name} size={36} />
+                  <Avatar id={r.user.user_id} name={r.user.display_name} size={36} fileId={r.user.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{r.user.display_name}</span>
                     <span className="pitem__sub">{r.message ? `“${r.message}”` : `@${r.user.username}`}</span>
@@ -107,7 +107,7 @@ export default function ContactsPanel() {
               ))}
               {out.map((r) => (
                 <li key={r.user.user_id} className="pitem">
-                  <Avatar id={r.user.user_id} name={r.user.display_name} size={36} />
+                  <Avatar id={r.user.user_id} name={r.user.display_name} size={36} fileId={r.user.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{r.user.display_name}</span>
                     <span className="pitem__sub">{t("contacts.pending")}</span>
@@ -138,7 +138,7 @@ export default function ContactsPanel() {
                 data-testid="friend"
               >
                 <button type="button" className="pitem__main" onClick={() => message(f.profile)}>
-                  <Avatar id={f.profile.user_id} name={f.profile.display_name} size={36} online={online[f.profile.user_id] ?? f.online} />
+                  <Avatar id={f.profile.user_id} name={f.profile.display_name} size={36} online={online[f.profile.user_id] ?? f.online} fileId={f.profile.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{f.profile.display_name}</span>
                     <span className="pitem__sub">{(online[f.profile.user_id] ?? f.online) ? t("chat.online") : t("chat.offline")}</span>
@@ -168,7 +168,7 @@ export default function ContactsPanel() {
             <ul className="plist">
               {Object.values(blocked).map((p) => (
                 <li key={p.user_id} className="pitem">
-                  <Avatar id={p.user_id} name={p.display_name} size={36} />
+                  <Avatar id={p.user_id} name={p.display_name} size={36} fileId={p.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{p.display_name}</span>
                     <span className="pitem__sub">@{p.username}</span>
@@ -197,7 +197,7 @@ export default function ContactsPanel() {
             }}
           >
             <div className="pitem">
-              <Avatar id={requestTo.user_id} name={requestTo.display_name} size={40} />
+              <Avatar id={requestTo.user_id} name={requestTo.display_name} size={40} fileId={requestTo.avatar} />
               <span className="pitem__names">
                 <span className="pitem__name">{requestTo.display_name}</span>
                 <span className="pitem__sub">@{requestTo.username}</span>

@@ -7,7 +7,8 @@ import { useContacts } from "../../state/contacts";
 import { useConversations, type Conversation } from "../../state/conversations";
 import { useSession } from "../../state/session";
 import { previewText } from "../chat/systemText";
-import { conversationTitle } from "./title";
+import { conversationAvatar, conversationTitle } from "./title";
+import { useDirectory } from "../../state/directory";
 
 export function ConversationItem({ c, active }: { c: Conversation; active: boolean }) {
   const { t, i18n } = useTranslation();
@@ -16,6 +17,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
   const draft = useConversations((s) => s.drafts[c.conversation_id]);
   const me = useSession((s) => s.user?.user_id ?? "");
   const online = useContacts((s) => (c.peer ? s.online[c.peer.user_id] : undefined));
+  const profiles = useDirectory((s) => s.profiles);
   const title = conversationTitle(c);
   const group = c.kind === "group";
   const m = c.last_message;
@@ -36,7 +38,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
       data-testid="conversation-item"
       data-title={title}
     >
-      <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} group={group} online={c.kind === "direct" ? (online ?? false) : undefined} size={44} />
+      <Avatar id={c.peer?.user_id ?? c.conversation_id} name={title} fileId={conversationAvatar(c, profiles)} group={group} online={c.kind === "direct" ? (online ?? false) : undefined} size={44} />
       <span className="citem__body">
         <span className="citem__top">
           <span className="citem__title">{title}</span>

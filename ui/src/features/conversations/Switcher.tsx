@@ -5,13 +5,15 @@ import { Modal } from "../../components/Modal";
 import { useOpenConversation } from "../../hooks/useOpenConversation";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useUi } from "../../state/ui";
-import { conversationTitle } from "./title";
+import { conversationAvatar, conversationTitle } from "./title";
+import { useDirectory } from "../../state/directory";
 import "./Switcher.css";
 
 /** Ctrl/Cmd+K: type to filter, arrows to move, Enter to open. */
 export function Switcher() {
   const { t } = useTranslation();
   const byId = useConversations((s) => s.byId);
+  const profiles = useDirectory((s) => s.profiles);
   const open = useOpenConversation();
   const [q, setQ] = useState("");
   const [sel, setSel] = useState(0);
@@ -67,7 +69,7 @@ export function Switcher() {
             onMouseEnter={() => setSel(i)}
             onClick={() => choose(i)}
           >
-            <Avatar id={c.peer?.user_id ?? c.conversation_id} name={conversationTitle(c)} group={c.kind === "group"} size={30} />
+            <Avatar id={c.peer?.user_id ?? c.conversation_id} name={conversationTitle(c)} fileId={conversationAvatar(c, profiles)} group={c.kind === "group"} size={30} />
             <span className="switcher__name">{conversationTitle(c)}</span>
             {c.kind === "temporary" && <span className="pill pill--temp">{t("list.temporary")}</span>}
             {c.unread > 0 && <span className="badge">{c.unread}</span>}

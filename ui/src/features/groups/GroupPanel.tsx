@@ -10,6 +10,7 @@ import { useNow } from "../../hooks/useNow";
 import { useOpenConversation } from "../../hooks/useOpenConversation";
 import { useUserSearch } from "../../hooks/useUserSearch";
 import { useGroupMembers } from "../../hooks/useGroupMembers";
+import { usePickAndUploadImage } from "../../hooks/useUploadImage";
 import { formatDateTime } from "../../lib/format";
 import type { JoinPolicy, MemberInfo, Role } from "../../protocol/types";
 import { useContacts } from "../../state/contacts";
@@ -41,6 +42,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
   const requests = useGroups((s) => s.joinRequests[conversationId]);
   const online = useContacts((s) => s.online);
   const [menu, setMenu] = useState<{ m: MemberInfo; x: number; y: number } | null>(null);
+  const pickImage = usePickAndUploadImage();
   const [confirm, setConfirm] = useState<{ text: string; action(): void } | null>(null);
   const g = c?.group;
   const myRole: Role = g?.my_role ?? "member";
@@ -123,7 +125,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
       </header>
       <div className="gpanel__scroll">
         <div className="gpanel__card">
-          <Avatar id={conversationId} name={g.name} group size={56} />
+          <Avatar id={conversationId} name={g.name} group size={56} fileId={g.avatar} />
           <div className="gpanel__names">
             <strong>{g.name}</strong>
             <span>
@@ -133,6 +135,20 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
           </div>
         </div>
         {g.description && <p className="gpanel__desc">{g.description}</p>}
+        {mod && (
+          <button
+            type="button"
+            className="button button--small gpanel__avatar-btn"
+            onClick={() =>
+              void run(async () => {
+                const fileId = await pickImage();
+                if (fileId) await client.request({ type: "set_group_avatar", conversation_id: conversationId, file_id: fileId }, "done");
+              })
+            }
+          >
+            {t("groups.changeAvatar")}
+          </button>
+        )}
 
         {mod && (
           <section aria-labelledby="gp-requests">
@@ -143,7 +159,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
             <ul className="plist">
               {reqs.map((r) => (
                 <li key={r.user.user_id} className="pitem pitem--request" data-testid="join-request">
-                  <Avatar id={r.user.user_id} name={r.user.display_name} size={32} />
+                  <Avatar id={r.user.user_id} name={r.user.display_name} size={32} fileId={r.user.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{r.user.display_name}</span>
                     <span className="pitem__sub">{r.message ? `“${r.message}”` : `@${r.user.username}`}</span>
@@ -185,7 +201,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
                     setMenu({ m, x: e.clientX, y: e.clientY });
                   }}
                 >
-                  <Avatar id={id} name={m.profile.display_name} size={34} online={on} />
+                  <Avatar id={id} name={m.profile.display_name} size={34} online={on} fileId={m.profile.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">
                       {m.profile.display_name} {id === me && <span className="pitem__sub">({t("common.you")})</span>}
@@ -280,7 +296,7 @@ function AddMember({ conversationId, members }: { conversationId: string; member
       <ul className="plist">
         {search.results?.map((p) => (
           <li key={p.user_id} className="pitem">
-            <Avatar id={p.user_id} name={p.display_name} size={30} />
+            <Avatar id={p.user_id} name={p.display_name} size={30} fileId={p.avatar} />
             <span className="pitem__names">
               <span className="pitem__name">{p.display_name}</span>
               <span className="pitem__sub">@{p.username}</span>

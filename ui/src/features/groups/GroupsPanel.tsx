@@ -84,7 +84,7 @@ export default function GroupsPanel() {
                 const pending = Boolean(myRequests[g.conversation_id]);
                 return (
                   <li key={g.conversation_id} className="pitem" data-testid="group-result">
-                    <Avatar id={g.conversation_id} name={g.name} group size={36} />
+                    <Avatar id={g.conversation_id} name={g.name} group size={36} fileId={g.avatar} />
                     <span className="pitem__names">
                       <span className="pitem__name">{g.name}</span>
                       <span className="pitem__sub">
@@ -138,7 +138,7 @@ export default function GroupsPanel() {
             {mine.map((c) => (
               <li key={c.conversation_id} className="pitem pitem--clickable">
                 <button type="button" className="pitem__main" onClick={() => open(c.conversation_id)}>
-                  <Avatar id={c.conversation_id} name={c.group?.name ?? ""} group size={36} />
+                  <Avatar id={c.conversation_id} name={c.group?.name ?? ""} group size={36} fileId={c.group?.avatar} />
                   <span className="pitem__names">
                     <span className="pitem__name">{c.group?.name}</span>
                     <span className="pitem__sub">

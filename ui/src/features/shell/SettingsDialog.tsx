@@ -5,6 +5,7 @@ import { Modal } from "../../components/Modal";
 import { useAction } from "../../hooks/useAction";
 import { useClient } from "../../hooks/useClient";
 import { usePlatform } from "../../hooks/usePlatform";
+import { usePickAndUploadImage } from "../../hooks/useUploadImage";
 import { formatDateTime } from "../../lib/format";
 import type { SessionInfo } from "../../protocol/types";
 import { useSession } from "../../state/session";
@@ -19,6 +20,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const platform = usePlatform();
   const { run, busy } = useAction();
   const user = useSession((s) => s.user);
+  const pickImage = usePickAndUploadImage();
   const [name, setName] = useState(user?.display_name ?? "");
   const [oldPw, setOldPw] = useState("");
   const [newPw, setNewPw] = useState("");
@@ -41,20 +43,46 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             {t("settings.profile")}
           </h3>
           <div className="settings__me">
-            <Avatar id={user.user_id} name={user.display_name} size={48} />
-            <div>
+            <Avatar id={user.user_id} name={user.display_name} size={48} fileId={user.avatar} />
+            <div className="settings__grow">
               <strong>{user.display_name}</strong>
               <div className="pitem__sub">
                 {t("settings.username")}: @{user.username}
               </div>
             </div>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="change-avatar"
+              onClick={() =>
+                void run(async () => {
+                  const fileId = await pickImage();
+                  if (!fileId) return;
+                  const r = await client.request({ type: "set_avatar", file_id: fileId }, "profile");
+                  useSession.getState().set({ user: r.profile });
+                })
+              }
+            >
+              {t("settings.changeAvatar")}
+            </button>
+            {user.avatar && (
+              <button type="button" className="button button--small button--ghost" onClick={() =>
+                  void run(async () => {
+                    const r = await client.request({ type: "set_avatar", file_id: null }, "profile");
+                    useSession.getState().set({ user: r.profile });
+                  })
+                }>
+                {t("settings.removeAvatar")}
+              </button>
+            )}
           </div>
           <form
             className="settings__row"
             onSubmit={(e) => {
               e.preventDefault();
               void run(async () => {
-                await client.request({ type: "update_profile", display_name: name.trim() }, "profile");
+                const r = await client.request({ type: "update_profile", display_name: name.trim() }, "profile");
+                useSession.getState().set({ user: r.profile });
                 useToasts.getState().push(t("common.saved"), "info");
               });
             }}

@@ -67,7 +67,7 @@ export default function Shell() {
               onClick={() => setSettings(true)}
               data-testid="open-settings"
             >
-              <Avatar id={user.user_id} name={user.display_name} size={38} />
+              <Avatar id={user.user_id} name={user.display_name} size={38} fileId={user.avatar} />
             </button>
             <ul className="rail__tabs">
               {nav.map((n) => (
