@@ -23,7 +23,10 @@ fn main() {
     // Install when missing, or when the lock file changed since the last install (npm records
     // the installed tree in node_modules/.package-lock.json).
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let stale = match (modified(&ui.join("package-lock.json")), modified(&ui.join("node_modules/.package-lock.json"))) {
+    let stale = match (
+        modified(&ui.join("package-lock.json")),
+        modified(&ui.join("node_modules/.package-lock.json")),
+    ) {
         (Some(lock), Some(installed)) => lock > installed,
         _ => true,
     };

@@ -32,6 +32,17 @@ fn generated() -> String {
         MessageBody::decl(&cfg),
         UserEvent::decl(&cfg),
         EventBody::decl(&cfg),
+        FileId::decl(&cfg),
+        FileInfo::decl(&cfg),
+        JoinPolicy::decl(&cfg),
+        Role::decl(&cfg),
+        GroupInfo::decl(&cfg),
+        GroupSummary::decl(&cfg),
+        GroupRef::decl(&cfg),
+        MemberInfo::decl(&cfg),
+        JoinRequestInfo::decl(&cfg),
+        RemovalReason::decl(&cfg),
+        SystemEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in shared/src by `cargo test -p liao-shared --test typescript`\n\

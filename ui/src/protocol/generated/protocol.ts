@@ -1227,3 +1227,241 @@ approved: boolean, } | { "kind": "profile_updated",
  * The new profile.
  */
 profile: Profile, };
+
+export type FileId = string;
+
+export type FileInfo = { 
+/**
+ * The file (random, never sequential).
+ */
+file_id: FileId, 
+/**
+ * Original file name, for display and downloads only (never used as a path).
+ */
+name: string, 
+/**
+ * Size in bytes.
+ */
+size: number, 
+/**
+ * MIME type: detected from the content for images, as declared by the uploader otherwise.
+ */
+mime: string, 
+/**
+ * For images: width in pixels (after EXIF orientation).
+ */
+width?: number, 
+/**
+ * For images: height in pixels.
+ */
+height?: number, 
+/**
+ * Whether a thumbnail exists (images).
+ */
+thumbnail?: boolean, };
+
+export type JoinPolicy = "open" | "approval" | "invite_only";
+
+export type Role = "member" | "admin" | "owner";
+
+export type GroupInfo = { 
+/**
+ * Short number people share to find the group.
+ */
+number: number, 
+/**
+ * Group name.
+ */
+name: string, 
+/**
+ * Description (may be empty).
+ */
+description: string, 
+/**
+ * Join policy.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Whether the group appears in search.
+ */
+searchable: boolean, 
+/**
+ * Whether members may open temporary sessions with each other through this group.
+ */
+allow_temp_sessions: boolean, 
+/**
+ * Whether only the owner and admins may speak.
+ */
+muted_all: boolean, 
+/**
+ * The owner.
+ */
+owner_id: UserId, 
+/**
+ * Number of members.
+ */
+member_count: number, 
+/**
+ * Group avatar, if set.
+ */
+avatar?: FileId, 
+/**
+ * Your role.
+ */
+my_role: Role, 
+/**
+ * Until when you are muted, if you are.
+ */
+my_muted_until?: number, };
+
+export type GroupSummary = { 
+/**
+ * The group's conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Short number.
+ */
+number: number, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Description.
+ */
+description: string, 
+/**
+ * Join policy.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Number of members.
+ */
+member_count: number, 
+/**
+ * Group avatar, if set.
+ */
+avatar?: FileId, };
+
+export type GroupRef = { 
+/**
+ * The group's conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * Short number.
+ */
+number: number, 
+/**
+ * Name.
+ */
+name: string, };
+
+export type MemberInfo = { 
+/**
+ * Their profile.
+ */
+profile: Profile, 
+/**
+ * Their role.
+ */
+role: Role, 
+/**
+ * Until when they are muted, if they are.
+ */
+muted_until?: number, 
+/**
+ * Whether they are online.
+ */
+online: boolean, };
+
+export type JoinRequestInfo = { 
+/**
+ * Who asks.
+ */
+user: Profile, 
+/**
+ * Their message, if any.
+ */
+message?: string, 
+/**
+ * When they asked.
+ */
+sent_at: number, };
+
+export type RemovalReason = "left" | "removed" | "dissolved";
+
+export type SystemEvent = { "kind": "created", 
+/**
+ * Initial name.
+ */
+name: string, } | { "kind": "joined", 
+/**
+ * The new member.
+ */
+user: Profile, 
+/**
+ * Who approved or added them, if not a self-join of an open group.
+ */
+by?: UserId, } | { "kind": "left", 
+/**
+ * The former member.
+ */
+user_id: UserId, } | { "kind": "removed", 
+/**
+ * The removed member.
+ */
+user_id: UserId, } | { "kind": "muted", 
+/**
+ * The muted member.
+ */
+user_id: UserId, 
+/**
+ * When the mute ends.
+ */
+until: number, } | { "kind": "unmuted", 
+/**
+ * The member.
+ */
+user_id: UserId, } | { "kind": "muted_all", 
+/**
+ * Whether it is now on.
+ */
+on: boolean, } | { "kind": "admin_added", 
+/**
+ * The new admin.
+ */
+user_id: UserId, } | { "kind": "admin_removed", 
+/**
+ * The former admin.
+ */
+user_id: UserId, } | { "kind": "owner_changed", 
+/**
+ * The new owner.
+ */
+user_id: UserId, } | { "kind": "updated", 
+/**
+ * New name, if it changed.
+ */
+name?: string, 
+/**
+ * New description, if it changed.
+ */
+description?: string, 
+/**
+ * New join policy, if it changed.
+ */
+join_policy?: JoinPolicy, 
+/**
+ * New searchability, if it changed.
+ */
+searchable?: boolean, 
+/**
+ * New temporary-session setting, if it changed.
+ */
+allow_temp_sessions?: boolean, } | { "kind": "avatar_changed", 
+/**
+ * The new avatar.
+ */
+avatar?: FileId, } | { "kind": "dissolved" };
