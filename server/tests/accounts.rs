@@ -365,6 +365,21 @@ async fn profile_changes_reach_other_devices(db: Db) {
         panic!()
     };
     assert_eq!(users.len(), 1);
+    // Friends see it live too (ephemeral push).
+    let mut friend = server.register("friendly").await;
+    common::befriend(&phone, &friend).await;
+    phone
+        .ok(Command::UpdateProfile {
+            display_name: "Alice 2".into(),
+        })
+        .await;
+    let name = friend
+        .expect("profile_changed", |f| match f {
+            ServerFrame::ProfileChanged { profile } => Some(profile.display_name.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(name, "Alice 2");
     server.stop().await;
 }
 

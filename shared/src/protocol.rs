@@ -523,6 +523,12 @@ pub enum ServerFrame {
         /// Who is typing.
         user_id: UserId,
     },
+    /// Someone you share a friendship or a conversation with changed their display name or avatar
+    /// (ephemeral; a reconnecting client gets current profiles from its lists).
+    ProfileChanged {
+        /// The new profile.
+        profile: Profile,
+    },
     /// A friend came online or went offline (ephemeral, not replayed).
     Presence {
         /// The friend.

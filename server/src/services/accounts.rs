@@ -2,7 +2,9 @@
 
 use std::net::IpAddr;
 
-use liao_shared::{ErrorCode, EventBody, Profile, Reply, SessionId, SessionInfo, UserId, limits};
+use liao_shared::{
+    ErrorCode, EventBody, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId, limits,
+};
 
 use super::{canonical_username, check_password, clean_display_name};
 use crate::app::{Actor, App};
@@ -270,6 +272,7 @@ impl App {
         .await?;
         tx.commit().await?;
         self.publish_events(events);
+        self.announce_profile(&profile).await;
         Ok(profile)
     }
 
@@ -315,10 +318,25 @@ impl App {
         .await?;
         tx.commit().await?;
         self.publish_events(events);
+        self.announce_profile(&profile).await;
         if let Some(previous) = old.avatar.filter(|p| Some(p) != file) {
             self.collect_file(&previous).await;
         }
         Ok(profile)
+    }
+
+    /// Tell friends and conversation partners about a profile change (best effort, ephemeral).
+    async fn announce_profile(&self, profile: &Profile) {
+        match self.store.profile_audience(&profile.user_id).await {
+            Ok(users) => self.publish_ephemeral(
+                &users,
+                &ServerFrame::ProfileChanged {
+                    profile: profile.clone(),
+                },
+                None,
+            ),
+            Err(e) => tracing::warn!(error = %e, "profile change not announced"),
+        }
     }
 
     /// A user's public profile.

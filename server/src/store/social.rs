@@ -215,6 +215,21 @@ impl Store {
         })
     }
 
+    /// Everyone who should see `user`'s profile change live: friends and members of every
+    /// conversation `user` is in.
+    pub async fn profile_audience(&self, user: &UserId) -> Result<Vec<UserId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT friend_id FROM friendships WHERE user_id = $1 \
+             UNION SELECT o.user_id FROM conversation_members m \
+               JOIN conversation_members o ON o.conversation_id = m.conversation_id \
+             WHERE m.user_id = $1 AND o.user_id <> $1",
+        )
+        .bind(user.as_str())
+        .fetch_all(self.reader())
+        .await?;
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+
     /// Ids of a user's friends (for presence).
     pub async fn friend_ids(&self, user: &UserId) -> Result<Vec<UserId>> {
         let ids: Vec<String> =

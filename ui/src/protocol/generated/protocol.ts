@@ -777,7 +777,11 @@ conversation_id: ConversationId,
 /**
  * Who is typing.
  */
-user_id: UserId, } | { "type": "presence", 
+user_id: UserId, } | { "type": "profile_changed", 
+/**
+ * The new profile.
+ */
+profile: Profile, } | { "type": "presence", 
 /**
  * The friend.
  */
