@@ -6,7 +6,7 @@ use liao_shared::{
     ErrorCode, EventBody, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId, limits,
 };
 
-use super::{canonical_username, check_password, clean_display_name};
+use super::{canonical_username, check_password, clean_display_name, paged, search_params};
 use crate::app::{Actor, App};
 use crate::config::Registration;
 use crate::error::{Error, Result};
@@ -354,20 +354,9 @@ impl App {
         offset: u32,
         limit: Option<u32>,
     ) -> Result<Reply> {
-        let query = query.trim();
-        if query.chars().count() < limits::SEARCH_MIN_CHARS || query.len() > 64 {
-            return Err(Error::client(
-                ErrorCode::BadRequest,
-                "search needs 2 to 64 characters",
-            ));
-        }
-        let limit = limit.unwrap_or(20).clamp(1, limits::MAX_SEARCH_PAGE);
-        let mut users = self.store.search_users(query, offset, limit + 1).await?;
-        let more = users.len() > limit as usize;
-        users.truncate(limit as usize);
-        Ok(Reply::Users {
-            users,
-            next_offset: more.then_some(offset + limit),
-        })
+        let (query, limit) = search_params(query, limit)?;
+        let found = self.store.search_users(query, offset, limit + 1).await?;
+        let (users, next_offset) = paged(found, offset, limit);
+        Ok(Reply::Users { users, next_offset })
     }
 }

@@ -10,7 +10,7 @@ use liao_shared::{
     SystemEvent, UserId, limits,
 };
 
-use super::{clean_display_name, clean_note};
+use super::{clean_display_name, clean_note, paged, search_params};
 use crate::app::{Actor, App};
 use crate::authz::{Action, MemberState, authorize};
 use crate::error::{Error, Result};
@@ -92,6 +92,26 @@ impl App {
         // What you did yourself is not unread for you.
         chat::advance_read(tx, &g.id, actor, entry.seq).await?;
         Ok(entry)
+    }
+
+    /// Record one system entry by `actor` and commit (the common ending of a governance command).
+    async fn record(
+        &self,
+        mut tx: Tx,
+        g: &GroupRow,
+        actor: &UserId,
+        event: SystemEvent,
+    ) -> Result<()> {
+        let entry = Self::system(&mut tx, g, actor, event).await?;
+        self.finish(
+            tx,
+            &g.id,
+            Outcome {
+                entries: vec![entry],
+                ..Outcome::default()
+            },
+        )
+        .await
     }
 
     /// Commit, then publish the outcome: `conversation_added` events first (so a new member knows
@@ -240,20 +260,12 @@ impl App {
         offset: u32,
         limit: Option<u32>,
     ) -> Result<Reply> {
-        let query = query.trim();
-        if query.chars().count() < limits::SEARCH_MIN_CHARS || query.len() > 64 {
-            return Err(Error::client(
-                ErrorCode::BadRequest,
-                "search needs 2 to 64 characters",
-            ));
-        }
-        let limit = limit.unwrap_or(20).clamp(1, limits::MAX_SEARCH_PAGE);
-        let mut groups = self.store.search_groups(query, offset, limit + 1).await?;
-        let more = groups.len() > limit as usize;
-        groups.truncate(limit as usize);
+        let (query, limit) = search_params(query, limit)?;
+        let found = self.store.search_groups(query, offset, limit + 1).await?;
+        let (groups, next_offset) = paged(found, offset, limit);
         Ok(Reply::Groups {
             groups,
-            next_offset: more.then_some(offset + limit),
+            next_offset,
         })
     }
 
@@ -497,8 +509,8 @@ impl App {
             ..GroupChanges::default()
         };
         groups::update(&mut tx, &g.id, &applied).await?;
-        let entry = Self::system(
-            &mut tx,
+        self.record(
+            tx,
             &g,
             &actor.user,
             SystemEvent::Updated {
@@ -507,15 +519,6 @@ impl App {
                 join_policy,
                 searchable,
                 allow_temp_sessions: allow_temp,
-            },
-        )
-        .await?;
-        self.finish(
-            tx,
-            &g.id,
-            Outcome {
-                entries: vec![entry],
-                ..Outcome::default()
             },
         )
         .await
@@ -544,21 +547,12 @@ impl App {
         let (mut tx, g) = self.group_tx(conversation).await?;
         self.authorized(&mut tx, &g, actor, Action::Update).await?;
         groups::set_avatar(&mut tx, &g.id, file).await?;
-        let entry = Self::system(
-            &mut tx,
+        self.record(
+            tx,
             &g,
             &actor.user,
             SystemEvent::AvatarChanged {
                 avatar: file.cloned(),
-            },
-        )
-        .await?;
-        self.finish(
-            tx,
-            &g.id,
-            Outcome {
-                entries: vec![entry],
-                ..Outcome::default()
             },
         )
         .await?;
@@ -679,16 +673,7 @@ impl App {
             )
         };
         groups::set_mute(&mut tx, &g.id, user, until).await?;
-        let entry = Self::system(&mut tx, &g, &actor.user, event).await?;
-        self.finish(
-            tx,
-            &g.id,
-            Outcome {
-                entries: vec![entry],
-                ..Outcome::default()
-            },
-        )
-        .await
+        self.record(tx, &g, &actor.user, event).await
     }
 
     /// Whole-group mute on or off.
@@ -712,16 +697,8 @@ impl App {
             },
         )
         .await?;
-        let entry = Self::system(&mut tx, &g, &actor.user, SystemEvent::MutedAll { on }).await?;
-        self.finish(
-            tx,
-            &g.id,
-            Outcome {
-                entries: vec![entry],
-                ..Outcome::default()
-            },
-        )
-        .await
+        self.record(tx, &g, &actor.user, SystemEvent::MutedAll { on })
+            .await
     }
 
     /// Appoint or dismiss an admin (owner only).
@@ -750,16 +727,7 @@ impl App {
                 user_id: user.clone(),
             }
         };
-        let entry = Self::system(&mut tx, &g, &actor.user, event).await?;
-        self.finish(
-            tx,
-            &g.id,
-            Outcome {
-                entries: vec![entry],
-                ..Outcome::default()
-            },
-        )
-        .await
+        self.record(tx, &g, &actor.user, event).await
     }
 
     /// Hand the group to another member; the old owner becomes an admin.
@@ -783,21 +751,12 @@ impl App {
             },
         )
         .await?;
-        let entry = Self::system(
-            &mut tx,
+        self.record(
+            tx,
             &g,
             &actor.user,
             SystemEvent::OwnerChanged {
                 user_id: user.clone(),
-            },
-        )
-        .await?;
-        self.finish(
-            tx,
-            &g.id,
-            Outcome {
-                entries: vec![entry],
-                ..Outcome::default()
             },
         )
         .await

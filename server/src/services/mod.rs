@@ -79,6 +79,25 @@ pub fn clean_note(text: Option<&str>, max: usize) -> Result<Option<String>> {
     Ok(Some(text.to_owned()))
 }
 
+/// A search query (2–64 characters after trimming) and its page size (default 20, at most 50).
+pub fn search_params(query: &str, limit: Option<u32>) -> Result<(&str, u32)> {
+    let query = query.trim();
+    if query.chars().count() < limits::SEARCH_MIN_CHARS || query.len() > 64 {
+        return Err(Error::client(
+            ErrorCode::BadRequest,
+            "search needs 2 to 64 characters",
+        ));
+    }
+    Ok((query, limit.unwrap_or(20).clamp(1, limits::MAX_SEARCH_PAGE)))
+}
+
+/// Trim a page fetched with `limit + 1` rows to `limit`; the next offset when there is more.
+pub fn paged<T>(mut items: Vec<T>, offset: u32, limit: u32) -> (Vec<T>, Option<u32>) {
+    let more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    (items, more.then_some(offset + limit))
+}
+
 /// Client-chosen ids: 1–64 bytes.
 pub fn check_client_id(id: &str) -> Result<()> {
     if id.is_empty() || id.len() > limits::MAX_CLIENT_ID_BYTES {
