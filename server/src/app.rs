@@ -31,6 +31,9 @@ pub struct App {
     pub url_key: Vec<u8>,
     /// Uploads being written right now.
     pub active_uploads: crate::services::files::ActiveUploads,
+    /// Serializes "adopt a blob and record a file pointing at it" against "delete a blob nothing
+    /// points at", so deduplication and clean-up never race.
+    pub blob_lock: tokio::sync::Mutex<()>,
 }
 
 /// Who is acting: an authenticated connection.
@@ -78,6 +81,7 @@ impl App {
             blobs,
             url_key: key.into_bytes(),
             active_uploads: Default::default(),
+            blob_lock: tokio::sync::Mutex::new(()),
             config,
         }))
     }

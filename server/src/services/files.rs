@@ -175,6 +175,9 @@ impl App {
                 .accessible_by_hash(user, &sha, req.kind.as_str())
                 .await?
             && existing.size == req.length
+            && let _blobs = self.blob_lock.lock().await
+            // Clean-up may have removed the content meanwhile: then upload it normally.
+            && self.blobs.blob_path(&existing.sha256).is_some_and(|p| p.exists())
         {
             let file_id = self
                 .store
@@ -349,8 +352,8 @@ impl App {
     /// Hash, check, move into the store, then record: only complete, verified content becomes a file.
     async fn finish_upload(&self, row: &UploadRow, path: &std::path::Path) -> Result<FileId> {
         let io = |e: std::io::Error| Error::Internal(format!("finishing upload {}: {e}", row.id));
-        let (mut served, mut mime, mut dims, mut thumb) =
-            (path.to_path_buf(), row.mime.clone(), None, None);
+        let (mut served, mut mime, mut dims) = (path.to_path_buf(), row.mime.clone(), None);
+        let (mut thumb, mut thumb_bytes) = (None, None::<Vec<u8>>);
         let mut size = row.length;
         if row.kind == "image" {
             let stripped_to = self.blobs.scratch_path();
@@ -373,14 +376,14 @@ impl App {
             }
             mime = processed.mime.to_owned();
             dims = Some((processed.width, processed.height));
-            thumb = Some(
-                self.blobs
-                    .put_bytes(&processed.thumbnail)
-                    .await
-                    .map_err(io)?,
-            );
+            thumb_bytes = Some(processed.thumbnail);
         }
         let sha = hash_file(&served).await.map_err(io)?;
+        // From adopting the blobs to recording the file, clean-up must not delete them.
+        let _blobs = self.blob_lock.lock().await;
+        if let Some(bytes) = &thumb_bytes {
+            thumb = Some(self.blobs.put_bytes(bytes).await.map_err(io)?);
+        }
         self.blobs.adopt(&served, &sha).await.map_err(io)?;
         if served != path {
             let _ = tokio::fs::remove_file(path).await;
@@ -433,8 +436,12 @@ impl App {
     pub async fn collect_file(&self, file: &FileId) {
         match self.store.collect_file(file).await {
             Ok(orphans) => {
+                let _blobs = self.blob_lock.lock().await;
                 for sha in orphans {
-                    if let Err(e) = self.blobs.delete(&sha).await {
+                    // An upload of the same content may have adopted the blob meanwhile.
+                    if matches!(self.store.blob_in_use(&sha).await, Ok(false))
+                        && let Err(e) = self.blobs.delete(&sha).await
+                    {
                         tracing::warn!(%sha, error = %e, "could not delete blob");
                     }
                 }

@@ -389,6 +389,16 @@ impl Store {
         Ok(orphans)
     }
 
+    /// Whether any file record uses blob `sha256` (as content or thumbnail).
+    pub async fn blob_in_use(&self, sha256: &str) -> Result<bool> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE sha256 = $1 OR thumb_sha256 = $1")
+                .bind(sha256)
+                .fetch_one(self.reader())
+                .await?;
+        Ok(n > 0)
+    }
+
     /// A server-wide secret, created on first use (the same on every node sharing the database).
     pub async fn secret(&self, name: &str, fresh: &str) -> Result<String> {
         let mut tx = self.begin().await?;
