@@ -427,6 +427,15 @@ async function main(): Promise<void> {
       await a.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" });
     });
+    await step("bob sees alice's new name and avatar live (profile_changed)", async () => {
+      await b.getByTestId("chat-title").filter({ hasText: "Alice Liddell" }).waitFor();
+      const item = b.locator('[data-testid=conversation-item][data-title="Alice Liddell"]');
+      await item.waitFor();
+      await item.locator(".avatar__img").waitFor();
+      await b.getByTestId("tab-contacts").click();
+      await b.getByTestId("friend").filter({ hasText: "Alice Liddell" }).waitFor();
+      await b.getByTestId("tab-chats").click();
+    });
     await step("dark theme follows the OS", async () => {
       await b.emulateMedia({ colorScheme: "dark" });
       await openConversation(b, "Alice");
