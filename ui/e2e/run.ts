@@ -375,6 +375,29 @@ async function main(): Promise<void> {
       await a.getByTestId("file").filter({ hasText: "notes.txt" }).getByRole("link", { name: "Download" }).waitFor();
       await shot(a, "en-11-image-and-file");
     });
+    await step("image lightbox: opens in the app, Escape and the close button close it, focus returns", async () => {
+      const thumb = a.getByTestId("image").first();
+      await thumb.click();
+      const box = a.getByRole("dialog", { name: /Image sunset\.png/ });
+      await box.waitFor();
+      await a.waitForFunction(() => {
+        const i = document.querySelector<HTMLImageElement>("[data-testid=lightbox-image]");
+        return Boolean(i && i.complete && i.naturalWidth === 320);
+      });
+      await box.getByRole("button", { name: "Download" }).waitFor();
+      expectEq(await a.evaluate(() => document.activeElement?.getAttribute("data-testid")), "lightbox-close", "focus in the lightbox");
+      // Tab stays inside the dialog.
+      await a.keyboard.press("Tab");
+      expectEq(await a.evaluate(() => Boolean(document.activeElement?.closest("[data-testid=lightbox]"))), true, "focus trapped");
+      await shot(a, "en-14-lightbox");
+      await a.keyboard.press("Escape");
+      await box.waitFor({ state: "detached" });
+      expectEq(await a.evaluate(() => document.activeElement?.getAttribute("data-testid")), "image", "focus restored to the thumbnail");
+      await thumb.click();
+      await box.waitFor();
+      await box.getByRole("button", { name: "Close" }).click();
+      await box.waitFor({ state: "detached" });
+    });
     await step("history pages back with before_seq (120 messages)", async () => {
       await openConversation(a, "Bob");
       const c = a.getByTestId("composer");
@@ -438,7 +461,7 @@ async function main(): Promise<void> {
     });
     await step("dark theme follows the OS", async () => {
       await b.emulateMedia({ colorScheme: "dark" });
-      await openConversation(b, "Alice");
+      await openConversation(b, "Alice Liddell");
       await shot(b, "en-09-dark-chat");
       await a.emulateMedia({ colorScheme: "dark" });
       await shot(a, "en-10-dark-group");
@@ -452,7 +475,7 @@ async function main(): Promise<void> {
       await a.getByTestId("group-info").click();
       await a.getByTestId("member-list").waitFor();
       await shot(a, "zh-05-group-members");
-      await openConversation(b, "Alice");
+      await openConversation(b, "Alice Liddell");
       await shot(b, "zh-04-chat");
       await b.getByTestId("tab-chats").click();
       await shot(b, "zh-02-conversation-list");

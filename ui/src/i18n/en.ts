@@ -1,4 +1,10 @@
 const en = {
+  lightbox: {
+    title: "Image {{name}}",
+    position: "{{n}} of {{total}}",
+    previous: "Previous image",
+    next: "Next image",
+  },
   app: { name: "Liao", tagline: "Chat with friends and groups on your own server" },
   common: {
     cancel: "Cancel",

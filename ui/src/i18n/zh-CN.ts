@@ -1,4 +1,10 @@
 const zhCN = {
+  lightbox: {
+    title: "图片 {{name}}",
+    position: "第 {{n}} / {{total}} 张",
+    previous: "上一张",
+    next: "下一张",
+  },
   app: { name: "聊", tagline: "在你自己的服务器上与好友和群聊天" },
   common: {
     cancel: "取消",
