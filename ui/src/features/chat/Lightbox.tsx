@@ -33,6 +33,7 @@ function LightboxDialog({ conversationId, fileId }: { conversationId: string; fi
   const { t } = useTranslation();
   const platform = usePlatform();
   const ref = useRef<HTMLDialogElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
   const conv = useMessages((s) => s.byConv[conversationId]);
   const images = useMemo(() => conversationImages(conv?.items, conv?.seqs), [conv]);
   const index = images.findIndex((f) => f.file_id === fileId);
@@ -48,6 +49,7 @@ function LightboxDialog({ conversationId, fileId }: { conversationId: string; fi
     const d = ref.current;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (d && !d.open) d.showModal();
+    closeRef.current?.focus();
     return () => {
       d?.close();
       opener?.focus();
@@ -98,7 +100,7 @@ function LightboxDialog({ conversationId, fileId }: { conversationId: string; fi
         <button type="button" className="icon-button lightbox__btn" disabled={!urls} onClick={() => urls && platform.download(urls.url, name || "image")} aria-label={t("chat.download")} title={t("chat.download")} data-testid="lightbox-download">
           <Icon name="download" />
         </button>
-        <button type="button" className="icon-button lightbox__btn" onClick={close} aria-label={t("common.close")} title={t("common.close")} data-testid="lightbox-close" autoFocus>
+        <button type="button" className="icon-button lightbox__btn" onClick={close} aria-label={t("common.close")} title={t("common.close")} data-testid="lightbox-close" ref={closeRef}>
           <Icon name="close" />
         </button>
       </div>
