@@ -1,12 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { useClient } from "../../hooks/useClient";
 import { useErrorText } from "../../hooks/useErrorText";
+import { formatBytes } from "../../lib/size";
 import { useMessages } from "../../state/messages";
 import { useUploads } from "../../state/uploads";
 
 /** Messages sent but not yet acknowledged by the server (or refused), after the list. */
 export function PendingList({ conversationId }: { conversationId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useClient();
   const errorText = useErrorText();
   const pending = useMessages((s) => s.pending);
@@ -28,7 +29,15 @@ export function PendingList({ conversationId }: { conversationId: string }) {
                 ) : (
                   <span className="filecard__name">{u.name}</span>
                 )}
-                <progress className="upload__progress" max={1} value={u.progress} aria-label={t("chat.uploading", { name: u.name, percent: Math.round(u.progress * 100) })} />
+                {!u.error && (
+                  <div className="upload__row">
+                    <progress className="upload__progress" max={1} value={u.progress} aria-label={t("chat.uploading", { name: u.name, percent: Math.round(u.progress * 100) })} />
+                    <span className="upload__pct">{t("upload.progress", { percent: Math.round(u.progress * 100), size: formatBytes(u.size, i18n.language) })}</span>
+                    <button type="button" className="link-button upload__cancel" onClick={() => useUploads.getState().cancel(u.id)} aria-label={t("upload.cancelUpload", { name: u.name })} data-testid="upload-cancel">
+                      {t("upload.cancel")}
+                    </button>
+                  </div>
+                )}
               </div>
               {u.error && (
                 <div className="msg__failed" role="alert">
