@@ -375,6 +375,39 @@ async function main(): Promise<void> {
       await a.getByTestId("file").filter({ hasText: "notes.txt" }).getByRole("link", { name: "Download" }).waitFor();
       await shot(a, "en-11-image-and-file");
     });
+    await step("uploads: a too large image is refused early; a large upload is cancelled (DELETE); another completes", async () => {
+      const attach = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+        const chooser = b.waitForEvent("filechooser");
+        await b.getByTestId("attach").click();
+        await (await chooser).setFiles(file);
+      };
+      await attach({ name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(21 * 1024 * 1024) });
+      await b.getByText("huge.png is too large to send: images can be up to 20 MB.").waitFor();
+      expectEq(await b.getByTestId("upload").count(), 0, "uploads after the refusal");
+      // Slow the upload down so that it can be cancelled midway.
+      const cdp = await bctx.newCDPSession(b);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+      // The server refuses the DELETE (409) until it has seen the aborted PATCH end; the client retries.
+      const deleted = b.waitForResponse((r) => r.request().method() === "DELETE" && r.url().includes("/api/uploads/") && r.status() === 204, { timeout: 30000 });
+      await attach({ name: "big-video.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(24 * 1024 * 1024, 7) });
+      const up = b.getByTestId("upload").filter({ hasText: "big-video.bin" });
+      await up.waitFor();
+      await b.waitForFunction(() => {
+        const p = document.querySelector<HTMLProgressElement>("[data-testid=upload] progress");
+        return Boolean(p && p.value > 0.01);
+      });
+      await shot(b, "en-15-upload-progress");
+      await up.getByRole("button", { name: "Cancel uploading big-video.bin" }).click();
+      await up.waitFor({ state: "detached" });
+      await deleted;
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.detach();
+      await attach({ name: "report.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(3 * 1024 * 1024, 9) });
+      await a.getByTestId("file").filter({ hasText: "report.bin" }).waitFor();
+      await b.getByTestId("upload").waitFor({ state: "detached" });
+      expectEq(await a.getByTestId("file").filter({ hasText: "big-video.bin" }).count(), 0, "cancelled file at alice");
+    });
     await step("image lightbox: opens in the app, Escape and the close button close it, focus returns", async () => {
       const thumb = a.getByTestId("image").first();
       await thumb.click();
