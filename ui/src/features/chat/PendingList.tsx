@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useClient } from "../../hooks/useClient";
 import { useErrorText } from "../../hooks/useErrorText";
@@ -16,9 +17,17 @@ export function PendingList({ conversationId }: { conversationId: string }) {
   const mine = pending.filter(
     (p) => p.conversation_id === conversationId && !Object.values(items ?? {}).some((m) => m.client_msg_id === p.client_msg_id),
   );
-  if (mine.length === 0 && uploads.length === 0) return <div className="mlist__footer" />;
+  // A new upload or pending message: bring it into view (footer growth does not scroll the list).
+  const footer = useRef<HTMLDivElement>(null);
+  const count = uploads.length + mine.length;
+  const seen = useRef(count);
+  useEffect(() => {
+    if (count > seen.current) footer.current?.scrollIntoView?.({ block: "end" });
+    seen.current = count;
+  }, [count]);
+  if (count === 0) return <div className="mlist__footer" ref={footer} />;
   return (
-    <div className="mlist__footer">
+    <div className="mlist__footer" ref={footer}>
       {uploads.map((u) => (
         <div key={u.id} className="row">
           <div className="msg msg--own msg--pending" data-testid="upload">
