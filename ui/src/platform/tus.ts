@@ -65,7 +65,6 @@ export function tusUpload({ base, token, file, kind, onProgress, signal, retryDe
       if (settled) return;
       settled = true;
       signal?.removeEventListener("abort", onAbort);
-      window.removeEventListener("online", onOnline);
       if (fileId) resolve(fileId);
       else reject(err ?? new UploadError("internal"));
     };
@@ -100,13 +99,7 @@ export function tusUpload({ base, token, file, kind, onProgress, signal, retryDe
       finish(null, new UploadError("cancelled"));
       void upload.abort(true).catch(() => undefined);
     };
-    // Back online: resume now instead of waiting for the next retry.
-    const onOnline = () => {
-      if (settled || !upload.url) return;
-      void upload.abort(false).then(() => !settled && upload.start());
-    };
     signal?.addEventListener("abort", onAbort);
-    window.addEventListener("online", onOnline);
     upload.start();
   });
 }
