@@ -17,5 +17,10 @@ export default defineConfig({
   server: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },
   preview: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },
   build: { target: "es2022", sourcemap: false, chunkSizeWarningLimit: 600 },
-  test: { include: ["src/**/*.test.ts", "src/**/*.test.tsx"], environment: "node" },
+  test: {
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    environment: "node",
+    // The browser build of tus-js-client (the one the app bundles), not its Node build.
+    alias: { "tus-js-client": new URL("./node_modules/tus-js-client/lib.esm/browser/index.js", import.meta.url).pathname },
+  },
 });

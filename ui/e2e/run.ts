@@ -375,6 +375,62 @@ async function main(): Promise<void> {
       await a.getByTestId("file").filter({ hasText: "notes.txt" }).getByRole("link", { name: "Download" }).waitFor();
       await shot(a, "en-11-image-and-file");
     });
+    await step("uploads: a too large image is refused early; a large upload is cancelled (DELETE); another completes", async () => {
+      const attach = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+        const chooser = b.waitForEvent("filechooser");
+        await b.getByTestId("attach").click();
+        await (await chooser).setFiles(file);
+      };
+      await attach({ name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(21 * 1024 * 1024) });
+      await b.getByText("huge.png is too large to send: images can be up to 20 MB.").waitFor();
+      expectEq(await b.getByTestId("upload").count(), 0, "uploads after the refusal");
+      // Slow the upload down so that it can be cancelled midway.
+      const cdp = await bctx.newCDPSession(b);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+      // The server refuses the DELETE (409) until it has seen the aborted PATCH end; the client retries.
+      const deleted = b.waitForResponse((r) => r.request().method() === "DELETE" && r.url().includes("/api/uploads/") && r.status() === 204, { timeout: 30000 });
+      await attach({ name: "big-video.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(24 * 1024 * 1024, 7) });
+      const up = b.getByTestId("upload").filter({ hasText: "big-video.bin" });
+      await up.waitFor();
+      await b.waitForFunction(() => {
+        const p = document.querySelector<HTMLProgressElement>("[data-testid=upload] progress");
+        return Boolean(p && p.value > 0.01);
+      });
+      await shot(b, "en-15-upload-progress");
+      await up.getByRole("button", { name: "Cancel uploading big-video.bin" }).click();
+      await up.waitFor({ state: "detached" });
+      await deleted;
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.detach();
+      await attach({ name: "report.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(3 * 1024 * 1024, 9) });
+      await a.getByTestId("file").filter({ hasText: "report.bin" }).waitFor();
+      await b.getByTestId("upload").waitFor({ state: "detached" });
+      expectEq(await a.getByTestId("file").filter({ hasText: "big-video.bin" }).count(), 0, "cancelled file at alice");
+    });
+    await step("image lightbox: opens in the app, Escape and the close button close it, focus returns", async () => {
+      const thumb = a.getByTestId("image").first();
+      await thumb.click();
+      const box = a.getByRole("dialog", { name: /Image sunset\.png/ });
+      await box.waitFor();
+      await a.waitForFunction(() => {
+        const i = document.querySelector<HTMLImageElement>("[data-testid=lightbox-image]");
+        return Boolean(i && i.complete && i.naturalWidth === 320);
+      });
+      await box.getByRole("button", { name: "Download" }).waitFor();
+      expectEq(await a.evaluate(() => document.activeElement?.getAttribute("data-testid")), "lightbox-close", "focus in the lightbox");
+      // Tab stays inside the dialog.
+      await a.keyboard.press("Tab");
+      expectEq(await a.evaluate(() => Boolean(document.activeElement?.closest("[data-testid=lightbox]"))), true, "focus trapped");
+      await shot(a, "en-14-lightbox");
+      await a.keyboard.press("Escape");
+      await box.waitFor({ state: "detached" });
+      expectEq(await a.evaluate(() => document.activeElement?.getAttribute("data-testid")), "image", "focus restored to the thumbnail");
+      await thumb.click();
+      await box.waitFor();
+      await box.getByRole("button", { name: "Close" }).click();
+      await box.waitFor({ state: "detached" });
+    });
     await step("history pages back with before_seq (120 messages)", async () => {
       await openConversation(a, "Bob");
       const c = a.getByTestId("composer");
@@ -427,9 +483,18 @@ async function main(): Promise<void> {
       await a.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" });
     });
+    await step("bob sees alice's new name and avatar live (profile_changed)", async () => {
+      await b.getByTestId("chat-title").filter({ hasText: "Alice Liddell" }).waitFor();
+      const item = b.locator('[data-testid=conversation-item][data-title="Alice Liddell"]');
+      await item.waitFor();
+      await item.locator(".avatar__img").waitFor();
+      await b.getByTestId("tab-contacts").click();
+      await b.getByTestId("friend").filter({ hasText: "Alice Liddell" }).waitFor();
+      await b.getByTestId("tab-chats").click();
+    });
     await step("dark theme follows the OS", async () => {
       await b.emulateMedia({ colorScheme: "dark" });
-      await openConversation(b, "Alice");
+      await openConversation(b, "Alice Liddell");
       await shot(b, "en-09-dark-chat");
       await a.emulateMedia({ colorScheme: "dark" });
       await shot(a, "en-10-dark-group");
@@ -443,7 +508,7 @@ async function main(): Promise<void> {
       await a.getByTestId("group-info").click();
       await a.getByTestId("member-list").waitFor();
       await shot(a, "zh-05-group-members");
-      await openConversation(b, "Alice");
+      await openConversation(b, "Alice Liddell");
       await shot(b, "zh-04-chat");
       await b.getByTestId("tab-chats").click();
       await shot(b, "zh-02-conversation-list");

@@ -1,5 +1,6 @@
 import { useCallback } from "react";
 import { ProtocolError } from "../protocol/client";
+import { MAX_IMAGE_BYTES } from "../lib/uploadLimits";
 import { useClient } from "./useClient";
 import { usePlatform } from "./usePlatform";
 
@@ -14,6 +15,7 @@ export function usePickAndUploadImage(): () => Promise<string | null> {
     const token = client.token;
     if (!file) return null;
     if (!token) throw new ProtocolError("not_authenticated");
+    if (file.size > MAX_IMAGE_BYTES) throw new ProtocolError("file_too_large");
     try {
       return await platform.upload(file, { kind: "image", token, onProgress: () => undefined });
     } catch (e) {

@@ -1,4 +1,17 @@
 const en = {
+  upload: {
+    cancel: "Cancel",
+    cancelUpload: "Cancel uploading {{name}}",
+    fileTooLarge: "{{name}} is too large to send: files can be up to {{limit}}.",
+    imageTooLarge: "{{name}} is too large to send: images can be up to {{limit}}.",
+    progress: "{{percent}}% of {{size}}",
+  },
+  lightbox: {
+    title: "Image {{name}}",
+    position: "{{n}} of {{total}}",
+    previous: "Previous image",
+    next: "Next image",
+  },
   app: { name: "Liao", tagline: "Chat with friends and groups on your own server" },
   common: {
     cancel: "Cancel",

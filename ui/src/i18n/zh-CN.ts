@@ -1,4 +1,17 @@
 const zhCN = {
+  upload: {
+    cancel: "取消",
+    cancelUpload: "取消上传 {{name}}",
+    fileTooLarge: "{{name}} 太大，无法发送：文件最大 {{limit}}。",
+    imageTooLarge: "{{name}} 太大，无法发送：图片最大 {{limit}}。",
+    progress: "{{percent}}%，共 {{size}}",
+  },
+  lightbox: {
+    title: "图片 {{name}}",
+    position: "第 {{n}} / {{total}} 张",
+    previous: "上一张",
+    next: "下一张",
+  },
   app: { name: "聊", tagline: "在你自己的服务器上与好友和群聊天" },
   common: {
     cancel: "取消",

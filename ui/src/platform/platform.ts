@@ -34,8 +34,12 @@ export interface Platform {
   pickFiles(accept?: string): Promise<File[]>;
   /** Calls `cb` with files dropped on `el`; returns the unsubscribe function. */
   onFileDrop(el: HTMLElement, cb: (files: File[]) => void): () => void;
-  /** Uploads to the server (tus), reporting progress; resolves with the file id. */
-  upload(file: File, opts: { kind: "file" | "image"; token: string; onProgress(fraction: number): void }): Promise<string>;
+  /**
+   * Uploads to the server (tus), reporting progress and resuming after a broken connection;
+   * resolves with the file id. Aborting `signal` cancels it (request aborted, upload terminated)
+   * and rejects with the code `cancelled`.
+   */
+  upload(file: File, opts: { kind: "file" | "image"; token: string; onProgress(fraction: number): void; signal?: AbortSignal }): Promise<string>;
   /** Turns a server path from `file_urls` into a URL for <img src> / links. */
   mediaUrl(path: string): string;
   /** Saves a file the server holds (from a signed URL). */

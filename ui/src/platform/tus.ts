@@ -1,4 +1,6 @@
-// A small tus 1.0.0 client (creation + resumable PATCH) for the server's /api/uploads.
+// Uploads to the server's tus 1.0 endpoint (core + creation + termination) at /api/uploads with
+// tus-js-client. Loaded lazily with the upload code (see web.ts), so it is not in the initial JS.
+import { Upload, type DetailedError, type HttpResponse, type HttpStack } from "tus-js-client";
 
 export type UploadKind = "file" | "image";
 
@@ -18,85 +20,86 @@ export interface TusOptions {
   file: Blob & { name?: string };
   kind: UploadKind;
   onProgress?(fraction: number): void;
+  /** Aborting cancels the upload: the running request is aborted and the upload terminated (DELETE). */
+  signal?: AbortSignal;
+  /** Delays between retries after a broken request; each retry asks the server for the offset (HEAD) and resumes. */
+  retryDelays?: number[];
+  /** Bytes per PATCH request. */
+  chunkSize?: number;
+  /** For tests: the HTTP layer (XMLHttpRequest by default). */
+  httpStack?: HttpStack;
 }
 
-function b64(s: string): string {
-  const bytes = new TextEncoder().encode(s);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
+/** Retries for about five minutes, so an upload survives a connection drop and resumes by itself. */
+export const RETRY_DELAYS = [0, 1000, 2000, 4000, 8000, ...Array<number>(28).fill(10_000)];
 
-async function errorCode(res: Response): Promise<string> {
+const FILE_ID = "Liao-File-Id";
+
+/** The error code of a failed tus request: the server's JSON `code`, or one derived from the status. */
+export function errorCodeOf(res: Pick<HttpResponse, "getStatus" | "getBody"> | null | undefined): string {
+  if (!res) return "disconnected";
   try {
-    const j = (await res.json()) as { code?: string };
-    return j.code ?? "internal";
+    const j = JSON.parse(res.getBody()) as { code?: unknown };
+    if (typeof j.code === "string") return j.code;
   } catch {
-    return res.status === 413 ? "file_too_large" : res.status === 401 ? "invalid_session" : "internal";
+    /* not JSON */
   }
+  const s = res.getStatus();
+  return s === 413 ? "file_too_large" : s === 401 ? "invalid_session" : s === 403 ? "forbidden" : s === 404 ? "not_found" : "internal";
 }
 
-function patch(url: string, token: string, offset: number, body: Blob, onProgress: (loaded: number) => void): Promise<{ status: number; offset: number; fileId: string | null; code?: string }> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("PATCH", url);
-    xhr.setRequestHeader("Authorization", `Bearer ${token}`);
-    xhr.setRequestHeader("Tus-Resumable", "1.0.0");
-    xhr.setRequestHeader("Upload-Offset", String(offset));
-    xhr.setRequestHeader("Content-Type", "application/offset+octet-stream");
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onload = () => {
-      let code: string | undefined;
-      if (xhr.status >= 400) {
-        try {
-          code = (JSON.parse(xhr.responseText) as { code?: string }).code;
-        } catch {
-          code = "internal";
-        }
-      }
-      resolve({
-        status: xhr.status,
-        offset: Number(xhr.getResponseHeader("Upload-Offset") ?? offset),
-        fileId: xhr.getResponseHeader("Liao-File-Id"),
-        code,
-      });
-    };
-    xhr.onerror = () => reject(new UploadError("disconnected"));
-    xhr.send(body);
-  });
+/** Whether a failed request is worth retrying: broken connections, server trouble, conflicts and locks. */
+export function retryable(status: number): boolean {
+  return status === 0 || status >= 500 || status === 409 || status === 423 || status === 429;
 }
 
-/** Uploads `file` and resolves with its file id; resumes after broken requests (3 tries). */
-export async function tusUpload({ base, token, file, kind, onProgress }: TusOptions): Promise<string> {
-  const auth = { Authorization: `Bearer ${token}`, "Tus-Resumable": "1.0.0" };
-  const meta = [`filename ${b64(file.name || "file")}`, `kind ${b64(kind)}`];
-  if (file.type) meta.push(`filetype ${b64(file.type)}`);
-  const created = await fetch(`${base}/api/uploads`, {
-    method: "POST",
-    headers: { ...auth, "Upload-Length": String(file.size), "Upload-Metadata": meta.join(",") },
-  });
-  if (created.status !== 201) throw new UploadError(await errorCode(created));
-  const done = created.headers.get("Liao-File-Id");
-  if (done) return done;
-  const location = created.headers.get("Location");
-  if (!location) throw new UploadError("internal");
-  const url = location.startsWith("http") ? location : `${base}${location}`;
-  let offset = Number(created.headers.get("Upload-Offset") ?? 0);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const r = await patch(url, token, offset, file.slice(offset), (loaded) => onProgress?.((offset + loaded) / Math.max(1, file.size)));
-      if (r.fileId) return r.fileId;
-      if (r.status >= 400 && r.code !== "conflict") throw new UploadError(r.code ?? "internal");
-      offset = r.offset;
-    } catch (e) {
-      if (e instanceof UploadError && e.code !== "disconnected") throw e;
+/** Uploads `file` and resolves with its file id; resumes after broken requests; rejects with `cancelled` on abort. */
+export function tusUpload({ base, token, file, kind, onProgress, signal, retryDelays = RETRY_DELAYS, chunkSize = 8 * 1024 * 1024, httpStack }: TusOptions): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new UploadError("cancelled"));
+      return;
     }
-    // Ask where the upload stands and continue from there.
-    const head = await fetch(url, { method: "HEAD", headers: { Authorization: `Bearer ${token}` } });
-    if (!head.ok) throw new UploadError(head.status === 404 ? "not_found" : "internal");
-    const id = head.headers.get("Liao-File-Id");
-    if (id) return id;
-    offset = Number(head.headers.get("Upload-Offset") ?? offset);
-  }
-  throw new UploadError("conflict");
+    let settled = false;
+    const finish = (fileId: string | null, err?: UploadError) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      if (fileId) resolve(fileId);
+      else reject(err ?? new UploadError("internal"));
+    };
+    const metadata: Record<string, string> = { filename: file.name || "file", kind };
+    if (file.type) metadata.filetype = file.type;
+    const upload: Upload = new Upload(file, {
+      endpoint: `${base}/api/uploads`,
+      headers: { Authorization: `Bearer ${token}` },
+      metadata,
+      chunkSize,
+      retryDelays,
+      storeFingerprintForResuming: false,
+      ...(httpStack ? { httpStack } : {}),
+      removeFingerprintOnSuccess: true,
+      onShouldRetry: (err: DetailedError) => retryable(err.originalResponse?.getStatus() ?? 0),
+      onAfterResponse: (req, res) => {
+        const id = res.getHeader(FILE_ID);
+        if (!id) return;
+        // Stored: by the final PATCH, or at once when the server already holds the content
+        // (201 with Upload-Offset == Upload-Length), where there is nothing left to send.
+        if (req.getMethod() === "POST") void upload.abort(false);
+        finish(id);
+      },
+      onProgress: (sent, total) => onProgress?.(total > 0 ? sent / total : 1),
+      onSuccess: ({ lastResponse }) => finish(lastResponse.getHeader(FILE_ID) ?? null, new UploadError("internal")),
+      onError: (err) => {
+        const res = "originalResponse" in err ? (err as DetailedError).originalResponse : null;
+        finish(null, new UploadError(errorCodeOf(res)));
+      },
+    });
+    const onAbort = () => {
+      finish(null, new UploadError("cancelled"));
+      void upload.abort(true).catch(() => undefined);
+    };
+    signal?.addEventListener("abort", onAbort);
+    upload.start();
+  });
 }

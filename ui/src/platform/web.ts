@@ -1,7 +1,6 @@
 import { localStorageStore } from "../protocol/client";
 import { WebSocketTransport, sameOriginSocketUrl } from "../protocol/transport";
 import type { NotificationPermissionState, Platform } from "./platform";
-import { tusUpload } from "./tus";
 
 function permission(): NotificationPermissionState {
   return typeof Notification === "undefined" ? "unsupported" : Notification.permission;
@@ -80,7 +79,8 @@ export const webPlatform: Platform = {
       el.removeEventListener("drop", drop);
     };
   },
-  upload: (file, { kind, token, onProgress }) => tusUpload({ base: "", token, file, kind, onProgress }),
+  // The tus client is loaded with the first upload, not with the page.
+  upload: (file, { kind, token, onProgress, signal }) => import("./tus").then(({ tusUpload }) => tusUpload({ base: "", token, file, kind, onProgress, signal })),
   mediaUrl: (path) => path,
   download: (url, name) => {
     const a = document.createElement("a");

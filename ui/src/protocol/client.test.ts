@@ -172,6 +172,15 @@ describe("LiaoClient", () => {
     expect(messages.map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 
+  it("emits profile_changed frames as profile events", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    const seen: string[] = [];
+    client.on("profile", (p) => seen.push(p.display_name));
+    server.last.push({ type: "profile_changed", profile: { ...alice, display_name: "Alicia" } });
+    expect(seen).toEqual(["Alicia"]);
+  });
+
   it("dedupes repeated seqs and buffers out-of-order entries", async () => {
     const { server, client, messages } = setup();
     await client.login("alice", "password1");

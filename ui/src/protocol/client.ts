@@ -111,6 +111,8 @@ export interface ClientEvents {
   event: { event: UserEvent; live: boolean };
   typing: { conversation_id: string; user_id: string };
   presence: { user_id: string; online: boolean };
+  /** Someone who shares a friendship or a conversation with me changed their name or avatar (ephemeral). */
+  profile: Profile;
   contacts: ReplyOf<"contacts">;
   conversations: ConversationInfo[];
   conversation: ConversationInfo;
@@ -618,6 +620,9 @@ export class LiaoClient {
         return;
       case "presence":
         this.emit("presence", { user_id: f.user_id, online: f.online });
+        return;
+      case "profile_changed":
+        this.emit("profile", f.profile);
         return;
       case "sync_gap": {
         const s = this.stream(f.conversation_id, f.latest_seq);

@@ -1,6 +1,6 @@
 // Feeds protocol client events into the zustand stores. The only place that knows both.
 import type { LiaoClient } from "../protocol/client";
-import type { Message } from "../protocol/types";
+import type { Message, Profile } from "../protocol/types";
 import { useContacts } from "./contacts";
 import { useConversations } from "./conversations";
 import { useDirectory } from "./directory";
@@ -12,6 +12,16 @@ import { useTyping } from "./typing";
 export interface BindOptions {
   /** Called for a live message from someone else (the app decides whether to notify). */
   onIncoming?(m: Message): void;
+}
+
+/** Applies a changed name or avatar everywhere the user appears (`profile_changed`, `profile_updated`). */
+export function applyProfile(p: Profile): void {
+  useDirectory.getState().add([p]);
+  useContacts.getState().applyProfile(p);
+  useConversations.getState().applyProfile(p);
+  useGroups.getState().applyProfile(p);
+  const me = useSession.getState().user;
+  if (me && me.user_id === p.user_id) useSession.getState().set({ user: p });
 }
 
 export function resetStores(): void {
@@ -96,8 +106,7 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
           convs().applyReadMarker(b.conversation_id, b.seq);
           break;
         case "profile_updated":
-          useSession.getState().set({ user: b.profile });
-          dir().add([b.profile]);
+          applyProfile(b.profile);
           break;
       }
     }),
@@ -113,6 +122,7 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
     client.on("typing", ({ conversation_id, user_id }) => {
       if (user_id !== myId()) useTyping.getState().typing(conversation_id, user_id);
     }),
+    client.on("profile", applyProfile),
     client.on("presence", ({ user_id, online }) => useContacts.getState().setPresence(user_id, online)),
     client.on("outbox", (p) => useMessages.getState().setPending(p)),
     client.on("sync_gap", ({ conversation_id }) => {

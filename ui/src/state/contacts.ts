@@ -13,6 +13,8 @@ interface ContactsStore {
   applySnapshot(c: Contacts): void;
   applyEvent(b: EventBody, at: number): void;
   setPresence(userId: string, online: boolean): void;
+  /** A changed name or avatar (`profile_changed`), applied wherever the user appears. */
+  applyProfile(p: Profile): void;
   reset(): void;
 }
 
@@ -67,6 +69,20 @@ export const useContacts = create<ContactsStore>((set) => ({
       return {
         online: { ...s.online, [userId]: online },
         friends: f ? { ...s.friends, [userId]: { ...f, online } } : s.friends,
+      };
+    }),
+  applyProfile: (p) =>
+    set((s) => {
+      const id = p.user_id;
+      const f = s.friends[id];
+      const inc = s.incoming[id];
+      const out = s.outgoing[id];
+      if (!f && !inc && !out && !s.blocked[id]) return s;
+      return {
+        friends: f ? { ...s.friends, [id]: { ...f, profile: p } } : s.friends,
+        incoming: inc ? { ...s.incoming, [id]: { ...inc, user: p } } : s.incoming,
+        outgoing: out ? { ...s.outgoing, [id]: { ...out, user: p } } : s.outgoing,
+        blocked: s.blocked[id] ? { ...s.blocked, [id]: p } : s.blocked,
       };
     }),
   reset: () => set(empty),

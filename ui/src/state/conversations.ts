@@ -1,5 +1,5 @@
 import { create } from "zustand";
-import type { ConversationInfo, GroupInfo, Message, SystemEvent } from "../protocol/types";
+import type { ConversationInfo, GroupInfo, Message, Profile, SystemEvent } from "../protocol/types";
 
 export interface Conversation extends ConversationInfo {
   /** Highest seq of an unread message that mentions me (0: none). */
@@ -20,6 +20,8 @@ interface ConversationsStore {
   remove(id: string): void;
   applyMessage(m: Message, myId: string): void;
   applyReadMarker(id: string, seq: number): void;
+  /** A changed name or avatar of a direct conversation's peer. */
+  applyProfile(p: Profile): void;
   setActive(id: string | null): void;
   setDraft(id: string, text: string): void;
   reset(): void;
@@ -176,6 +178,16 @@ export const useConversations = create<ConversationsStore>((set) => ({
           [id]: { ...c, read_seq, unread: Math.max(0, c.last_seq - read_seq), mention_seq: c.mention_seq > read_seq ? c.mention_seq : 0 },
         },
       };
+    }),
+  applyProfile: (p) =>
+    set((s) => {
+      let byId: Record<string, Conversation> | null = null;
+      for (const [id, c] of Object.entries(s.byId)) {
+        if (c.peer?.user_id !== p.user_id) continue;
+        byId ??= { ...s.byId };
+        byId[id] = { ...c, peer: p };
+      }
+      return byId ? { byId } : s;
     }),
   setActive: (id) => set({ activeId: id }),
   setDraft: (id, text) =>

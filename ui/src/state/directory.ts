@@ -15,7 +15,7 @@ export const useDirectory = create<DirectoryStore>((set) => ({
       const profiles = { ...s.profiles };
       for (const p of ps) {
         const old = profiles[p.user_id];
-        if (!old || old.display_name !== p.display_name || old.username !== p.username) {
+        if (!old || old.display_name !== p.display_name || old.username !== p.username || old.avatar !== p.avatar) {
           profiles[p.user_id] = p;
           changed = true;
         }

@@ -1,5 +1,5 @@
 import { create } from "zustand";
-import type { EventBody, GroupRef, JoinRequestInfo, MemberInfo } from "../protocol/types";
+import type { EventBody, GroupRef, JoinRequestInfo, MemberInfo, Profile } from "../protocol/types";
 
 interface GroupsStore {
   /** Member lists of groups whose panel was opened. */
@@ -11,6 +11,8 @@ interface GroupsStore {
   setMembers(groupId: string, m: MemberInfo[]): void;
   setJoinRequests(groupId: string, group: GroupRef, r: JoinRequestInfo[]): void;
   applyEvent(b: EventBody): void;
+  /** A changed name or avatar, in member lists and join requests. */
+  applyProfile(p: Profile): void;
   reset(): void;
 }
 
@@ -49,6 +51,27 @@ export const useGroups = create<GroupsStore>((set) => ({
         default:
           return s;
       }
+    }),
+  applyProfile: (p) =>
+    set((s) => {
+      const id = p.user_id;
+      let changed = false;
+      const members: GroupsStore["members"] = {};
+      for (const [g, list] of Object.entries(s.members)) {
+        if (list.some((m) => m.profile.user_id === id)) {
+          changed = true;
+          members[g] = list.map((m) => (m.profile.user_id === id ? { ...m, profile: p } : m));
+        } else members[g] = list;
+      }
+      const joinRequests: GroupsStore["joinRequests"] = {};
+      for (const [g, reqs] of Object.entries(s.joinRequests)) {
+        const r = reqs[id];
+        if (r) {
+          changed = true;
+          joinRequests[g] = { ...reqs, [id]: { ...r, user: p } };
+        } else joinRequests[g] = reqs;
+      }
+      return changed ? { members, joinRequests } : s;
     }),
   reset: () => set({ members: {}, joinRequests: {}, myRequests: {} }),
 }));

@@ -4,6 +4,10 @@ import { totalUnread, useConversations } from "./conversations";
 import { useMessages } from "./messages";
 import { useContacts } from "./contacts";
 import { useGroups } from "./groups";
+import { applyProfile } from "./bind";
+import { useDirectory } from "./directory";
+import { useSession } from "./session";
+import { conversationTitle } from "../features/conversations/title";
 
 const me = "ua";
 const group: GroupInfo = {
@@ -129,5 +133,33 @@ describe("contacts and groups stores", () => {
     expect(Object.keys(useGroups.getState().joinRequests.g ?? {})).toEqual(["ub"]);
     g.applyEvent({ kind: "join_request_closed", group: ref, user_id: "ub", approved: true, by: me });
     expect(useGroups.getState().joinRequests.g).toEqual({});
+  });
+});
+
+describe("profile_changed", () => {
+  it("updates the name and avatar everywhere the user appears", () => {
+    const bob = { user_id: "ub", username: "bob", display_name: "Bob" };
+    const renamed = { ...bob, display_name: "Robert", avatar: "f1" };
+    useContacts.getState().applyEvent({ kind: "friend_added", friend: bob }, 1);
+    useConversations.getState().upsert(info("c1", { peer: bob }));
+    useConversations.getState().upsert(info("c2", { peer: { user_id: "uc", username: "carol", display_name: "Carol" } }));
+    useGroups.getState().setMembers("g", [{ profile: bob, role: "member", online: true }]);
+    useDirectory.getState().add([bob]);
+    const before = useConversations.getState().byId.c2;
+
+    applyProfile(renamed);
+
+    expect(useContacts.getState().friends.ub?.profile).toEqual(renamed);
+    expect(useConversations.getState().byId.c1?.peer).toEqual(renamed);
+    expect(useConversations.getState().byId.c2).toBe(before);
+    expect(useGroups.getState().members.g?.[0]?.profile).toEqual(renamed);
+    expect(useDirectory.getState().profiles.ub).toEqual(renamed);
+    expect(conversationTitle(useConversations.getState().byId.c1!)).toBe("Robert");
+  });
+
+  it("updates my own session profile", () => {
+    useSession.getState().set({ user: { user_id: me, username: "alice", display_name: "Alice" } });
+    applyProfile({ user_id: me, username: "alice", display_name: "Alicia" });
+    expect(useSession.getState().user?.display_name).toBe("Alicia");
   });
 });

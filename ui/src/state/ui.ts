@@ -7,6 +7,8 @@ interface UiStore {
   /** The group side panel is open in the chat view. */
   groupPanel: boolean;
   switcher: boolean;
+  /** The image open in the lightbox. */
+  lightbox: { conversationId: string; fileId: string } | null;
   set(p: Partial<Omit<UiStore, "set">>): void;
 }
 
@@ -14,5 +16,6 @@ export const useUi = create<UiStore>((set) => ({
   tab: "chats",
   groupPanel: false,
   switcher: false,
+  lightbox: null,
   set: (p) => set(p),
 }));

@@ -16,6 +16,7 @@ import { useDirectory } from "../../state/directory";
 import { ComposerArea } from "./ComposerArea";
 import { MessageList } from "./MessageList";
 import { TypingIndicator } from "./TypingIndicator";
+import { Lightbox } from "./Lightbox";
 import "./ChatView.css";
 
 const GroupPanel = lazy(() => import("../groups/GroupPanel"));
@@ -119,6 +120,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
         <TypingIndicator conversationId={conversationId} />
         <ComposerArea c={c} title={title} onSent={() => (atBottom.current = true)} />
       </div>
+      <Lightbox />
       {groupPanel && c.kind === "group" && !c.ended && (
         <Suspense fallback={<aside className="gpanel" />}>
           <GroupPanel conversationId={conversationId} narrow={narrow} />

@@ -39,6 +39,7 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const setDraft = useConversations((s) => s.setDraft);
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  const composing = useRef(false);
   const mentionsIn = useMentions(conversationId);
   const sendFiles = useSendFiles(conversationId);
   const isGroup = useConversations((s) => s.byId[conversationId]?.kind === "group");
@@ -176,8 +177,14 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
             sendFiles(files);
           }
         }}
+        onCompositionStart={() => (composing.current = true)}
+        onCompositionEnd={() => {
+          // Safari fires compositionend before the keydown of the Enter that confirmed the text.
+          setTimeout(() => (composing.current = false), 0);
+        }}
         onKeyDown={(e) => {
-          if (pickerOpen && !e.nativeEvent.isComposing) {
+          const imeBusy = composing.current || e.nativeEvent.isComposing || e.keyCode === 229;
+          if (pickerOpen && !imeBusy) {
             if (e.key === "ArrowDown" || e.key === "ArrowUp") {
               e.preventDefault();
               const n = candidates.length;
@@ -195,7 +202,7 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
               return;
             }
           }
-          if (isSendKey(e)) {
+          if (isSendKey(e, imeBusy)) {
             e.preventDefault();
             send();
           }

@@ -3,6 +3,7 @@ import { Icon } from "../../components/Icon";
 import { useFileUrls } from "../../hooks/useFileUrls";
 import { formatBytes } from "../../lib/size";
 import type { FileInfo } from "../../protocol/types";
+import { useUi } from "../../state/ui";
 
 const MAX = 280;
 
@@ -13,22 +14,22 @@ export function fitImage(w?: number, h?: number): { width: number; height: numbe
   return { width: Math.max(40, Math.round(w * scale)), height: Math.max(40, Math.round(h * scale)) };
 }
 
-export function ImageContent({ file }: { file: FileInfo }) {
+export function ImageContent({ file, conversationId }: { file: FileInfo; conversationId: string }) {
   const { t } = useTranslation();
   const urls = useFileUrls(file.file_id);
   const size = fitImage(file.width, file.height);
   return (
-    <a
+    <button
+      type="button"
       className="media"
-      href={urls?.url}
-      target="_blank"
-      rel="noopener noreferrer"
       style={size}
       aria-label={t("chat.openImage", { name: file.name })}
+      aria-haspopup="dialog"
+      onClick={() => useUi.getState().set({ lightbox: { conversationId, fileId: file.file_id } })}
       data-testid="image"
     >
       {urls ? <img src={urls.thumbnail ?? urls.url} alt={file.name} width={size.width} height={size.height} loading="lazy" /> : <span className="media__placeholder" />}
-    </a>
+    </button>
   );
 }
 

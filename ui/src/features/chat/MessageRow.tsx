@@ -83,7 +83,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
                   {b.text}
                 </>
               ) : b.kind === "image" ? (
-                <ImageContent file={b.file} />
+                <ImageContent file={b.file} conversationId={m.conversation_id} />
               ) : b.kind === "file" ? (
                 <FileCard file={b.file} />
               ) : (

@@ -1,12 +1,14 @@
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useClient } from "../../hooks/useClient";
 import { useErrorText } from "../../hooks/useErrorText";
+import { formatBytes } from "../../lib/size";
 import { useMessages } from "../../state/messages";
 import { useUploads } from "../../state/uploads";
 
 /** Messages sent but not yet acknowledged by the server (or refused), after the list. */
 export function PendingList({ conversationId }: { conversationId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useClient();
   const errorText = useErrorText();
   const pending = useMessages((s) => s.pending);
@@ -15,9 +17,17 @@ export function PendingList({ conversationId }: { conversationId: string }) {
   const mine = pending.filter(
     (p) => p.conversation_id === conversationId && !Object.values(items ?? {}).some((m) => m.client_msg_id === p.client_msg_id),
   );
-  if (mine.length === 0 && uploads.length === 0) return <div className="mlist__footer" />;
+  // A new upload or pending message: bring it into view (footer growth does not scroll the list).
+  const footer = useRef<HTMLDivElement>(null);
+  const count = uploads.length + mine.length;
+  const seen = useRef(count);
+  useEffect(() => {
+    if (count > seen.current) footer.current?.scrollIntoView?.({ block: "end" });
+    seen.current = count;
+  }, [count]);
+  if (count === 0) return <div className="mlist__footer" ref={footer} />;
   return (
-    <div className="mlist__footer">
+    <div className="mlist__footer" ref={footer}>
       {uploads.map((u) => (
         <div key={u.id} className="row">
           <div className="msg msg--own msg--pending" data-testid="upload">
@@ -28,7 +38,15 @@ export function PendingList({ conversationId }: { conversationId: string }) {
                 ) : (
                   <span className="filecard__name">{u.name}</span>
                 )}
-                <progress className="upload__progress" max={1} value={u.progress} aria-label={t("chat.uploading", { name: u.name, percent: Math.round(u.progress * 100) })} />
+                {!u.error && (
+                  <div className="upload__row">
+                    <progress className="upload__progress" max={1} value={u.progress} aria-label={t("chat.uploading", { name: u.name, percent: Math.round(u.progress * 100) })} />
+                    <span className="upload__pct">{t("upload.progress", { percent: Math.round(u.progress * 100), size: formatBytes(u.size, i18n.language) })}</span>
+                    <button type="button" className="link-button upload__cancel" onClick={() => useUploads.getState().cancel(u.id)} aria-label={t("upload.cancelUpload", { name: u.name })} data-testid="upload-cancel">
+                      {t("upload.cancel")}
+                    </button>
+                  </div>
+                )}
               </div>
               {u.error && (
                 <div className="msg__failed" role="alert">

@@ -14,6 +14,9 @@ describe("isSendKey", () => {
     expect(isSendKey({ key: "Enter", shiftKey: false, keyCode: 229, nativeEvent: { isComposing: false } })).toBe(false);
     expect(isSendKey({ key: "Enter", shiftKey: false, nativeEvent: { keyCode: 229 } })).toBe(false);
   });
+  it("never sends between compositionstart and compositionend", () => {
+    expect(isSendKey({ key: "Enter", shiftKey: false, keyCode: 13, nativeEvent: { isComposing: false } }, true)).toBe(false);
+  });
   it("ignores other keys", () => {
     expect(isSendKey({ key: "a", shiftKey: false })).toBe(false);
     expect(isSendKey({ key: "Process", shiftKey: false, keyCode: 229 })).toBe(false);

@@ -9,10 +9,13 @@ export interface ComposerKeyEvent {
 
 /**
  * Whether this keydown should send the message: Enter without Shift, and never while an input
- * method is composing (the Enter that confirms a 拼音 candidate must not send).
+ * method is composing (the Enter that confirms a 拼音 candidate must not send). `composing` is
+ * the composer's own compositionstart/compositionend tracking.
  */
-export function isSendKey(e: ComposerKeyEvent): boolean {
+export function isSendKey(e: ComposerKeyEvent, composing = false): boolean {
   if (e.key !== "Enter" || e.shiftKey || e.altKey) return false;
+  // Between compositionstart and compositionend (some browsers clear isComposing early).
+  if (composing) return false;
   if (e.nativeEvent?.isComposing) return false;
   if (e.keyCode === 229 || e.nativeEvent?.keyCode === 229) return false;
   return true;
