@@ -158,9 +158,18 @@ class E2E:
         return await asyncio.to_thread(
             lambda: WebDriverWait(self.driver, timeout).until(lambda d: d.find_element(By.CSS_SELECTOR, css)))
 
+    async def click(self, el):
+        """Clicks like a user; retries while something (a toast, an animation) covers the element."""
+        for attempt in range(20):
+            try:
+                return await asyncio.to_thread(el.click)
+            except Exception as e:  # noqa: BLE001
+                if "Intercepted" not in type(e).__name__ or attempt == 19:
+                    raise
+                await asyncio.sleep(0.5)
+
     async def wait_text(self, text, timeout=20):
-        await asyncio.to_thread(
-            lambda: WebDriverWait(self.driver, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text))
+        await asyncio.to_thread(lambda: WebDriverWait(self.driver, timeout).until(lambda d: text in d.page_source))
 
     # ---------------------------------------------------------------- tests
     async def t_fingerprint_shown(self):
@@ -207,9 +216,9 @@ class E2E:
         items = await asyncio.to_thread(self.driver.find_elements, By.CSS_SELECTOR, "[data-testid=conversation-list] li")
         assert items, "no conversation in the list"
         target = items[0].find_element(By.CSS_SELECTOR, "button, a, [role=button]") if items[0].find_elements(By.CSS_SELECTOR, "button, a, [role=button]") else items[0]
-        await asyncio.to_thread(target.click)
+        await self.click(target)
         start = len(self.bob.pushes)
-        await asyncio.to_thread((await self.wait(".composer__attach")).click)
+        await self.click(await self.wait(".composer__attach"))
         m = await self.bob.wait_message(lambda x: x["body"]["kind"] == "file", start, timeout=30)
         fid = m["body"]["file"]["file_id"]
         host, port = self.server.host_port
@@ -219,6 +228,20 @@ class E2E:
         assert hashlib.sha256(data).digest() == hashlib.sha256(self.file_bytes).digest(), \
             f"bytes differ ({len(data)} vs {len(self.file_bytes)})"
         assert m["body"]["file"]["name"] == os.path.basename(self.file), m["body"]["file"]["name"]
+
+    async def t_save_as(self):
+        button = await asyncio.to_thread(
+            lambda: WebDriverWait(self.driver, 20).until(
+                lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Download']")))
+        await self.click(button)
+        saved = os.path.join(OUT, "saved.bin")
+        for _ in range(80):
+            if os.path.exists(saved) and os.path.getsize(saved) == len(self.file_bytes):
+                with open(saved, "rb") as f:
+                    assert f.read() == self.file_bytes, "saved bytes differ"
+                return
+            await asyncio.sleep(0.25)
+        raise AssertionError(f"{saved} not written (exists: {os.path.exists(saved)})")
 
     async def t_footprint(self):
         await asyncio.sleep(5)  # idle
@@ -242,6 +265,7 @@ class E2E:
             await step("a message from bob appears", self.t_receive)
             await step("Notify was called on the session bus with the preview", self.t_notified)
             await step("send a file via LIAO_DESKTOP_TEST_PICK; bob downloads the same bytes", self.t_send_file)
+            await step("Save as… via LIAO_DESKTOP_TEST_SAVE writes the same bytes", self.t_save_as)
             await step("idle PSS measured, screenshot taken", self.t_footprint)
         finally:
             if self.driver is not None:

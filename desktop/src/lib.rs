@@ -70,11 +70,11 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                if window.app_handle().try_state::<TrayReady>().is_some() {
-                    api.prevent_close();
-                    let _ = window.hide();
-                }
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.app_handle().try_state::<TrayReady>().is_some()
+            {
+                api.prevent_close();
+                let _ = window.hide();
             }
         })
         .register_asynchronous_uri_scheme_protocol("liao", media::handle)

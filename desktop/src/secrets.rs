@@ -64,7 +64,7 @@ pub async fn store(origin: String, token: Option<String>) -> bool {
         }
     })
     .await
-    .map_or(false, |r: keyring::Result<()>| {
+    .is_ok_and(|r: keyring::Result<()>| {
         r.map_err(|e| tracing::warn!("keyring unavailable: {e}"))
             .is_ok()
     })

@@ -110,6 +110,11 @@ function toFile(p: PickedFile): File {
 
 const mediaBase = typeof navigator !== "undefined" && navigator.userAgent.includes("Windows") ? "http://liao.localhost" : "liao://localhost";
 
+function saveAs(url: string, name: string): void {
+  const progress = new Channel<number>();
+  void invoke<string | null>("save_as", { url, name, onProgress: progress }).catch(() => undefined);
+}
+
 /** Opens http(s) links in the system browser instead of inside the app window. */
 function routeExternalLinks(): void {
   document.addEventListener(
@@ -117,9 +122,15 @@ function routeExternalLinks(): void {
     (e) => {
       const a = e.target instanceof Element ? e.target.closest("a[href]") : null;
       const href = a?.getAttribute("href") ?? "";
-      if (/^(https?:|mailto:)/i.test(href)) {
+      if (/^(https?:|mailto:)/i.test(href) && !href.startsWith(mediaBase)) {
         e.preventDefault();
         void invoke("open_external", { url: href });
+      } else if (href.startsWith(mediaBase) && !a?.hasAttribute("download")) {
+        // A media link (an image opened "in a new tab" on the web): offer to save it instead of
+        // navigating the app window away. Links with `download` call platform.download themselves.
+        e.preventDefault();
+        const name = a?.querySelector("img")?.getAttribute("alt") ?? "download";
+        saveAs(href, name);
       }
     },
     true,
@@ -177,10 +188,7 @@ export async function createDesktopPlatform(origin: string): Promise<{ platform:
       return invoke<string>("upload", { path, kind, onProgress: progress });
     },
     mediaUrl: (path) => (path.startsWith("/") ? `${mediaBase}${path}` : path),
-    download: (url, name) => {
-      const progress = new Channel<number>();
-      void invoke<string | null>("save_as", { url, name, onProgress: progress }).catch(() => undefined);
-    },
+    download: saveAs,
   };
   return { platform, persistentSession: stored.persistent };
 }
