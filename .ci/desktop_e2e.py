@@ -5,7 +5,8 @@ Starts a real liao-server, scripts a second user ("bob") with the conformance cl
 app, confirms the pinned certificate in the first-run screen, signs in as alice, receives bob's
 message (and checks that org.freedesktop.Notifications.Notify went out on the session bus), sends
 a file picked through the LIAO_DESKTOP_TEST_PICK hook and checks the bytes bob downloads. Then it
-measures the idle PSS of the app's process tree and takes a screenshot. Prints `N passed, M failed`.
+measures the idle PSS of the app's process tree, takes a screenshot, and finally restarts the server
+on the same address with a new certificate and checks that the app refuses it with a warning. Prints `N passed, M failed`.
 
 Run it through .ci/desktop-e2e (which provides Xvfb, a session bus and a notification daemon).
 Environment: LIAO_DESKTOP_BIN, LIAO_SERVER_BIN, LIAO_E2E_OUT (output folder).
@@ -117,6 +118,7 @@ class E2E:
         self.driver = None
         self.driver_proc = None
         self.monitor = None
+        self.server2 = None
 
     # ---------------------------------------------------------------- setup
     async def start(self):
@@ -254,6 +256,37 @@ class E2E:
         shot = os.path.join(OUT, "desktop.png")
         subprocess.run(["import", "-window", "root", shot], check=True)
 
+    async def new_session(self):
+        if self.driver is not None:
+            await asyncio.to_thread(self.driver.quit)
+        opts = WryOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": APP})
+        self.driver = await asyncio.to_thread(webdriver.Remote, command_executor="http://127.0.0.1:4444", options=opts)
+
+    async def t_cert_changed(self):
+        """A new server (new certificate) on the same address: the app must refuse loudly."""
+        host, port = self.server.host_port
+        pinned = colon_hex(self.server.fingerprint)
+        await self.server.stop()
+        data = tempfile.mkdtemp(prefix="liao-desktop-e2e-server2-")
+        self.server2 = subprocess.Popen(
+            [SERVER, "serve", "--listen", f"{host}:{port}", "--data-dir", data, "--argon2-m-kib", "64", "--argon2-t", "1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(20):
+            line = await asyncio.to_thread(self.server2.stdout.readline)
+            if "fingerprint" in line:
+                break
+        else:
+            raise AssertionError("second server did not start")
+        await self.new_session()
+        alarm = await self.wait(".server-setup__alarm", 30)
+        text = alarm.text
+        assert "changed" in text and pinned in text, text
+        with open(os.path.join(self.config, "chat.liao.desktop", "pins.json")) as f:
+            assert pinned in json.load(f)["pins"].values(), "the old pin was replaced"
+        subprocess.run(["import", "-window", "root", os.path.join(OUT, "certificate-changed.png")], check=False)
+
     async def run(self):
         try:
             await step("start server, scripted users and the app via tauri-driver", self.start)
@@ -267,13 +300,14 @@ class E2E:
             await step("send a file via LIAO_DESKTOP_TEST_PICK; bob downloads the same bytes", self.t_send_file)
             await step("Save as… via LIAO_DESKTOP_TEST_SAVE writes the same bytes", self.t_save_as)
             await step("idle PSS measured, screenshot taken", self.t_footprint)
+            await step("a changed certificate for the known server is refused loudly", self.t_cert_changed)
         finally:
             if self.driver is not None:
                 try:
                     await asyncio.to_thread(self.driver.quit)
                 except Exception:  # noqa: BLE001
                     pass
-            for p in (self.driver_proc, self.monitor):
+            for p in (self.driver_proc, self.monitor, getattr(self, "server2", None)):
                 if p is not None:
                     p.terminate()
                     try:
