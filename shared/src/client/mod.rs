@@ -103,6 +103,92 @@ pub fn fingerprint(der: &[u8]) -> [u8; 32] {
     Sha256::digest(der).into()
 }
 
+/// Connect to `host:port`, complete a TLS handshake accepting any certificate (the server must
+/// still prove it holds the certificate's key), and return the SHA-256 of the certificate it
+/// presented. Apps use this for trust on first use: show the fingerprint, let the user confirm,
+/// then connect with [`Trust::Pinned`].
+pub async fn server_fingerprint(host: &str, port: u16) -> Result<[u8; 32], ClientError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let seen: Arc<Mutex<Option<[u8; 32]>>> = Arc::default();
+    let verifier = Arc::new(RecordingVerifier {
+        seen: seen.clone(),
+        provider: provider.clone(),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ClientError::Connect(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    let tcp = TcpStream::connect((host, port))
+        .await
+        .map_err(|e| ClientError::Connect(e.to_string()))?;
+    let name =
+        ServerName::try_from(host.to_owned()).map_err(|e| ClientError::Url(e.to_string()))?;
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .map_err(|e| ClientError::Connect(e.to_string()))?;
+    let fp = *lock(&seen);
+    fp.ok_or_else(|| ClientError::Protocol("no certificate presented".into()))
+}
+
+/// Accepts any end-entity certificate but remembers its fingerprint; handshake signatures are
+/// verified normally, so the peer must own the key of the certificate we record.
+#[derive(Debug)]
+struct RecordingVerifier {
+    seen: Arc<Mutex<Option<[u8; 32]>>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        *lock(&self.seen) = Some(fingerprint(end_entity));
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<ServerFrame>>>>;
 
 enum Outgoing {

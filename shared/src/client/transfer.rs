@@ -349,6 +349,28 @@ impl Transfers {
         }
     }
 
+    /// GET `path` (a server path such as a signed media URL from `file_urls`) into memory:
+    /// `(status, content type, body)`. For thumbnails and avatars; large files use
+    /// [`Transfers::download_path`].
+    pub async fn get(&self, path: &str) -> Result<(u16, Option<String>, Bytes), ClientError> {
+        let res = self
+            .send(
+                self.request(Method::GET, path)
+                    .body(empty())
+                    .map_err(http_err)?,
+            )
+            .await?;
+        let status = res.status().as_u16();
+        let ctype = header(&res, "content-type").map(str::to_owned);
+        let body = res
+            .into_body()
+            .collect()
+            .await
+            .map_err(http_err)?
+            .to_bytes();
+        Ok((status, ctype, body))
+    }
+
     /// Download a file (or its thumbnail) to `dest`, resuming from `dest`'s length if it exists.
     pub async fn download(
         &self,
@@ -357,16 +379,27 @@ impl Transfers {
         thumbnail: bool,
         progress: Progress<'_>,
     ) -> Result<u64, ClientError> {
-        let have = tokio::fs::metadata(dest)
-            .await
-            .map(|m| m.len())
-            .unwrap_or(0);
         let path = if thumbnail {
             format!("/api/files/{file}/thumbnail")
         } else {
             format!("/api/files/{file}")
         };
-        let mut req = self.request(Method::GET, &path);
+        self.download_path(&path, dest, progress).await
+    }
+
+    /// Download the server path `path` (e.g. a signed URL) to `dest`, streamed, resuming from
+    /// `dest`'s length if it exists.
+    pub async fn download_path(
+        &self,
+        path: &str,
+        dest: &Path,
+        progress: Progress<'_>,
+    ) -> Result<u64, ClientError> {
+        let have = tokio::fs::metadata(dest)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let mut req = self.request(Method::GET, path);
         if have > 0 {
             req = req.header("range", format!("bytes={have}-"));
         }

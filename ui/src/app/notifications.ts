@@ -8,8 +8,12 @@ import { useUi } from "../state/ui";
 /** Returns the handler for incoming live messages: a system notification while the tab is hidden. */
 export function startNotifications(platform: Platform, i18n: I18n): (m: Message) => void {
   return (m) => {
-    if (!platform.isHidden()) return;
-    const c = useConversations.getState().byId[m.conversation_id];
+    const { byId, activeId } = useConversations.getState();
+    // The desktop app also notifies for a conversation that is not on screen; the web app leaves
+    // that to its in-page unread badges.
+    const onScreen = !platform.isHidden() && (platform.name === "web" || activeId === m.conversation_id);
+    if (onScreen) return;
+    const c = byId[m.conversation_id];
     if (!c) return;
     const sender = displayName(m.sender_id, c.peer?.display_name ?? "");
     const raw = m.body.kind === "text" ? m.body.text : m.body.kind === "image" ? i18n.t("preview.image") : m.body.kind === "file" ? `${i18n.t("preview.file")} ${m.body.file.name}` : "";

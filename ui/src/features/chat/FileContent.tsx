@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
 import { useFileUrls } from "../../hooks/useFileUrls";
+import { usePlatform } from "../../hooks/usePlatform";
 import { formatBytes } from "../../lib/size";
 import type { FileInfo } from "../../protocol/types";
 import { useUi } from "../../state/ui";
@@ -36,6 +37,7 @@ export function ImageContent({ file, conversationId }: { file: FileInfo; convers
 export function FileCard({ file }: { file: FileInfo }) {
   const { t, i18n } = useTranslation();
   const urls = useFileUrls(file.file_id);
+  const platform = usePlatform();
   return (
     <div className="filecard" data-testid="file">
       <span className="filecard__icon" aria-hidden="true">
@@ -46,7 +48,17 @@ export function FileCard({ file }: { file: FileInfo }) {
         <span className="filecard__size">{formatBytes(file.size, i18n.language)}</span>
       </span>
       {urls && (
-        <a className="button button--small" href={urls.url} download={file.name} rel="noopener">
+        <a
+          className="button button--small"
+          href={urls.url}
+          download={file.name}
+          rel="noopener"
+          onClick={(e) => {
+            // The platform saves it: a download link on the web, "Save as…" streamed by Rust on the desktop.
+            e.preventDefault();
+            platform.download(urls.url, file.name);
+          }}
+        >
           {t("chat.download")}
         </a>
       )}

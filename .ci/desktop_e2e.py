@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""End-to-end test of the Liao desktop app under Xvfb, driven over WebDriver (tauri-driver).
+
+Starts a real liao-server, scripts a second user ("bob") with the conformance client, launches the
+app, confirms the pinned certificate in the first-run screen, signs in as alice, receives bob's
+message (and checks that org.freedesktop.Notifications.Notify went out on the session bus), sends
+a file picked through the LIAO_DESKTOP_TEST_PICK hook and checks the bytes bob downloads. Then it
+measures the idle PSS of the app's process tree, takes a screenshot, and finally restarts the server
+on the same address with a new certificate and checks that the app refuses it with a warning. Prints `N passed, M failed`.
+
+Run it through .ci/desktop-e2e (which provides Xvfb, a session bus and a notification daemon).
+Environment: LIAO_DESKTOP_BIN, LIAO_SERVER_BIN, LIAO_E2E_OUT (output folder).
+"""
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "shared", "examples", "python"))
+import liao_conformance as lc  # noqa: E402
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.options import ArgOptions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+APP = os.environ["LIAO_DESKTOP_BIN"]
+SERVER = os.environ["LIAO_SERVER_BIN"]
+OUT = os.environ.get("LIAO_E2E_OUT", tempfile.mkdtemp(prefix="liao-desktop-e2e-"))
+PASSED, FAILED = 0, 0
+RESULTS = {}
+
+
+def ok(what):
+    global PASSED
+    PASSED += 1
+    print(f"ok   {what}", flush=True)
+
+
+def fail(what, why):
+    global FAILED
+    FAILED += 1
+    print(f"FAIL {what}: {why}", flush=True)
+
+
+async def step(what, fn, *args):
+    try:
+        r = await fn(*args)
+        ok(what)
+        return r
+    except Exception as e:  # noqa: BLE001 - every failure is reported, the run goes on
+        fail(what, f"{type(e).__name__}: {e}")
+        return None
+
+
+def colon_hex(raw: bytes) -> str:
+    return ":".join(f"{b:02X}" for b in raw)
+
+
+class WryOptions(ArgOptions):
+    @property
+    def default_capabilities(self):
+        return {}
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(x) for x in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def pss_kib(pids) -> int:
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def find_app_pid() -> int | None:
+    name = os.path.basename(APP)[:15]
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/comm") as f:
+                    if f.read().strip() == name:
+                        return int(d)
+            except OSError:
+                pass
+    return None
+
+
+class E2E:
+    def __init__(self):
+        self.server = lc.Server(SERVER)
+        self.config = tempfile.mkdtemp(prefix="liao-desktop-config-")
+        self.file = os.path.join(OUT, "hello from the desktop ✓.txt")
+        self.file_bytes = ("desktop upload ✓ " * 500).encode() + os.urandom(4096)
+        self.driver = None
+        self.driver_proc = None
+        self.monitor = None
+        self.server2 = None
+
+    # ---------------------------------------------------------------- setup
+    async def start(self):
+        os.makedirs(OUT, exist_ok=True)
+        with open(self.file, "wb") as f:
+            f.write(self.file_bytes)
+        await self.server.start()
+        self.monitor = subprocess.Popen(
+            ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
+            stdout=open(os.path.join(OUT, "dbus-monitor.log"), "wb"), stderr=subprocess.DEVNULL)
+        ws, pin = self.server.ws_url, self.server.fingerprint
+        self.alice, self.bob = lc.Client("alice", ws, pin), lc.Client("bob", ws, pin)
+        ids = {}
+        for c, name in ((self.alice, "alice"), (self.bob, "bob")):
+            await c.connect()
+            await c.ok("hello", "welcome", protocol=1, client="desktop-e2e")
+            r = await c.ok("register", "session", username=name, password=f"{name}-correct horse",
+                           display_name=name.capitalize(), device="desktop-e2e")
+            c.user, c.token = r["user"], r["token"]
+            ids[name] = r["user"]["user_id"]
+        await self.alice.ok("friend_request", "done", user_id=ids["bob"])
+        await asyncio.sleep(0.3)
+        await self.bob.ok("friend_accept", "done", user_id=ids["alice"])
+        r = await self.bob.ok("open_direct", "conversation", user_id=ids["alice"])
+        self.cid = r["conversation"]["conversation_id"]
+        # The app signs in as alice; her scripted connection is no longer needed.
+        await self.alice.close()
+        env = dict(os.environ, XDG_CONFIG_HOME=self.config, LIAO_DESKTOP_TEST_PICK=self.file,
+                   LIAO_DESKTOP_TEST_SAVE=os.path.join(OUT, "saved.bin"))
+        self.driver_proc = subprocess.Popen(["tauri-driver"], env=env, stdout=open(os.path.join(OUT, "tauri-driver.log"), "wb"),
+                                            stderr=subprocess.STDOUT)
+        await asyncio.sleep(1.5)
+        opts = WryOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": APP})
+        self.driver = await asyncio.to_thread(webdriver.Remote, command_executor="http://127.0.0.1:4444", options=opts)
+
+    async def wait(self, css, timeout=20):
+        return await asyncio.to_thread(
+            lambda: WebDriverWait(self.driver, timeout).until(lambda d: d.find_element(By.CSS_SELECTOR, css)))
+
+    async def click(self, el):
+        """Clicks like a user; retries while something (a toast, an animation) covers the element."""
+        for attempt in range(20):
+            try:
+                return await asyncio.to_thread(el.click)
+            except Exception as e:  # noqa: BLE001
+                if "Intercepted" not in type(e).__name__ or attempt == 19:
+                    raise
+                await asyncio.sleep(0.5)
+
+    async def wait_text(self, text, timeout=20):
+        await asyncio.to_thread(lambda: WebDriverWait(self.driver, timeout).until(lambda d: text in d.page_source))
+
+    # ---------------------------------------------------------------- tests
+    async def t_fingerprint_shown(self):
+        field = await self.wait("#server-address")
+        await asyncio.to_thread(field.send_keys, self.server.url)
+        await asyncio.to_thread((await self.wait("#server-connect")).click)
+        shown = (await self.wait("#server-fingerprint")).text.strip()
+        expected = colon_hex(self.server.fingerprint)
+        assert shown == expected, f"shown {shown!r}, server printed {expected!r}"
+
+    async def t_trust_pins(self):
+        await asyncio.to_thread((await self.wait("#server-trust")).click)
+        await self.wait("input[name=username]")
+        with open(os.path.join(self.config, "chat.liao.desktop", "pins.json")) as f:
+            pins = json.load(f)
+        assert colon_hex(self.server.fingerprint) in pins["pins"].values(), pins
+
+    async def t_login(self):
+        user = await self.wait("input[name=username]")
+        await asyncio.to_thread(user.send_keys, "alice")
+        pw = await self.wait("input[name=password]")
+        await asyncio.to_thread(pw.send_keys, "alice-correct horse")
+        await asyncio.to_thread((await self.wait("button[type=submit]")).click)
+        await self.wait("[data-testid=conversation-list]", 30)
+
+    async def t_receive(self):
+        await asyncio.sleep(1)
+        self.text = "Hello Alice, from the scripted Bob 你好"
+        await self.bob.ok("send_message", "sent", conversation_id=self.cid, client_msg_id=lc.cmid(),
+                          body=lc.text_body(self.text))
+        await self.wait_text(self.text)
+
+    async def t_notified(self):
+        log = os.path.join(OUT, "dbus-monitor.log")
+        for _ in range(40):
+            with open(log, "rb") as f:
+                data = f.read().decode("utf-8", "replace")
+            if "member=Notify" in data and "Hello Alice" in data:
+                return
+            await asyncio.sleep(0.25)
+        raise AssertionError("no Notify call with the message preview on the session bus")
+
+    async def t_send_file(self):
+        items = await asyncio.to_thread(self.driver.find_elements, By.CSS_SELECTOR, "[data-testid=conversation-list] li")
+        assert items, "no conversation in the list"
+        target = items[0].find_element(By.CSS_SELECTOR, "button, a, [role=button]") if items[0].find_elements(By.CSS_SELECTOR, "button, a, [role=button]") else items[0]
+        await self.click(target)
+        start = len(self.bob.pushes)
+        await self.click(await self.wait(".composer__attach"))
+        m = await self.bob.wait_message(lambda x: x["body"]["kind"] == "file", start, timeout=30)
+        fid = m["body"]["file"]["file_id"]
+        host, port = self.server.host_port
+        status, _, data = await lc.Https(host, port, self.server.fingerprint).arequest(
+            "GET", f"/api/files/{fid}", {"Authorization": f"Bearer {self.bob.token}"})
+        assert status == 200, f"status {status}"
+        assert hashlib.sha256(data).digest() == hashlib.sha256(self.file_bytes).digest(), \
+            f"bytes differ ({len(data)} vs {len(self.file_bytes)})"
+        assert m["body"]["file"]["name"] == os.path.basename(self.file), m["body"]["file"]["name"]
+
+    async def t_save_as(self):
+        button = await asyncio.to_thread(
+            lambda: WebDriverWait(self.driver, 20).until(
+                lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Download']")))
+        await self.click(button)
+        saved = os.path.join(OUT, "saved.bin")
+        for _ in range(80):
+            if os.path.exists(saved) and os.path.getsize(saved) == len(self.file_bytes):
+                with open(saved, "rb") as f:
+                    assert f.read() == self.file_bytes, "saved bytes differ"
+                return
+            await asyncio.sleep(0.25)
+        raise AssertionError(f"{saved} not written (exists: {os.path.exists(saved)})")
+
+    async def t_footprint(self):
+        await asyncio.sleep(5)  # idle
+        pid = find_app_pid()
+        assert pid, "app process not found"
+        pids = descendants(pid)
+        RESULTS["pss_kib"] = pss_kib(pids)
+        RESULTS["processes"] = len(pids)
+        print(f"info idle PSS of the app tree ({len(pids)} processes): {RESULTS['pss_kib'] / 1024:.1f} MiB", flush=True)
+        shot = os.path.join(OUT, "desktop.png")
+        subprocess.run(["import", "-window", "root", shot], check=True)
+
+    async def new_session(self):
+        if self.driver is not None:
+            await asyncio.to_thread(self.driver.quit)
+        opts = WryOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": APP})
+        self.driver = await asyncio.to_thread(webdriver.Remote, command_executor="http://127.0.0.1:4444", options=opts)
+
+    async def t_cert_changed(self):
+        """A new server (new certificate) on the same address: the app must refuse loudly."""
+        host, port = self.server.host_port
+        pinned = colon_hex(self.server.fingerprint)
+        await self.server.stop()
+        data = tempfile.mkdtemp(prefix="liao-desktop-e2e-server2-")
+        self.server2 = subprocess.Popen(
+            [SERVER, "serve", "--listen", f"{host}:{port}", "--data-dir", data, "--argon2-m-kib", "64", "--argon2-t", "1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for _ in range(20):
+            line = await asyncio.to_thread(self.server2.stdout.readline)
+            if "fingerprint" in line:
+                break
+        else:
+            raise AssertionError("second server did not start")
+        await self.new_session()
+        alarm = await self.wait(".server-setup__alarm", 30)
+        text = alarm.text
+        assert "changed" in text and pinned in text, text
+        with open(os.path.join(self.config, "chat.liao.desktop", "pins.json")) as f:
+            assert pinned in json.load(f)["pins"].values(), "the old pin was replaced"
+        subprocess.run(["import", "-window", "root", os.path.join(OUT, "certificate-changed.png")], check=False)
+
+    async def run(self):
+        try:
+            await step("start server, scripted users and the app via tauri-driver", self.start)
+            if self.driver is None:
+                return
+            await step("first run shows the server's certificate fingerprint", self.t_fingerprint_shown)
+            await step("trusting it pins the fingerprint in the config dir", self.t_trust_pins)
+            await step("sign in as alice", self.t_login)
+            await step("a message from bob appears", self.t_receive)
+            await step("Notify was called on the session bus with the preview", self.t_notified)
+            await step("send a file via LIAO_DESKTOP_TEST_PICK; bob downloads the same bytes", self.t_send_file)
+            await step("Save as… via LIAO_DESKTOP_TEST_SAVE writes the same bytes", self.t_save_as)
+            await step("idle PSS measured, screenshot taken", self.t_footprint)
+            await step("a changed certificate for the known server is refused loudly", self.t_cert_changed)
+        finally:
+            if self.driver is not None:
+                try:
+                    await asyncio.to_thread(self.driver.quit)
+                except Exception:  # noqa: BLE001
+                    pass
+            for p in (self.driver_proc, self.monitor, getattr(self, "server2", None)):
+                if p is not None:
+                    p.terminate()
+                    try:
+                        p.wait(5)
+                    except subprocess.TimeoutExpired:
+                        p.kill()
+            await self.bob.close() if getattr(self, "bob", None) and self.bob.ws else None
+            await self.server.stop()
+            with open(os.path.join(OUT, "results.json"), "w") as f:
+                json.dump(RESULTS, f)
+
+
+async def main():
+    await E2E().run()
+    print(f"{PASSED} passed, {FAILED} failed")
+    sys.exit(1 if FAILED else 0)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
