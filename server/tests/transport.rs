@@ -154,3 +154,21 @@ async fn certificate_reload_swaps_the_served_certificate() {
     shutdown.cancel();
     task.await.unwrap().unwrap();
 }
+
+/// Trust on first use: the fingerprint a client is shown is the one the server announced, and
+/// pinning it then connects.
+#[tokio::test]
+async fn first_use_fingerprint_matches_and_pins() {
+    let server = TestServer::start(Db::Sqlite).await;
+    let seen = liao_shared::client::server_fingerprint("127.0.0.1", server.addr.port())
+        .await
+        .unwrap();
+    assert_eq!(seen, server.fingerprint);
+    let options = ConnectOptions {
+        trust: Trust::Pinned(seen),
+        origin: None,
+        bind: None,
+    };
+    assert!(Client::connect(&server.ws_url(), options).await.is_ok());
+    server.stop().await;
+}

@@ -110,8 +110,8 @@ pub fn fingerprint(der: &[u8]) -> [u8; 32] {
 pub async fn server_fingerprint(host: &str, port: u16) -> Result<[u8; 32], ClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let seen: Arc<Mutex<Option<[u8; 32]>>> = Arc::default();
-    let verifier = Arc::new(RecordingVerifier {
-        seen: seen.clone(),
+    let verifier = Arc::new(FingerprintVerifier {
+        check: Check::Record(seen.clone()),
         provider: provider.clone(),
     });
     let config = rustls::ClientConfig::builder_with_provider(provider)
@@ -131,62 +131,6 @@ pub async fn server_fingerprint(host: &str, port: u16) -> Result<[u8; 32], Clien
         .map_err(|e| ClientError::Connect(e.to_string()))?;
     let fp = *lock(&seen);
     fp.ok_or_else(|| ClientError::Protocol("no certificate presented".into()))
-}
-
-/// Accepts any end-entity certificate but remembers its fingerprint; handshake signatures are
-/// verified normally, so the peer must own the key of the certificate we record.
-#[derive(Debug)]
-struct RecordingVerifier {
-    seen: Arc<Mutex<Option<[u8; 32]>>>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-}
-
-impl ServerCertVerifier for RecordingVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        *lock(&self.seen) = Some(fingerprint(end_entity));
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<ServerFrame>>>>;
@@ -235,8 +179,8 @@ pub(crate) fn tls_config(trust: &Trust) -> Result<rustls::ClientConfig, ClientEr
         }
         Trust::Pinned(fp) => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(PinnedVerifier {
-                fingerprint: *fp,
+            .with_custom_certificate_verifier(Arc::new(FingerprintVerifier {
+                check: Check::Pin(*fp),
                 provider,
             }))
             .with_no_client_auth(),
@@ -245,15 +189,24 @@ pub(crate) fn tls_config(trust: &Trust) -> Result<rustls::ClientConfig, ClientEr
     Ok(config)
 }
 
-/// Accepts exactly one end-entity certificate (by fingerprint), and still checks that the server
-/// proves possession of its key (handshake signatures are verified normally).
+/// What a [`FingerprintVerifier`] does with the server's certificate.
 #[derive(Debug)]
-struct PinnedVerifier {
-    fingerprint: [u8; 32],
+enum Check {
+    /// Accept exactly the certificate with this fingerprint.
+    Pin([u8; 32]),
+    /// Accept any certificate and remember its fingerprint (trust on first use).
+    Record(Arc<Mutex<Option<[u8; 32]>>>),
+}
+
+/// Identifies the server by its certificate's fingerprint instead of a CA chain. Handshake
+/// signatures are still verified normally, so the server must own the certificate's key.
+#[derive(Debug)]
+struct FingerprintVerifier {
+    check: Check,
     provider: Arc<rustls::crypto::CryptoProvider>,
 }
 
-impl ServerCertVerifier for PinnedVerifier {
+impl ServerCertVerifier for FingerprintVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -262,12 +215,16 @@ impl ServerCertVerifier for PinnedVerifier {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if fingerprint(end_entity) == self.fingerprint {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(
+        let seen = fingerprint(end_entity);
+        match &self.check {
+            Check::Pin(pinned) if *pinned == seen => Ok(ServerCertVerified::assertion()),
+            Check::Pin(_) => Err(rustls::Error::General(
                 "server certificate does not match the pinned fingerprint".into(),
-            ))
+            )),
+            Check::Record(slot) => {
+                *lock(slot) = Some(seen);
+                Ok(ServerCertVerified::assertion())
+            }
         }
     }
 
