@@ -3,13 +3,18 @@
 
 Starts a real liao-server, scripts a second user ("bob") with the conformance client, launches the
 app, confirms the pinned certificate in the first-run screen, signs in as alice, receives bob's
-message (and checks that org.freedesktop.Notifications.Notify went out on the session bus), sends
-a file picked through the LIAO_DESKTOP_TEST_PICK hook and checks the bytes bob downloads. Then it
-measures the idle PSS of the app's process tree, takes a screenshot, and finally restarts the server
-on the same address with a new certificate and checks that the app refuses it with a warning. Prints `N passed, M failed`.
+message (and checks that org.freedesktop.Notifications.Notify went out on the session bus, that
+the window title shows the unread count, and that clicking the notification opens the
+conversation), sends a file picked through the LIAO_DESKTOP_TEST_PICK hook and checks the bytes bob
+downloads, saves a file, checks the session token is in the keyring and in no file, closes the
+window to the tray (notifications keep coming), launches a second instance (it focuses the first
+and exits), measures the idle PSS of the app's process tree, takes a screenshot, restarts the app
+(still signed in, from the keyring), measures cold start to the first conversation list, and
+finally restarts the server on the same address with a new certificate and checks that the app
+refuses it with a warning. Prints `N passed, M failed`.
 
-Run it through .ci/desktop-e2e (which provides Xvfb, a session bus and a notification daemon).
-Environment: LIAO_DESKTOP_BIN, LIAO_SERVER_BIN, LIAO_E2E_OUT (output folder).
+Run it through .ci/desktop-e2e (which provides Xvfb, a session bus with a keyring daemon and a
+notification daemon). Environment: LIAO_DESKTOP_BIN, LIAO_SERVER_BIN, LIAO_E2E_OUT (output folder).
 """
 
 import asyncio
@@ -96,23 +101,67 @@ def pss_kib(pids) -> int:
     return total
 
 
-def find_app_pid() -> int | None:
+def app_pids() -> list[int]:
     name = os.path.basename(APP)[:15]
+    out = []
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
                 with open(f"/proc/{d}/comm") as f:
                     if f.read().strip() == name:
-                        return int(d)
+                        out.append(int(d))
             except OSError:
                 pass
-    return None
+    return out
+
+
+def find_app_pid() -> int | None:
+    pids = app_pids()
+    return pids[0] if pids else None
+
+
+def x_windows(visible_only: bool = True) -> dict[int, str]:
+    """The app's X windows (id → title), found by name like a user would see them."""
+    args = ["xdotool", "search"] + (["--onlyvisible"] if visible_only else []) + ["--name", "Liao"]
+    ids = subprocess.run(args, capture_output=True, text=True).stdout.split()
+    out = {}
+    for w in ids:
+        name = subprocess.run(["xdotool", "getwindowname", w], capture_output=True, text=True).stdout.strip()
+        out[int(w)] = name
+    return out
+
+
+def close_window(wid: int) -> None:
+    """Asks the window to close the way a window manager's close button does (WM_DELETE_WINDOW)."""
+    from Xlib import X, display, protocol
+
+    d = display.Display()
+    w = d.create_resource_object("window", wid)
+    protocols, delete = d.intern_atom("WM_PROTOCOLS"), d.intern_atom("WM_DELETE_WINDOW")
+    ev = protocol.event.ClientMessage(window=w, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
+    w.send_event(ev, event_mask=X.NoEventMask)
+    d.flush()
+    d.close()
+
+
+async def until(what, check, timeout=15.0, every=0.2):
+    """Polls `check` until it returns something truthy; fails with `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = check()
+        if r:
+            return r
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(every)
 
 
 class E2E:
     def __init__(self):
         self.server = lc.Server(SERVER)
         self.config = tempfile.mkdtemp(prefix="liao-desktop-config-")
+        self.data = tempfile.mkdtemp(prefix="liao-desktop-data-")
+        self.cache = tempfile.mkdtemp(prefix="liao-desktop-cache-")
         self.file = os.path.join(OUT, "hello from the desktop ✓.txt")
         self.file_bytes = ("desktop upload ✓ " * 500).encode() + os.urandom(4096)
         self.driver = None
@@ -146,9 +195,10 @@ class E2E:
         self.cid = r["conversation"]["conversation_id"]
         # The app signs in as alice; her scripted connection is no longer needed.
         await self.alice.close()
-        env = dict(os.environ, XDG_CONFIG_HOME=self.config, LIAO_DESKTOP_TEST_PICK=self.file,
-                   LIAO_DESKTOP_TEST_SAVE=os.path.join(OUT, "saved.bin"))
-        self.driver_proc = subprocess.Popen(["tauri-driver"], env=env, stdout=open(os.path.join(OUT, "tauri-driver.log"), "wb"),
+        self.env = dict(os.environ, XDG_CONFIG_HOME=self.config, XDG_DATA_HOME=self.data,
+                        XDG_CACHE_HOME=self.cache, LIAO_DESKTOP_TEST_PICK=self.file,
+                        LIAO_DESKTOP_TEST_SAVE=os.path.join(OUT, "saved.bin"))
+        self.driver_proc = subprocess.Popen(["tauri-driver"], env=self.env, stdout=open(os.path.join(OUT, "tauri-driver.log"), "wb"),
                                             stderr=subprocess.STDOUT)
         await asyncio.sleep(1.5)
         opts = WryOptions()
@@ -214,6 +264,18 @@ class E2E:
             await asyncio.sleep(0.25)
         raise AssertionError("no Notify call with the message preview on the session bus")
 
+    async def t_unread_title(self):
+        await until("the window title '(1) Liao 聊'",
+                    lambda: "(1) Liao 聊" in x_windows().values(), timeout=10)
+
+    async def t_notification_click(self):
+        # dunst invokes the notification's default action, as a click on it does.
+        subprocess.run(["dunstctl", "action", "0"], check=True)
+        title = await self.wait("[data-testid=chat-title]", 15)
+        assert title.text.strip().startswith("Bob"), f"opened {title.text!r}"
+        # Opening it reads it: the count leaves the title.
+        await until("the title without a count", lambda: "Liao 聊" in x_windows().values(), timeout=10)
+
     async def t_send_file(self):
         items = await asyncio.to_thread(self.driver.find_elements, By.CSS_SELECTOR, "[data-testid=conversation-list] li")
         assert items, "no conversation in the list"
@@ -245,6 +307,50 @@ class E2E:
             await asyncio.sleep(0.25)
         raise AssertionError(f"{saved} not written (exists: {os.path.exists(saved)})")
 
+    async def t_token_in_keyring_only(self):
+        r = subprocess.run(["secret-tool", "search", "--all", "service", "chat.liao.desktop"],
+                           capture_output=True, text=True)
+        m = re.search(r"^secret = (\S+)$", r.stdout + r.stderr, re.M)
+        assert m, f"no keyring item for chat.liao.desktop: {r.stdout!r} {r.stderr!r}"
+        token = m.group(1).encode()
+        assert len(token) >= 20, "the keyring item holds no token"
+        for root in (self.config, self.data, self.cache):
+            for dirpath, _, files in os.walk(root):
+                for name in files:
+                    path = os.path.join(dirpath, name)
+                    try:
+                        with open(path, "rb") as f:
+                            assert token not in f.read(), f"the session token is in {path}"
+                    except OSError:
+                        pass
+
+    async def t_close_to_tray(self):
+        shown = x_windows()
+        assert shown, "no visible window"
+        for wid in shown:
+            close_window(wid)
+        await until("the window to hide", lambda: not x_windows(), timeout=10)
+        assert find_app_pid(), "closing the window quit the app (it should hide to the tray)"
+        # Messages keep arriving and notifying while the window is hidden.
+        text = "Still there, Alice? 还在吗"
+        await self.bob.ok("send_message", "sent", conversation_id=self.cid, client_msg_id=lc.cmid(),
+                          body=lc.text_body(text))
+        log = os.path.join(OUT, "dbus-monitor.log")
+
+        def notified():
+            with open(log, "rb") as f:
+                return "Still there, Alice" in f.read().decode("utf-8", "replace")
+
+        await until("a notification while hidden", notified, timeout=10)
+
+    async def t_single_instance(self):
+        before = app_pids()
+        second = await asyncio.to_thread(subprocess.run, [APP], env=self.env, timeout=30,
+                                         capture_output=True)
+        assert second.returncode == 0, f"second launch exited with {second.returncode}"
+        assert app_pids() == before, f"processes {before} became {app_pids()}"
+        await until("the first instance's window to come back", x_windows, timeout=10)
+
     async def t_footprint(self):
         await asyncio.sleep(5)  # idle
         pid = find_app_pid()
@@ -263,6 +369,40 @@ class E2E:
         opts.set_capability("browserName", "wry")
         opts.set_capability("tauri:options", {"application": APP})
         self.driver = await asyncio.to_thread(webdriver.Remote, command_executor="http://127.0.0.1:4444", options=opts)
+
+    async def t_restart_signed_in(self):
+        """Quit and start again: the token comes back from the keyring, no password asked."""
+        await self.new_session()
+        await self.wait("[data-testid=conversation-list]", 30)
+
+    async def t_cold_start(self):
+        """Launch to the first conversation list on screen, median of 5 (the app logs the moment)."""
+        await asyncio.to_thread(self.driver.quit)
+        self.driver = None
+        await until("the app to exit", lambda: not app_pids(), timeout=15)
+        times = []
+        for _ in range(5):
+            env = dict(self.env, LIAO_LOG="liao_desktop=info")
+            start = time.monotonic()
+            p = subprocess.Popen([APP], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+            try:
+                def shown():
+                    for line in p.stderr:
+                        if "conversation list shown" in line:
+                            return time.monotonic()
+                    return None
+
+                end = await asyncio.wait_for(asyncio.to_thread(shown), 30)
+                assert end, "the app exited before showing its conversation list"
+                times.append((end - start) * 1000)
+            finally:
+                p.terminate()
+                p.wait(10)
+        times.sort()
+        RESULTS["cold_start_ms"] = times
+        print("info cold start to the conversation list (ms): " + ", ".join(f"{t:.0f}" for t in times)
+              + f"; median {times[2]:.0f}", flush=True)
+        await self.new_session()
 
     async def t_cert_changed(self):
         """A new server (new certificate) on the same address: the app must refuse loudly."""
@@ -297,9 +437,16 @@ class E2E:
             await step("sign in as alice", self.t_login)
             await step("a message from bob appears", self.t_receive)
             await step("Notify was called on the session bus with the preview", self.t_notified)
+            await step("the window title shows the unread count", self.t_unread_title)
+            await step("clicking the notification opens the conversation", self.t_notification_click)
             await step("send a file via LIAO_DESKTOP_TEST_PICK; bob downloads the same bytes", self.t_send_file)
             await step("Save as… via LIAO_DESKTOP_TEST_SAVE writes the same bytes", self.t_save_as)
+            await step("the session token is in the keyring and in no file", self.t_token_in_keyring_only)
+            await step("closing the window hides it to the tray; notifications keep coming", self.t_close_to_tray)
+            await step("a second launch exits and brings the first window back", self.t_single_instance)
             await step("idle PSS measured, screenshot taken", self.t_footprint)
+            await step("restarted, the app is still signed in (keyring)", self.t_restart_signed_in)
+            await step("cold start to the conversation list measured", self.t_cold_start)
             await step("a changed certificate for the known server is refused loudly", self.t_cert_changed)
         finally:
             if self.driver is not None:

@@ -9,11 +9,14 @@ use std::time::{Duration, Instant};
 use liao_shared::client::transfer::UploadKind;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
+use tauri_plugin_autostart::ManagerExt;
 
 use crate::connection::{Connection, Probe, SocketEvent, server_path};
 use crate::error::{Error, Result};
-use crate::native::{self, PickedFile};
+use crate::native::{self, Chosen, PickedFile};
 use crate::secrets::{self, StoredToken};
+use crate::settings::{self, Settings};
+use crate::tray;
 
 type Conn<'a> = State<'a, Arc<Connection>>;
 
@@ -108,14 +111,19 @@ fn throttled(on_progress: Channel<f64>) -> impl FnMut(u64, u64) -> ControlFlow<(
     }
 }
 
-/// Uploads a picked file, streamed from disk; returns the server's file id.
+/// Uploads a file the user chose (dialog or drop), streamed from disk; returns the server's file
+/// id.
 #[tauri::command]
 pub async fn upload(
     conn: Conn<'_>,
+    chosen: State<'_, Chosen>,
     path: String,
     kind: String,
     on_progress: Channel<f64>,
 ) -> Result<String> {
+    if !chosen.contains(Path::new(&path)) {
+        return Err(Error::NotChosen);
+    }
     let kind = if kind == "image" {
         UploadKind::Image
     } else {
@@ -152,4 +160,54 @@ pub async fn save_as(
         .download_path(&server_path(&url), &dest, &mut progress)
         .await?;
     Ok(Some(dest.to_string_lossy().into_owned()))
+}
+
+/// The desktop preferences (close to tray, start on login).
+#[tauri::command]
+pub fn settings_get(app: AppHandle, store: State<'_, settings::Store>) -> Settings {
+    let mut s = store.get();
+    // The OS entry is the truth for start-on-login (the user may have removed it elsewhere).
+    if let Ok(on) = app.autolaunch().is_enabled() {
+        s.start_on_login = on;
+    }
+    s
+}
+
+/// Saves the desktop preferences and applies start-on-login.
+#[tauri::command]
+pub fn settings_set(
+    app: AppHandle,
+    store: State<'_, settings::Store>,
+    settings: Settings,
+) -> Result<Settings> {
+    let autolaunch = app.autolaunch();
+    let applied = if settings.start_on_login {
+        autolaunch.enable()
+    } else {
+        autolaunch.disable()
+    };
+    if let Err(e) = applied {
+        return Err(Error::Io(std::io::Error::other(format!(
+            "could not change start on login: {e}"
+        ))));
+    }
+    store.set(settings.clone())?;
+    Ok(settings)
+}
+
+/// The unread total: shown in the tray tooltip and the window title.
+#[tauri::command]
+pub fn set_unread(app: AppHandle, count: u32) {
+    tray::set_unread(&app, count);
+}
+
+/// The UI shows its first conversation list: logged once with the time since start-up (the cold
+/// start figure `.ci/desktop_e2e.py` measures).
+#[tauri::command]
+pub fn list_shown() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let ms = crate::STARTED.get().map_or(0, |t| t.elapsed().as_millis());
+        tracing::info!("conversation list shown {ms} ms after start");
+    });
 }

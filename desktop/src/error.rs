@@ -42,6 +42,9 @@ pub enum Error {
     /// The user cancelled a dialog.
     #[error("cancelled")]
     Cancelled,
+    /// The webview asked to upload a file the user never chose (dialog or drop).
+    #[error("this file was not chosen by the user")]
+    NotChosen,
     /// Anything the OS integration (tray, window) reported.
     #[error(transparent)]
     Tauri(#[from] tauri::Error),
@@ -59,6 +62,7 @@ impl Error {
             Error::Client(_) => "network",
             Error::Io(_) => "io",
             Error::Cancelled => "cancelled",
+            Error::NotChosen => "not_chosen",
             Error::Tauri(_) => "internal",
         }
     }

@@ -7,11 +7,16 @@
 //! - `secrets`: the session token in the OS keyring (memory only where there is none).
 //! - `media`: the `liao:` URI scheme serving images and files through the pinned client.
 //! - `native`: the only module touching rfd (dialogs), notify-rust (notifications) and the opener.
-//! - `tray`: tray icon and window show/hide.
+//! - `tray`: tray icon, window show/hide, the unread count in tooltip and title.
+//! - `settings`: close-to-tray and start-on-login.
 //! - `commands`: the thin command layer the webview calls.
 //!
-//! Closing the window hides it to the tray; "Quit" in the tray menu exits. A second launch
-//! focuses the running instance. Window size and position are remembered.
+//! Closing the window hides it to the tray (a setting); "Quit" in the tray menu exits. A second
+//! launch focuses the running instance. Window size and position are remembered. Files dropped
+//! from the OS reach the webview as `files-dropped` events carrying paths Rust streams from.
+//! Started with `--hidden` (start on login), the app comes up in the tray.
+//!
+//! Logs go to stderr; `LIAO_LOG` filters them (`LIAO_LOG=liao_desktop=debug`).
 
 mod commands;
 mod connection;
@@ -20,11 +25,12 @@ mod media;
 mod native;
 mod pins;
 mod secrets;
+mod settings;
 mod tray;
 
 use std::sync::Arc;
 
-use tauri::{Manager, WindowEvent};
+use tauri::{DragDropEvent, Emitter, Manager, WindowEvent};
 use tauri_plugin_window_state::StateFlags;
 
 use crate::connection::Connection;
@@ -45,8 +51,41 @@ fn links_plugin<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// Logs to stderr, filtered by `LIAO_LOG` (default: warnings, and this crate's info).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LIAO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,liao_desktop=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Files dropped on the window: recorded as chosen, then announced to the webview.
+fn on_drop<R: tauri::Runtime>(window: &tauri::Window<R>, event: &DragDropEvent) {
+    let DragDropEvent::Drop { paths, position } = event else {
+        return;
+    };
+    let scale = window.scale_factor().unwrap_or(1.0);
+    let (x, y) = (position.x / scale, position.y / scale);
+    let app = window.app_handle().clone();
+    let paths = paths.clone();
+    tauri::async_runtime::spawn(async move {
+        let files = native::choose(&app, paths).await;
+        if !files.is_empty() {
+            let _ = app.emit_to("main", "files-dropped", native::Dropped { files, x, y });
+        }
+    });
+}
+
+/// When `run` started (for the cold start log line).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// Builds and runs the app.
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
+    init_logging();
+    let start_hidden = std::env::args().any(|a| a == "--hidden");
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tray::show(app)
@@ -58,24 +97,38 @@ pub fn run() {
                 .build(),
         )
         .plugin(links_plugin())
-        .setup(|app| {
-            let pins = Pins::load(app.path().app_config_dir()?.join("pins.json"));
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .setup(move |app| {
+            let config = app.path().app_config_dir()?;
+            let pins = Pins::load(config.join("pins.json"));
             app.manage(Arc::new(Connection::new(pins)));
+            app.manage(settings::Store::load(config.join("settings.json")));
+            app.manage(native::Chosen::default());
             if let Err(e) = tray::build(app.handle()) {
                 // No tray on this desktop: closing the window then quits instead of hiding.
                 tracing::warn!("no tray icon: {e}");
             } else {
                 app.manage(TrayReady);
+                if start_hidden && let Some(w) = app.get_webview_window("main") {
+                    let _ = w.hide();
+                }
             }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event
-                && window.app_handle().try_state::<TrayReady>().is_some()
-            {
-                api.prevent_close();
-                let _ = window.hide();
+        .on_window_event(|window, event| match event {
+            WindowEvent::CloseRequested { api, .. } => {
+                let app = window.app_handle();
+                let to_tray = app.state::<settings::Store>().get().close_to_tray;
+                if to_tray && app.try_state::<TrayReady>().is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
             }
+            WindowEvent::DragDrop(drop) => on_drop(window, drop),
+            _ => {}
         })
         .register_asynchronous_uri_scheme_protocol("liao", media::handle)
         .invoke_handler(tauri::generate_handler![
@@ -92,6 +145,10 @@ pub fn run() {
             commands::pick_files,
             commands::upload,
             commands::save_as,
+            commands::settings_get,
+            commands::settings_set,
+            commands::set_unread,
+            commands::list_shown,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -6,12 +6,19 @@
 //! `run_on_main_thread` and their answer comes back over a oneshot, so commands await them without
 //! blocking. A notification's click is awaited on its own short-lived thread (notify-rust blocks).
 //!
+//! # Which files the webview may read
+//! `upload` takes a path from JavaScript, so a path is only accepted when the user chose it: in
+//! the open dialog or by dropping it on the window ([`Chosen`]). A script in the webview cannot
+//! make the app read any other file.
+//!
 //! # Test hooks
 //! Tests cannot click through a GTK dialog, so two run-time environment variables replace them:
 //! `LIAO_DESKTOP_TEST_PICK` (a path "chosen" in the open dialog) and `LIAO_DESKTOP_TEST_SAVE`
 //! (the path "chosen" in Save as…).
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -19,7 +26,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use crate::error::{Error, Result};
 
 /// A file the user picked.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct PickedFile {
     /// Absolute path.
     pub path: String,
@@ -27,6 +34,64 @@ pub struct PickedFile {
     pub name: String,
     /// Size in bytes.
     pub size: u64,
+}
+
+/// The paths the user chose (open dialog or drag-and-drop) during this run.
+#[derive(Default)]
+pub struct Chosen(Mutex<HashSet<PathBuf>>);
+
+impl Chosen {
+    fn add(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(paths);
+    }
+
+    /// Whether the user chose `path`.
+    pub fn contains(&self, path: &Path) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(path)
+    }
+}
+
+/// Describes the regular files among `paths` (folders and unreadable entries are skipped) and
+/// records them as chosen.
+pub async fn choose<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Vec<PickedFile> {
+    let mut out = Vec::with_capacity(paths.len());
+    let mut accepted = Vec::with_capacity(paths.len());
+    for path in paths {
+        match tokio::fs::metadata(&path).await {
+            Ok(meta) if meta.is_file() => {
+                out.push(PickedFile {
+                    name: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    path: path.to_string_lossy().into_owned(),
+                    size: meta.len(),
+                });
+                accepted.push(path);
+            }
+            Ok(_) => tracing::info!("skipping {} (not a file)", path.display()),
+            Err(e) => tracing::warn!("skipping {}: {e}", path.display()),
+        }
+    }
+    app.state::<Chosen>().add(accepted);
+    out
+}
+
+/// Files dropped on the window, at `x`,`y` in CSS pixels of the webview.
+#[derive(Clone, Serialize)]
+pub struct Dropped {
+    /// The files (folders are skipped).
+    pub files: Vec<PickedFile>,
+    /// Drop position, CSS pixels from the left.
+    pub x: f64,
+    /// Drop position, CSS pixels from the top.
+    pub y: f64,
 }
 
 /// `accept` as in `<input accept>` (`image/*`, `.png,.jpg`) → extensions for a dialog filter.
@@ -68,19 +133,7 @@ pub async fn pick_files<R: Runtime>(
         })?;
         rx.await.map_err(|_| Error::Cancelled)?
     };
-    let mut out = Vec::with_capacity(paths.len());
-    for path in paths {
-        let size = tokio::fs::metadata(&path).await?.len();
-        out.push(PickedFile {
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            path: path.to_string_lossy().into_owned(),
-            size,
-        });
-    }
-    Ok(out)
+    Ok(choose(app, paths).await)
 }
 
 /// Shows "Save as…" proposing `name`; `None` when cancelled.

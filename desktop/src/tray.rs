@@ -67,3 +67,29 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     builder.build(app)?;
     Ok(())
 }
+
+/// The window's title (as in tauri.conf.json) without a count.
+const TITLE: &str = "Liao 聊";
+
+/// "(3) Liao 聊" in the window title and "Liao: 3 unread" in the tray tooltip.
+pub fn set_unread<R: Runtime>(app: &AppHandle<R>, count: u32) {
+    let shown = if count > 99 {
+        "99+".to_owned()
+    } else {
+        count.to_string()
+    };
+    let (title, tooltip) = if count == 0 {
+        (TITLE.to_owned(), "Liao".to_owned())
+    } else {
+        (
+            format!("({shown}) {TITLE}"),
+            format!("Liao: {shown} unread"),
+        )
+    };
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.set_title(&title);
+    }
+    if let Some(tray) = app.tray_by_id("main") {
+        let _ = tray.set_tooltip(Some(&tooltip));
+    }
+}

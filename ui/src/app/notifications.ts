@@ -3,9 +3,14 @@ import type { Platform } from "../platform/platform";
 import type { Message } from "../protocol/types";
 import { useConversations } from "../state/conversations";
 import { displayName } from "../state/directory";
+import { usePrefs } from "../state/prefs";
 import { useUi } from "../state/ui";
 
-/** Returns the handler for incoming live messages: a system notification while the tab is hidden. */
+/**
+ * Returns the handler for incoming live messages: a system notification while the tab is hidden,
+ * unless do-not-disturb is on or the conversation is muted. Without previews only the
+ * conversation's name is shown.
+ */
 export function startNotifications(platform: Platform, i18n: I18n): (m: Message) => void {
   return (m) => {
     const { byId, activeId } = useConversations.getState();
@@ -13,6 +18,8 @@ export function startNotifications(platform: Platform, i18n: I18n): (m: Message)
     // that to its in-page unread badges.
     const onScreen = !platform.isHidden() && (platform.name === "web" || activeId === m.conversation_id);
     if (onScreen) return;
+    const prefs = usePrefs.getState();
+    if (prefs.dnd || prefs.muted[m.conversation_id]) return;
     const c = byId[m.conversation_id];
     if (!c) return;
     const sender = displayName(m.sender_id, c.peer?.display_name ?? "");
@@ -20,7 +27,7 @@ export function startNotifications(platform: Platform, i18n: I18n): (m: Message)
     if (!raw) return;
     const text = raw.length > 140 ? `${raw.slice(0, 140)}…` : raw;
     const title = c.kind === "group" ? (c.group?.name ?? "") : sender;
-    const body = c.kind === "group" ? i18n.t("notify.groupBody", { name: sender, text }) : text;
+    const body = !prefs.preview ? i18n.t("notify.hidden") : c.kind === "group" ? i18n.t("notify.groupBody", { name: sender, text }) : text;
     platform.notify({
       title,
       body,

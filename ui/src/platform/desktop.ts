@@ -5,11 +5,11 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { localStorageStore, type KeyValueStore } from "../protocol/client";
 import type { Transport } from "../protocol/transport";
-import type { Platform } from "./platform";
+import type { DesktopSettings, Platform } from "./platform";
 
 /** An error a desktop command returned. */
 export interface DesktopError {
-  kind: "bad_address" | "certificate_changed" | "fingerprint_mismatch" | "no_server" | "not_connected" | "network" | "io" | "cancelled" | "internal";
+  kind: "bad_address" | "certificate_changed" | "fingerprint_mismatch" | "no_server" | "not_connected" | "network" | "io" | "cancelled" | "not_chosen" | "internal";
   message: string;
 }
 
@@ -137,6 +137,8 @@ function routeExternalLinks(): void {
   );
 }
 
+let listShownOnce = false;
+
 /** Builds the desktop platform for a confirmed server; `persistentSession` is false when there is no keyring. */
 export async function createDesktopPlatform(origin: string): Promise<{ platform: Platform; persistentSession: boolean }> {
   const stored = await invoke<{ token: string | null; persistent: boolean }>("token_load");
@@ -178,8 +180,21 @@ export async function createDesktopPlatform(origin: string): Promise<{ platform:
     },
     supportsFiles: true,
     pickFiles: async (accept) => (await invoke<PickedFile[]>("pick_files", { accept: accept ?? null, multiple: true })).map(toFile),
-    // Dropped files carry no path the Rust side could stream; the native dialog is the way in.
-    onFileDrop: () => () => undefined,
+    // Tauri takes OS drops over from the webview: Rust records the dropped paths as chosen and
+    // announces them with their position; the element under the pointer gets them.
+    onFileDrop: (el, cb) => {
+      let stop: (() => void) | null = null;
+      let cancelled = false;
+      void listen<{ files: PickedFile[]; x: number; y: number }>("files-dropped", (e) => {
+        const r = el.getBoundingClientRect();
+        const { x, y, files } = e.payload;
+        if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) cb(files.map(toFile));
+      }).then((un) => (cancelled ? un() : (stop = un)));
+      return () => {
+        cancelled = true;
+        stop?.();
+      };
+    },
     upload: (file, { kind, onProgress }) => {
       const path = pickedPaths.get(file);
       if (!path) return Promise.reject(new Error("file not picked with the native dialog"));
@@ -189,6 +204,16 @@ export async function createDesktopPlatform(origin: string): Promise<{ platform:
     },
     mediaUrl: (path) => (path.startsWith("/") ? `${mediaBase}${path}` : path),
     download: saveAs,
+    listShown: () => {
+      if (listShownOnce) return;
+      listShownOnce = true;
+      void invoke("list_shown").catch(() => undefined);
+    },
+    setUnread: (count) => void invoke("set_unread", { count }).catch(() => undefined),
+    desktopSettings: {
+      get: () => invoke<DesktopSettings>("settings_get"),
+      set: (settings) => invoke<DesktopSettings>("settings_set", { settings }),
+    },
   };
   return { platform, persistentSession: stored.persistent };
 }

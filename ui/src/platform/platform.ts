@@ -44,4 +44,21 @@ export interface Platform {
   mediaUrl(path: string): string;
   /** Saves a file the server holds (from a signed URL). */
   download(url: string, name: string): void;
+  /** The conversation list has items on screen (the desktop app logs its cold start time). */
+  listShown?(): void;
+  /** Shows the unread total outside the page (desktop: window title and tray tooltip). */
+  setUnread?(count: number): void;
+  /** Preferences of the installed app (desktop only). */
+  desktopSettings?: {
+    get(): Promise<DesktopSettings>;
+    set(s: DesktopSettings): Promise<DesktopSettings>;
+  };
+}
+
+/** The desktop app's own preferences (kept by the app, not the server). */
+export interface DesktopSettings {
+  /** Closing the window hides it to the tray instead of quitting. */
+  close_to_tray: boolean;
+  /** Start the app, hidden in the tray, on login. */
+  start_on_login: boolean;
 }

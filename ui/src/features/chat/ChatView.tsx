@@ -9,6 +9,7 @@ import { useGroupMembers } from "../../hooks/useGroupMembers";
 import { usePlatform } from "../../hooks/usePlatform";
 import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
+import { usePrefs } from "../../state/prefs";
 import { useSession } from "../../state/session";
 import { useUi } from "../../state/ui";
 import { conversationAvatar, conversationTitle } from "../conversations/title";
@@ -29,6 +30,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
   const status = useSession((s) => s.status);
   const online = useContacts((s) => (c?.peer ? s.online[c.peer.user_id] : undefined));
   const groupPanel = useUi((s) => s.groupPanel);
+  const muted = usePrefs((s) => !!s.muted[conversationId]);
   const profiles = useDirectory((s) => s.profiles);
   const loadOlder = useHistory(conversationId);
   useGroupMembers(conversationId, c?.kind === "group" && !c.ended);
@@ -102,6 +104,17 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
             </h1>
             <p className="chat__subtitle">{subtitle}</p>
           </div>
+          <button
+            type="button"
+            className={`icon-button${muted ? " icon-button--active" : ""}`}
+            aria-pressed={muted}
+            aria-label={muted ? t("settings.unmute") : t("settings.mute")}
+            title={muted ? t("settings.unmute") : t("settings.mute")}
+            onClick={() => usePrefs.getState().toggleMuted(c.conversation_id)}
+            data-testid="mute-conversation"
+          >
+            <Icon name={muted ? "mute" : "bell"} />
+          </button>
           {c.kind === "group" && !c.ended && (
             <button
               type="button"

@@ -1,10 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
+import { Icon } from "../../components/Icon";
 import { useDisplayName } from "../../hooks/useDisplayName";
 import { useOpenConversation } from "../../hooks/useOpenConversation";
 import { listTime } from "../../lib/format";
 import { useContacts } from "../../state/contacts";
 import { useConversations, type Conversation } from "../../state/conversations";
+import { usePrefs } from "../../state/prefs";
 import { useSession } from "../../state/session";
 import { previewText } from "../chat/systemText";
 import { conversationAvatar, conversationTitle } from "./title";
@@ -18,6 +20,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
   const me = useSession((s) => s.user?.user_id ?? "");
   const online = useContacts((s) => (c.peer ? s.online[c.peer.user_id] : undefined));
   const profiles = useDirectory((s) => s.profiles);
+  const muted = usePrefs((s) => !!s.muted[c.conversation_id]);
   const title = conversationTitle(c);
   const group = c.kind === "group";
   const m = c.last_message;
@@ -43,6 +46,11 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
         <span className="citem__top">
           <span className="citem__title">{title}</span>
           {c.kind === "temporary" && <span className="pill pill--temp">{t("list.temporary")}</span>}
+          {muted && (
+            <span className="citem__muted" role="img" aria-label={t("settings.mute")} title={t("settings.mute")}>
+              <Icon name="mute" size={14} />
+            </span>
+          )}
           {m && <span className="citem__time">{listTime(m.sent_at, i18n.language, t("chat.yesterday"))}</span>}
         </span>
         <span className="citem__bottom">
@@ -58,7 +66,7 @@ export function ConversationItem({ c, active }: { c: Conversation; active: boole
             )}
           </span>
           {c.unread > 0 && !c.ended && (
-            <span className={`badge${mentioned ? " badge--mention" : ""}`} aria-label={t("list.unread", { count: c.unread })} data-testid="unread-badge">
+            <span className={`badge${mentioned ? " badge--mention" : muted ? " badge--muted" : ""}`} aria-label={t("list.unread", { count: c.unread })} data-testid="unread-badge">
               {c.unread > 99 ? "99+" : c.unread}
             </span>
           )}

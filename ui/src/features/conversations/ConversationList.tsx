@@ -1,6 +1,7 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
+import { usePlatform } from "../../hooks/usePlatform";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useUi } from "../../state/ui";
 import { ConversationItem } from "./ConversationItem";
@@ -18,6 +19,11 @@ export function ConversationList() {
     const f = filter.trim().toLowerCase();
     return f ? all.filter((c) => conversationTitle(c).toLowerCase().includes(f)) : all;
   }, [byId, filter]);
+  const platform = usePlatform();
+  const shown = list.length > 0;
+  useEffect(() => {
+    if (shown) platform.listShown?.();
+  }, [shown, platform]);
 
   return (
     <div className="clist">

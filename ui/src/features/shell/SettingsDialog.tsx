@@ -7,7 +7,9 @@ import { useClient } from "../../hooks/useClient";
 import { usePlatform } from "../../hooks/usePlatform";
 import { usePickAndUploadImage } from "../../hooks/useUploadImage";
 import { formatDateTime } from "../../lib/format";
+import type { DesktopSettings } from "../../platform/platform";
 import type { SessionInfo } from "../../protocol/types";
+import { usePrefs } from "../../state/prefs";
 import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
 import { LanguageSwitch } from "./LanguageSwitch";
@@ -26,6 +28,19 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [newPw, setNewPw] = useState("");
   const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
   const [perm, setPerm] = useState(platform.notificationPermission());
+  const prefs = usePrefs();
+  const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
+
+  useEffect(() => {
+    platform.desktopSettings
+      ?.get()
+      .then(setDesktop)
+      .catch(() => setDesktop(null));
+  }, [platform]);
+  const changeDesktop = (p: Partial<DesktopSettings>) => {
+    if (!desktop || !platform.desktopSettings) return;
+    void run(async () => setDesktop(await platform.desktopSettings!.set({ ...desktop, ...p })));
+  };
 
   useEffect(() => {
     client
@@ -176,7 +191,28 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                 {t("nav.enableNotifications")}
               </button>
             ) : null}
+            <label className="check">
+              <input type="checkbox" data-testid="pref-dnd" checked={prefs.dnd} onChange={(e) => prefs.set({ dnd: e.target.checked })} />
+              {t("settings.dnd")}
+            </label>
+            <label className="check">
+              <input type="checkbox" data-testid="pref-preview" checked={prefs.preview} onChange={(e) => prefs.set({ preview: e.target.checked })} />
+              {t("settings.preview")}
+            </label>
           </div>
+          {desktop && (
+            <div className="field">
+              <span>{t("settings.desktop")}</span>
+              <label className="check">
+                <input type="checkbox" data-testid="pref-close-to-tray" checked={desktop.close_to_tray} disabled={busy} onChange={(e) => changeDesktop({ close_to_tray: e.target.checked })} />
+                {t("settings.closeToTray")}
+              </label>
+              <label className="check">
+                <input type="checkbox" data-testid="pref-start-on-login" checked={desktop.start_on_login} disabled={busy} onChange={(e) => changeDesktop({ start_on_login: e.target.checked })} />
+                {t("settings.startOnLogin")}
+              </label>
+            </div>
+          )}
         </section>
         <div className="form-actions">
           <button type="button" className="button button--danger" onClick={() => void client.logout()}>
