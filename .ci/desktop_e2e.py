@@ -272,7 +272,8 @@ class E2E:
         # dunst invokes the notification's default action, as a click on it does.
         subprocess.run(["dunstctl", "action", "0"], check=True)
         title = await self.wait("[data-testid=chat-title]", 15)
-        assert title.text.strip().startswith("Bob"), f"opened {title.text!r}"
+        text = (await asyncio.to_thread(title.get_attribute, "textContent") or "").strip()
+        assert text.startswith("Bob"), f"opened {text!r}"
         # Opening it reads it: the count leaves the title.
         await until("the title without a count", lambda: "Liao 聊" in x_windows().values(), timeout=10)
 
@@ -358,6 +359,13 @@ class E2E:
         pids = descendants(pid)
         RESULTS["pss_kib"] = pss_kib(pids)
         RESULTS["processes"] = len(pids)
+        for p in pids:
+            try:
+                with open(f"/proc/{p}/comm") as f:
+                    name = f.read().strip()
+            except OSError:
+                continue
+            print(f"info   {name}: {pss_kib([p]) / 1024:.1f} MiB", flush=True)
         print(f"info idle PSS of the app tree ({len(pids)} processes): {RESULTS['pss_kib'] / 1024:.1f} MiB", flush=True)
         shot = os.path.join(OUT, "desktop.png")
         subprocess.run(["import", "-window", "root", shot], check=True)
