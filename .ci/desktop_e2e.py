@@ -365,7 +365,14 @@ class E2E:
                     name = f.read().strip()
             except OSError:
                 continue
-            print(f"info   {name}: {pss_kib([p]) / 1024:.1f} MiB", flush=True)
+            parts = {}
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    k, _, v = line.partition(":")
+                    if k in ("Pss_Anon", "Pss_File", "Pss_Shmem"):
+                        parts[k] = int(v.split()[0]) / 1024
+            detail = ", ".join(f"{k[4:].lower()} {v:.1f}" for k, v in parts.items())
+            print(f"info   {name}: {pss_kib([p]) / 1024:.1f} MiB ({detail})", flush=True)
         print(f"info idle PSS of the app tree ({len(pids)} processes): {RESULTS['pss_kib'] / 1024:.1f} MiB", flush=True)
         shot = os.path.join(OUT, "desktop.png")
         subprocess.run(["import", "-window", "root", shot], check=True)

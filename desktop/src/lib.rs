@@ -61,6 +61,32 @@ fn init_logging() {
         .try_init();
 }
 
+/// Makes WebKitGTK lighter for a chat window: the document-viewer cache model (no back/forward
+/// page cache, small memory caches) and no OpenGL compositing (a software-rendered chat UI is
+/// smooth enough, and GL compositing costs the web process about 100 MiB). `LIAO_GPU=1` keeps
+/// WebKit's defaults.
+#[cfg(target_os = "linux")]
+fn lighten_webview<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    use webkit2gtk::{
+        CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+    };
+    if std::env::var_os("LIAO_GPU").is_some_and(|v| v == "1") {
+        return;
+    }
+    let applied = window.with_webview(|webview| {
+        let view = webview.inner();
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+        if let Some(settings) = WebViewExt::settings(&view) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    if let Err(e) = applied {
+        tracing::warn!("could not tune the webview: {e}");
+    }
+}
+
 /// Files dropped on the window: recorded as chosen, then announced to the webview.
 fn on_drop<R: tauri::Runtime>(window: &tauri::Window<R>, event: &DragDropEvent) {
     let DragDropEvent::Drop { paths, position } = event else {
@@ -107,6 +133,10 @@ pub fn run() {
             app.manage(Arc::new(Connection::new(pins)));
             app.manage(settings::Store::load(config.join("settings.json")));
             app.manage(native::Chosen::default());
+            #[cfg(target_os = "linux")]
+            if let Some(w) = app.get_webview_window("main") {
+                lighten_webview(&w);
+            }
             if let Err(e) = tray::build(app.handle()) {
                 // No tray on this desktop: closing the window then quits instead of hiding.
                 tracing::warn!("no tray icon: {e}");
