@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use liao_shared::{Message, ServerFrame, SessionId, UserEvent, UserId};
+use liao_shared::{ConversationId, Message, ServerFrame, SessionId, UserEvent, UserId};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use crate::config::Config;
@@ -34,6 +34,41 @@ pub struct App {
     /// Serializes "adopt a blob and record a file pointing at it" against "delete a blob nothing
     /// points at", so deduplication and clean-up never race.
     pub blob_lock: tokio::sync::Mutex<()>,
+    /// Keeps each conversation's entries reaching the hub in seq order (see [`PublishOrder`]).
+    pub publish_order: PublishOrder,
+}
+
+/// One async lock per stripe of conversations, held by a send from before its transaction until
+/// its entry is handed to the hub. Commits of one conversation already happen in seq order (the
+/// seq is assigned in the transaction); without this, two senders' publishes could still reach
+/// the hub in the other order, and every receiving connection would then fill the "gap" from the
+/// database, which under concurrent senders in a big group means a database read per member per
+/// message. Gap-filling stays as the safety net (entries appended elsewhere do not take the
+/// lock). Striped, so memory stays constant; unrelated conversations sharing a stripe only
+/// serialize their sends, which SQLite's single writer does anyway.
+pub struct PublishOrder {
+    stripes: Box<[tokio::sync::Mutex<()>]>,
+}
+
+impl PublishOrder {
+    const STRIPES: usize = 256;
+
+    fn new() -> Self {
+        Self {
+            stripes: (0..Self::STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        }
+    }
+
+    /// Waits for `conversation`'s turn; publishing happens before the guard drops.
+    pub async fn turn(&self, conversation: &ConversationId) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(conversation.as_str());
+        self.stripes[(hash % Self::STRIPES as u64) as usize]
+            .lock()
+            .await
+    }
 }
 
 /// Who is acting: an authenticated connection.
@@ -82,6 +117,7 @@ impl App {
             url_key: key.into_bytes(),
             active_uploads: Default::default(),
             blob_lock: tokio::sync::Mutex::new(()),
+            publish_order: PublishOrder::new(),
             config,
         }))
     }

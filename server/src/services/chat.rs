@@ -166,6 +166,7 @@ impl App {
     ) -> Result<Sent> {
         check_client_id(client_msg_id)?;
         let membership = self.member(actor, conversation).await?;
+        let _turn = self.publish_order.turn(conversation).await;
         let mut tx = self.store.begin().await?;
         if let Some(existing) =
             chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?
@@ -440,6 +441,7 @@ impl App {
         message_id: &MessageId,
     ) -> Result<()> {
         let m = self.member(actor, conversation).await?;
+        let _turn = self.publish_order.turn(conversation).await;
         let mut tx = self.store.begin().await?;
         let Some(msg) = chat::message_by_id(&mut tx, conversation, message_id).await? else {
             return Err(Error::not_found("no such message"));
