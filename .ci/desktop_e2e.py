@@ -144,6 +144,24 @@ def close_window(wid: int) -> None:
     d.close()
 
 
+async def close_to_tray(timeout=10.0):
+    """Clicks the window's close button (WM_DELETE_WINDOW) until the window is hidden. GTK can
+    drop a close request that arrives while it finishes an earlier pointer action; a user would
+    click again."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = x_windows()
+        if not shown:
+            return
+        for wid in shown:
+            close_window(wid)
+        for _ in range(10):
+            await asyncio.sleep(0.1)
+            if not x_windows():
+                return
+    raise AssertionError(f"the window did not hide: {x_windows()}")
+
+
 async def until(what, check, timeout=15.0, every=0.2):
     """Polls `check` until it returns something truthy; fails with `what` after `timeout` s."""
     deadline = time.monotonic() + timeout
@@ -162,6 +180,7 @@ class E2E:
         self.config = tempfile.mkdtemp(prefix="liao-desktop-config-")
         self.data = tempfile.mkdtemp(prefix="liao-desktop-data-")
         self.cache = tempfile.mkdtemp(prefix="liao-desktop-cache-")
+        self.home = tempfile.mkdtemp(prefix="liao-desktop-home-")
         self.file = os.path.join(OUT, "hello from the desktop ✓.txt")
         self.file_bytes = ("desktop upload ✓ " * 500).encode() + os.urandom(4096)
         self.driver = None
@@ -195,7 +214,7 @@ class E2E:
         self.cid = r["conversation"]["conversation_id"]
         # The app signs in as alice; her scripted connection is no longer needed.
         await self.alice.close()
-        self.env = dict(os.environ, XDG_CONFIG_HOME=self.config, XDG_DATA_HOME=self.data,
+        self.env = dict(os.environ, HOME=self.home, XDG_CONFIG_HOME=self.config, XDG_DATA_HOME=self.data,
                         XDG_CACHE_HOME=self.cache, LIAO_DESKTOP_TEST_PICK=self.file,
                         LIAO_DESKTOP_TEST_SAVE=os.path.join(OUT, "saved.bin"))
         self.driver_proc = subprocess.Popen(["tauri-driver"], env=self.env, stdout=open(os.path.join(OUT, "tauri-driver.log"), "wb"),
@@ -350,6 +369,37 @@ class E2E:
                 ["xdotool", "search", "--name", "^liao-drag-source$"], capture_output=True, text=True).stdout.strip(),
                 timeout=5)
 
+    async def t_settings(self):
+        """Start on login writes (and removes) the XDG autostart entry; do-not-disturb silences."""
+        await self.click(await self.wait("[data-testid=open-settings]"))
+        entry = os.path.join(self.home, ".config", "autostart", "Liao.desktop")
+        box = await self.wait("[data-testid=pref-start-on-login]")
+        await self.click(box)
+        await until("the autostart entry", lambda: os.path.exists(entry), timeout=10)
+        with open(entry) as f:
+            text = f.read()
+        assert f"Exec={APP} --hidden" in text or "--hidden" in text, text
+        await self.click(await self.wait("[data-testid=pref-start-on-login]"))
+        await until("the autostart entry to go", lambda: not os.path.exists(entry), timeout=10)
+        # Do not disturb: bob's next message arrives but raises no notification.
+        await self.click(await self.wait("[data-testid=pref-dnd]"))
+        await self.click(await self.wait("dialog button[aria-label=Close]"))
+        marker = "Quiet please 安静"
+        # Hide the window so a notification would be due.
+        await close_to_tray()
+        await self.bob.ok("send_message", "sent", conversation_id=self.cid, client_msg_id=lc.cmid(),
+                          body=lc.text_body(marker))
+        await self.wait_text(marker)
+        await asyncio.sleep(1.5)
+        with open(os.path.join(OUT, "dbus-monitor.log"), "rb") as f:
+            assert "Quiet please" not in f.read().decode("utf-8", "replace"), "notified during do-not-disturb"
+        # Back to normal for the rest of the run.
+        subprocess.run([APP], env=self.env, timeout=30, capture_output=True)
+        await until("the window to come back", x_windows, timeout=10)
+        await self.click(await self.wait("[data-testid=open-settings]"))
+        await self.click(await self.wait("[data-testid=pref-dnd]"))
+        await self.click(await self.wait("dialog button[aria-label=Close]"))
+
     async def t_token_in_keyring_only(self):
         r = subprocess.run(["secret-tool", "search", "--all", "service", "chat.liao.desktop"],
                            capture_output=True, text=True)
@@ -368,21 +418,8 @@ class E2E:
                         pass
 
     async def t_close_to_tray(self):
-        shown = x_windows()
-        assert shown, "no visible window"
-        for wid in shown:
-            close_window(wid)
-        try:
-            await until("the window to hide", lambda: not x_windows(), timeout=5)
-        except AssertionError:
-            # A close request can arrive while GTK is still finishing the previous drag; a
-            # user would click again.
-            for wid in x_windows():
-                close_window(wid)
-            try:
-                await until("the window to hide", lambda: not x_windows(), timeout=5)
-            except AssertionError:
-                raise AssertionError(f"still visible: {x_windows()} (closed {shown})") from None
+        assert x_windows(), "no visible window"
+        await close_to_tray()
         assert find_app_pid(), "closing the window quit the app (it should hide to the tray)"
         # Messages keep arriving and notifying while the window is hidden.
         text = "Still there, Alice? 还在吗"
@@ -509,6 +546,7 @@ class E2E:
             await step("send a file via LIAO_DESKTOP_TEST_PICK; bob downloads the same bytes", self.t_send_file)
             await step("Save as… via LIAO_DESKTOP_TEST_SAVE writes the same bytes", self.t_save_as)
             await step("a file dragged from another app onto the conversation is sent", self.t_drop_file)
+            await step("settings: start on login (autostart entry), do-not-disturb (no notification)", self.t_settings)
             await step("the session token is in the keyring and in no file", self.t_token_in_keyring_only)
             await step("closing the window hides it to the tray; notifications keep coming", self.t_close_to_tray)
             await step("a second launch exits and brings the first window back", self.t_single_instance)
