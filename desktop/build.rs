@@ -12,9 +12,24 @@ fn main() {
     println!("cargo:rerun-if-changed=../ui/package-lock.json");
     // The Tauri CLI runs beforeBuildCommand itself and says so; don't build the UI twice.
     if std::env::var_os("TAURI_ENV_PLATFORM").is_none() {
-        if !ui.join("node_modules").exists() {
-            run(Command::new("npm").arg("ci").current_dir(&ui));
+        // The server's build script may install at the same time: one `npm ci` at a time.
+        let guard =
+            std::fs::File::create(ui.join(".npm-ci.lock")).expect("creating ui/.npm-ci.lock");
+        guard.lock().expect("locking ui/.npm-ci.lock");
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let stale = match (
+            modified(&ui.join("package-lock.json")),
+            modified(&ui.join("node_modules/.package-lock.json")),
+        ) {
+            (Some(lock), Some(installed)) => lock > installed,
+            _ => true,
+        };
+        if stale {
+            run(Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&ui));
         }
+        drop(guard);
         run(Command::new("npx")
             .args(["vite", "build", "--outDir", "dist", "--emptyOutDir"])
             .current_dir(&ui));

@@ -21,7 +21,10 @@ fn main() {
         println!("cargo:rerun-if-changed=../ui/{path}");
     }
     // Install when missing, or when the lock file changed since the last install (npm records
-    // the installed tree in node_modules/.package-lock.json).
+    // the installed tree in node_modules/.package-lock.json). The desktop app's build script
+    // does the same and may run at the same time: one `npm ci` at a time, under a file lock.
+    let guard = std::fs::File::create(ui.join(".npm-ci.lock")).expect("creating ui/.npm-ci.lock");
+    guard.lock().expect("locking ui/.npm-ci.lock");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let stale = match (
         modified(&ui.join("package-lock.json")),
