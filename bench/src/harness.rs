@@ -91,6 +91,20 @@ pub struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // Under a profiler (LIAO_BENCH_WRAP) the server must exit by itself for the profile to be
+        // written: ask with SIGTERM (a graceful shutdown) and wait a little before killing.
+        if std::env::var_os("LIAO_BENCH_WRAP").is_some() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < deadline {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -102,13 +116,19 @@ impl Server {
     pub async fn start(opts: ServerOpts) -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
         let exe = std::env::current_exe()?;
-        let mut cmd = if cores() >= 2 && Command::new("taskset").arg("-V").output().is_ok() {
-            let mut c = Command::new("taskset");
-            c.args(["-c", "0"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
+        // LIAO_BENCH_WRAP runs the server under a profiler, e.g.
+        // LIAO_BENCH_WRAP="valgrind --tool=massif --massif-out-file=massif.out".
+        let wrap: Vec<String> = std::env::var("LIAO_BENCH_WRAP")
+            .map(|w| w.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let mut argv: Vec<std::ffi::OsString> = Vec::new();
+        if cores() >= 2 && Command::new("taskset").arg("-V").output().is_ok() {
+            argv.extend(["taskset".into(), "-c".into(), "0".into()]);
+        }
+        argv.extend(wrap.into_iter().map(Into::into));
+        argv.push(exe.into_os_string());
+        let mut cmd = Command::new(&argv[0]);
+        cmd.args(&argv[1..]);
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.path());
         cmd.args([

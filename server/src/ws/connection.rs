@@ -319,7 +319,9 @@ impl Connection {
             return Flow::Continue;
         }
         let logout = matches!(frame.command, Command::Logout);
-        match self.dispatch(&id, frame.command, registration).await {
+        // Boxed: a command's future (services, database) is large, and inline it would make every
+        // idle connection's task as big as the biggest command (memory per connection).
+        match Box::pin(self.dispatch(&id, frame.command, registration)).await {
             Ok(Some(result)) => {
                 let sent_seq = match &result {
                     Reply::Sent { message } => Some((message.conversation_id.clone(), message.seq)),
@@ -711,10 +713,11 @@ impl Connection {
                 }
                 session.cursors.events = *seq;
                 if *seq > cursor + 1 {
-                    let missing = app
-                        .store
-                        .events_between(&user, cursor, seq - 1, u32::MAX)
-                        .await?;
+                    // Boxed, like every database read on this path: rare, and large futures
+                    // inline would grow every idle connection's task.
+                    let missing =
+                        Box::pin(app.store.events_between(&user, cursor, seq - 1, u32::MAX))
+                            .await?;
                     for event in missing {
                         self.send(&ServerFrame::Event { event }).await;
                     }
@@ -730,8 +733,7 @@ impl Connection {
                     Some(c) => Some(*c),
                     None if session.cursors.synced => {
                         // A conversation that appeared after sync: start at its visible beginning.
-                        app.store
-                            .membership(conversation, &user)
+                        Box::pin(app.store.membership(conversation, &user))
                             .await?
                             .map(|m| m.visible_from)
                     }
@@ -744,15 +746,16 @@ impl Connection {
                 if let Some(c) = cursor.filter(|c| *seq > c + 1) {
                     // Never fill from before the member's visible start: a cursor can be stale
                     // from an earlier membership (left, then rejoined on this connection).
-                    let floor = app
-                        .store
-                        .membership(conversation, &user)
+                    let floor = Box::pin(app.store.membership(conversation, &user))
                         .await?
                         .map_or(seq - 1, |m| m.visible_from);
-                    for message in app
-                        .store
-                        .messages_between(conversation, c.max(floor), seq - 1, u32::MAX)
-                        .await?
+                    for message in Box::pin(app.store.messages_between(
+                        conversation,
+                        c.max(floor),
+                        seq - 1,
+                        u32::MAX,
+                    ))
+                    .await?
                     {
                         self.send(&ServerFrame::Message { message }).await;
                     }
