@@ -5,6 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
+#[path = "../shared/build/npm_ci.rs"]
+mod npm_ci;
+
 fn main() {
     let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
     println!("cargo:rerun-if-changed=../ui/src");
@@ -12,24 +15,7 @@ fn main() {
     println!("cargo:rerun-if-changed=../ui/package-lock.json");
     // The Tauri CLI runs beforeBuildCommand itself and says so; don't build the UI twice.
     if std::env::var_os("TAURI_ENV_PLATFORM").is_none() {
-        // The server's build script may install at the same time: one `npm ci` at a time.
-        let guard =
-            std::fs::File::create(ui.join(".npm-ci.lock")).expect("creating ui/.npm-ci.lock");
-        guard.lock().expect("locking ui/.npm-ci.lock");
-        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        let stale = match (
-            modified(&ui.join("package-lock.json")),
-            modified(&ui.join("node_modules/.package-lock.json")),
-        ) {
-            (Some(lock), Some(installed)) => lock > installed,
-            _ => true,
-        };
-        if stale {
-            run(Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&ui));
-        }
-        drop(guard);
+        npm_ci::ensure_installed(&ui);
         run(Command::new("npx")
             .args(["vite", "build", "--outDir", "dist", "--emptyOutDir"])
             .current_dir(&ui));

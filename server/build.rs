@@ -4,7 +4,9 @@
 //! file) first.
 
 use std::path::Path;
-use std::process::Command;
+
+#[path = "../shared/build/npm_ci.rs"]
+mod npm_ci;
 
 fn main() {
     let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
@@ -20,30 +22,8 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed=../ui/{path}");
     }
-    // Install when missing, or when the lock file changed since the last install (npm records
-    // the installed tree in node_modules/.package-lock.json). The desktop app's build script
-    // does the same and may run at the same time: one `npm ci` at a time, under a file lock.
-    let guard = std::fs::File::create(ui.join(".npm-ci.lock")).expect("creating ui/.npm-ci.lock");
-    guard.lock().expect("locking ui/.npm-ci.lock");
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let stale = match (
-        modified(&ui.join("package-lock.json")),
-        modified(&ui.join("node_modules/.package-lock.json")),
-    ) {
-        (Some(lock), Some(installed)) => lock > installed,
-        _ => true,
-    };
-    if stale {
-        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-        let status = Command::new(npm)
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&ui)
-            .status()
-            .unwrap_or_else(|e| {
-                panic!("the web UI needs Node.js and npm to build ({e}); install them and retry")
-            });
-        assert!(status.success(), "npm ci in ui/ failed");
-    }
+    // Install when missing, or when the lock file changed since the last install.
+    npm_ci::ensure_installed(&ui);
     // The server's own output folder, so it never races with the desktop build reading ui/dist.
     std::fs::create_dir_all(ui.join("dist-server")).expect("creating ui/dist-server");
 }

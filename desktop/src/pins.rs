@@ -65,21 +65,25 @@ impl Pins {
     }
 
     fn save(&self, f: &PinFile) -> Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let json = serde_json::to_vec_pretty(f).map_err(std::io::Error::other)?;
-        // Write then rename, so a crash never leaves a half-written pin file.
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(tmp, &self.path)?;
-        Ok(())
+        Ok(write_json(&self.path, f)?)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, PinFile> {
         // The map stays consistent even if a holder panicked; ignore poisoning.
         self.file.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Writes `value` as JSON to `path`, creating its folder: a temporary file renamed over the old
+/// one, so a crash never leaves a half-written file. Used for the pins and the settings.
+pub fn write_json<T: serde::Serialize>(path: &std::path::Path, value: &T) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, json)?;
+    std::fs::rename(tmp, path)
 }
 
 /// Colon-separated upper-case hex, as `liao-server` prints it.

@@ -63,14 +63,9 @@ impl Store {
             .clone()
     }
 
-    /// Replaces the settings and writes them (atomically: a temporary file renamed over the old).
+    /// Replaces the settings and writes them (atomically, see [`crate::pins::write_json`]).
     pub fn set(&self, settings: Settings) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = self.path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&settings)?)?;
-        std::fs::rename(&tmp, &self.path)?;
+        crate::pins::write_json(&self.path, &settings)?;
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = settings;
         Ok(())
     }

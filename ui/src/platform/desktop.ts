@@ -6,6 +6,7 @@ import { listen } from "@tauri-apps/api/event";
 import { localStorageStore, type KeyValueStore } from "../protocol/client";
 import type { Transport } from "../protocol/transport";
 import type { DesktopSettings, Platform } from "./platform";
+import { webPlatform } from "./web";
 
 /** An error a desktop command returned. */
 export interface DesktopError {
@@ -161,16 +162,7 @@ export async function createDesktopPlatform(origin: string): Promise<{ platform:
         window.removeEventListener("blur", cb);
       };
     },
-    onNetworkChange: (cb) => {
-      const on = () => cb(true);
-      const off = () => cb(false);
-      window.addEventListener("online", on);
-      window.addEventListener("offline", off);
-      return () => {
-        window.removeEventListener("online", on);
-        window.removeEventListener("offline", off);
-      };
-    },
+    onNetworkChange: webPlatform.onNetworkChange,
     // Native notifications need no permission prompt.
     notificationPermission: () => "granted",
     requestNotificationPermission: () => Promise.resolve("granted"),
