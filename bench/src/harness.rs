@@ -25,8 +25,11 @@ pub fn pin_self() {
     }
 }
 
+/// The machine's cores, read once before [`pin_self`] narrows this process' affinity (after
+/// which `available_parallelism` would say 1, and the server would not be pinned apart).
 fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Clock ticks per second for /proc CPU times.

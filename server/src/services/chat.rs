@@ -166,6 +166,9 @@ impl App {
     ) -> Result<Sent> {
         check_client_id(client_msg_id)?;
         let membership = self.member(actor, conversation).await?;
+        // Read before taking the turn and the writer: a large group's member list must not
+        // lengthen the time the single writer is held. (It is a separate snapshot either way.)
+        let members = self.store.members(conversation).await?;
         let _turn = self.publish_order.turn(conversation).await;
         let mut tx = self.store.begin().await?;
         if let Some(existing) =
@@ -186,7 +189,6 @@ impl App {
         // Only a new send is validated: a resend returns the original above even if, say, its
         // file was recalled since.
         let (body, file) = self.resolve_body(actor, membership.kind, body).await?;
-        let members = self.store.members(conversation).await?;
         self.check_may_send(&mut tx, actor, conversation, &membership, &members, &body)
             .await?;
         let message = chat::append_message(
@@ -417,13 +419,7 @@ impl App {
         if may_send.is_err() {
             return Ok(());
         }
-        let others: Vec<UserId> = self
-            .store
-            .members(conversation)
-            .await?
-            .into_iter()
-            .filter(|u| *u != actor.user)
-            .collect();
+        let others: Vec<UserId> = members.into_iter().filter(|u| *u != actor.user).collect();
         let frame = ServerFrame::Typing {
             conversation_id: conversation.clone(),
             user_id: actor.user.clone(),

@@ -13,7 +13,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::accounts::profile_from_row;
-use super::{Store, Tx, i, u};
+use super::{Backend, Store, Tx, i, u};
 use crate::error::{Error, Result};
 use crate::util::{new_id, now_ms};
 
@@ -260,13 +260,27 @@ impl Store {
 
     /// Members of a conversation.
     pub async fn members(&self, conversation: &ConversationId) -> Result<Vec<UserId>> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT user_id FROM conversation_members WHERE conversation_id = $1",
-        )
-        .bind(conversation.as_str())
-        .fetch_all(self.reader())
-        .await?;
-        Ok(ids.into_iter().map(UserId).collect())
+        // One row, not one per member: a large group's list would otherwise stream row by row
+        // from SQLite's worker thread, each batch waiting for a busy runtime to take it.
+        let sql = match self.backend() {
+            Backend::Sqlite => {
+                "SELECT group_concat(user_id, ' ') FROM conversation_members WHERE conversation_id = $1"
+            }
+            Backend::Postgres => {
+                "SELECT string_agg(user_id, ' ') FROM conversation_members WHERE conversation_id = $1"
+            }
+        };
+        let ids: Option<String> = sqlx::query_scalar(sql)
+            .bind(conversation.as_str())
+            .fetch_one(self.reader())
+            .await?;
+        Ok(ids
+            .as_deref()
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|id| !id.is_empty())
+            .map(|id| UserId(id.to_owned()))
+            .collect())
     }
 
     /// Messages with `after < seq <= until`, oldest first, at most `limit`.
