@@ -37,7 +37,7 @@ use super::writer::Out;
 use crate::app::{Actor, App, encode};
 use crate::error::{Error, Result};
 use crate::hub::{Kill, Push, Registration};
-use crate::ratelimit::{DirectLimiter, check_direct, quota};
+use crate::ratelimit::{DirectLimiter, check_direct, direct, quota};
 
 /// Page size when replaying backlogs.
 const PAGE: u32 = 200;
@@ -81,7 +81,13 @@ impl Cursors {
 
     /// Record that `seq` of `conversation` reached the client (push or reply).
     fn delivered(&mut self, conversation: &ConversationId, seq: u64) {
-        self.conversations.insert(conversation.clone(), seq);
+        // On the path of every delivery: no key clone (an allocation) when the entry exists.
+        match self.conversations.get_mut(conversation) {
+            Some(c) => *c = seq,
+            None => {
+                self.conversations.insert(conversation.clone(), seq);
+            }
+        }
         if !self.synced {
             self.live_from.entry(conversation.clone()).or_insert(seq);
         }
@@ -143,8 +149,8 @@ where
     let (out_tx, out_rx) = mpsc::channel(64);
     let writer = tokio::spawn(super::writer::run(sink, out_rx));
     let t = &app.config.tuning;
-    let commands = DirectLimiter::direct(quota(t.commands_per_sec * 2, Duration::from_secs(2)));
-    let searches = DirectLimiter::direct(quota(t.searches_per_min, Duration::from_secs(60)));
+    let commands = direct(quota(t.commands_per_sec * 2, Duration::from_secs(2)));
+    let searches = direct(quota(t.searches_per_min, Duration::from_secs(60)));
     let mut conn = Connection {
         app,
         out: out_tx,

@@ -16,6 +16,6 @@ pub fn config() -> WebSocketConfig {
         .max_message_size(Some(limits::MAX_INBOUND_FRAME))
         .max_frame_size(Some(limits::MAX_INBOUND_FRAME))
         .read_buffer_size(1024)
-        .write_buffer_size(0)
+        .write_buffer_size(16 * 1024)
         .max_write_buffer_size(limits::MAX_OUTBOUND_FRAME * 4)
 }
