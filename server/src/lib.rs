@@ -5,7 +5,7 @@
 //! - [`tls`]: certificates (self-signed default via rcgen), fingerprints, reload on SIGHUP.
 //! - [`server`]: the listener — TLS handshake, HTTP/1.1 with upgrades, graceful shutdown.
 //! - [`http`]: routes — `/healthz` and the `/ws` upgrade with its Origin check.
-//! - [`ws`]: one task per connection plus a writer task; authentication, dispatch, sync.
+//! - [`ws`]: one task per connection; authentication, dispatch, sync, batched writes.
 //! - [`hub`]: who is online, and fan-out of pushes to their connections.
 //! - [`app`]: the shared [`app::App`] (store, hub, hasher, limits) and publish helpers.
 //! - [`services`]: domain logic — accounts, friends, chat, groups; [`authz`]: group permissions.

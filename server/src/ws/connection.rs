@@ -2,11 +2,18 @@
 //! delivery of pushes.
 //!
 //! # Concurrency
-//! The connection task reads frames, runs commands one at a time (so replies are in request
-//! order), and receives pushes from the hub over a bounded queue; the writer task
-//! ([`super::writer`]) owns the socket's write half. `select!` below waits on: shutdown, an
-//! external kill (session revoked, too slow), a hub push, an inbound frame, the authentication
-//! deadline, and the keep-alive tick.
+//! One task per connection reads frames, runs commands one at a time (so replies are in request
+//! order), receives pushes from the hub over a bounded queue, and writes to the socket itself.
+//! `select!` below waits on: shutdown, an external kill (session revoked, too slow), a hub push,
+//! an inbound frame, the authentication deadline, and the keep-alive tick.
+//!
+//! # Writing
+//! Frames are fed into tungstenite's write buffer and flushed once the task has nothing more
+//! ready to send: a burst of pushes costs one `write()` to the TLS stream. There is no separate
+//! writer task: that cost a task, a channel and a wake-up per frame on the delivery path, and
+//! about 2 KB per idle connection. A write that makes no progress for [`WRITE_STALL`] means the
+//! client stopped reading; the connection then ends (its pushes would also overflow the hub
+//! queue and get it killed as a slow consumer).
 //!
 //! # Delivery
 //! The connection remembers the last seq it has sent of the user's event stream and of each
@@ -21,19 +28,19 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{Stream, StreamExt};
+use std::pin::Pin;
+
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use liao_shared::{
     Command, ConversationId, ErrorCode, PROTOCOL_VERSION, Reply, ServerFrame, UserId, WireLimits,
     limits,
 };
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message, Utf8Bytes};
 use tokio_util::sync::CancellationToken;
 
-use super::writer::Out;
 use crate::app::{Actor, App, encode};
 use crate::error::{Error, Result};
 use crate::hub::{Kill, Push, Registration};
@@ -42,8 +49,14 @@ use crate::ratelimit::{DirectLimiter, check_direct, direct, quota};
 /// Page size when replaying backlogs.
 const PAGE: u32 = 200;
 
-/// How long a reply may wait for room in the writer's queue before the client counts as gone.
+/// How long a write may make no progress before the client counts as gone.
 const WRITE_STALL: Duration = Duration::from_secs(10);
+
+/// Most pushes written before a flush, so a long burst still reaches the client as it goes.
+const BATCH: u32 = 64;
+
+/// The socket's write half.
+type WsSink = Pin<Box<dyn Sink<Message, Error = tungstenite::Error> + Send + Sync>>;
 
 /// Close codes (documented in PROTOCOL.md).
 mod close {
@@ -127,13 +140,15 @@ fn close_frame(code: u16, reason: &'static str) -> CloseFrame {
 
 struct Connection {
     app: Arc<App>,
-    out: mpsc::Sender<Out>,
+    sink: WsSink,
+    /// Frames fed since the last flush.
+    unflushed: u32,
+    /// A write failed or stalled: the connection ends.
+    broken: bool,
     ip: IpAddr,
     session: Option<Session>,
     commands: DirectLimiter,
     searches: DirectLimiter,
-    /// Cancelled when the writer cannot keep up or is gone.
-    stalled: CancellationToken,
 }
 
 /// Serve one upgraded WebSocket until it closes.
@@ -146,19 +161,18 @@ where
         + 'static,
 {
     let (sink, stream) = ws.split();
-    let (out_tx, out_rx) = mpsc::channel(64);
-    let writer = tokio::spawn(super::writer::run(sink, out_rx));
     let t = &app.config.tuning;
     let commands = direct(quota(t.commands_per_sec * 2, Duration::from_secs(2)));
     let searches = direct(quota(t.searches_per_min, Duration::from_secs(60)));
     let mut conn = Connection {
         app,
-        out: out_tx,
+        sink: Box::pin(sink),
+        unflushed: 0,
+        broken: false,
         ip,
         session: None,
         commands,
         searches,
-        stalled: CancellationToken::new(),
     };
     let mut registration: Option<Registration> = None;
     conn.run(stream, &mut registration, shutdown).await;
@@ -169,8 +183,7 @@ where
             tracing::debug!(error = %e, "could not record session use");
         }
     }
-    drop(conn);
-    let _ = writer.await;
+    let _ = tokio::time::timeout(WRITE_STALL, conn.sink.close()).await;
 }
 
 impl Connection {
@@ -200,7 +213,6 @@ impl Connection {
             // new commands so a busy client cannot starve its own deliveries.
             let flow = tokio::select! {
                 biased;
-                _ = self.stalled.cancelled() => break None,
                 _ = shutdown.cancelled() => {
                     self.error_frame(None, &Error::client(ErrorCode::ShuttingDown, "server shutting down")).await;
                     Flow::Close(close_frame(1001, "server shutting down"))
@@ -243,7 +255,7 @@ impl Connection {
                     if last_inbound.elapsed() > idle {
                         Flow::Close(close_frame(1001, "idle timeout"))
                     } else {
-                        let _ = self.out.send(Out::Ping).await;
+                        self.write(Message::Ping(Default::default())).await;
                         Flow::Continue
                     }
                 }
@@ -251,9 +263,23 @@ impl Connection {
             if let Flow::Close(frame) = flow {
                 break Some(frame);
             }
+            if self.broken {
+                break None;
+            }
+            // Flush once nothing more is ready to go out (or after a long burst).
+            let more = registration.as_ref().is_some_and(|r| !r.rx.is_empty());
+            if self.unflushed > 0 && (!more || self.unflushed >= BATCH) {
+                self.flush().await;
+                if self.broken {
+                    break None;
+                }
+            }
         };
-        if let Some(frame) = flow {
-            let _ = self.out.send(Out::Close(frame)).await;
+        if let Some(frame) = flow
+            && !self.broken
+        {
+            self.write(Message::Close(Some(frame))).await;
+            self.flush().await;
         }
     }
 
@@ -262,21 +288,38 @@ impl Connection {
         Flow::Close(close_frame(1011, "internal error"))
     }
 
-    async fn send(&self, frame: &ServerFrame) {
+    async fn send(&mut self, frame: &ServerFrame) {
         self.send_bytes(encode(frame)).await;
     }
 
-    /// Queue a frame for the writer. Waiting is bounded: a client that stops reading fills the
-    /// socket, then the writer's queue, and is then dropped rather than waited for.
-    async fn send_bytes(&self, bytes: Utf8Bytes) {
-        match tokio::time::timeout(WRITE_STALL, self.out.send(Out::Frame(bytes))).await {
-            Ok(Ok(())) => {}
-            // The writer is gone (socket dead) or stalled: end the connection.
-            Ok(Err(_)) | Err(_) => self.stalled.cancel(),
+    /// Feed a text frame to the socket (written at the next flush, or sooner once tungstenite's
+    /// buffer is full).
+    async fn send_bytes(&mut self, bytes: Utf8Bytes) {
+        self.write(Message::Text(bytes)).await;
+    }
+
+    async fn write(&mut self, message: Message) {
+        if self.broken {
+            return;
+        }
+        match tokio::time::timeout(WRITE_STALL, self.sink.feed(message)).await {
+            Ok(Ok(())) => self.unflushed += 1,
+            // The socket is dead or the client stopped reading: end the connection.
+            Ok(Err(_)) | Err(_) => self.broken = true,
         }
     }
 
-    async fn error_frame(&self, id: Option<String>, e: &Error) {
+    async fn flush(&mut self) {
+        if self.broken {
+            return;
+        }
+        match tokio::time::timeout(WRITE_STALL, self.sink.flush()).await {
+            Ok(Ok(())) => self.unflushed = 0,
+            Ok(Err(_)) | Err(_) => self.broken = true,
+        }
+    }
+
+    async fn error_frame(&mut self, id: Option<String>, e: &Error) {
         if e.is_internal() {
             tracing::error!(error = %e, "request failed");
         }

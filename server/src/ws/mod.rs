@@ -1,14 +1,15 @@
-//! WebSocket connections: [`connection`] runs one authenticated (or authenticating) client,
-//! [`writer`] owns the socket's write half and batches frames into few flushes.
+//! WebSocket connections: [`connection`] runs one authenticated (or authenticating) client, in
+//! one task that also writes to the socket, batching frames into few flushes.
 
 pub mod connection;
-pub mod writer;
 
 use liao_shared::limits;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Per-connection WebSocket settings: 64 KiB inbound frames, and small buffers (tungstenite's
-/// 128 KiB defaults would cost megabytes per thousand idle connections). The read chunk is 1 KiB:
+/// 128 KiB defaults would cost megabytes per thousand idle connections). Outbound frames gather
+/// in a buffer of up to 16 KiB until the connection flushes, so a burst costs one write. The read
+/// chunk is 1 KiB:
 /// most frames are smaller, a larger frame takes more (in-memory) reads from the TLS layer, which
 /// buffers the socket itself, and every idle connection keeps 3 KiB less.
 pub fn config() -> WebSocketConfig {
