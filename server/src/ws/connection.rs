@@ -177,9 +177,11 @@ where
     let mut registration: Option<Registration> = None;
     conn.run(stream, &mut registration, shutdown).await;
     if let (Some(reg), Some(session)) = (registration, &conn.session) {
-        conn.went_offline(&session.actor.user, reg.id).await;
+        // Boxed, like the other once-per-connection steps: their futures are large, and inline
+        // they would grow every idle connection's task.
+        Box::pin(conn.went_offline(&session.actor.user, reg.id)).await;
         // Idle expiry counts from the last use, and a long-lived connection is use.
-        if let Err(e) = conn.app.store.touch_session(&session.actor.session).await {
+        if let Err(e) = Box::pin(conn.app.store.touch_session(&session.actor.session)).await {
             tracing::debug!(error = %e, "could not record session use");
         }
     }
@@ -214,11 +216,11 @@ impl Connection {
             let flow = tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => {
-                    self.error_frame(None, &Error::client(ErrorCode::ShuttingDown, "server shutting down")).await;
+                    Box::pin(self.error_frame(None, &Error::client(ErrorCode::ShuttingDown, "server shutting down"))).await;
                     Flow::Close(close_frame(1001, "server shutting down"))
                 }
                 reason = kill.killed(), if authed => {
-                    self.error_frame(None, &Error::client(reason, "connection closed by the server")).await;
+                    Box::pin(self.error_frame(None, &Error::client(reason, "connection closed by the server"))).await;
                     let code = match reason {
                         ErrorCode::AccountDisabled => close::DISABLED,
                         ErrorCode::SlowConsumer => close::SLOW,
@@ -233,22 +235,22 @@ impl Connection {
                 frame = stream.next() => {
                     last_inbound = Instant::now();
                     match frame {
-                        Some(Ok(Message::Text(text))) => self.on_text(&text, registration).await,
+                        Some(Ok(Message::Text(text))) => Box::pin(self.on_text(&text, registration)).await,
                         Some(Ok(Message::Binary(_))) => {
-                            self.error_frame(None, &Error::client(ErrorCode::MalformedFrame, "binary frames are not used; send JSON text")).await;
+                            Box::pin(self.error_frame(None, &Error::client(ErrorCode::MalformedFrame, "binary frames are not used; send JSON text"))).await;
                             Flow::Continue
                         }
                         Some(Ok(Message::Close(_))) | None => break None,
                         Some(Ok(_)) => Flow::Continue, // ping/pong: tungstenite answers pings itself
                         Some(Err(tungstenite::Error::Capacity(_))) => {
-                            self.error_frame(None, &Error::client(ErrorCode::FrameTooLarge, "frames are limited to 64 KiB")).await;
+                            Box::pin(self.error_frame(None, &Error::client(ErrorCode::FrameTooLarge, "frames are limited to 64 KiB"))).await;
                             Flow::Close(close_frame(1009, "frame too large"))
                         }
                         Some(Err(_)) => break None,
                     }
                 }
                 _ = &mut auth_deadline, if !authed => {
-                    self.error_frame(None, &Error::client(ErrorCode::AuthTimeout, "authenticate within the deadline")).await;
+                    Box::pin(self.error_frame(None, &Error::client(ErrorCode::AuthTimeout, "authenticate within the deadline"))).await;
                     Flow::Close(close_frame(1008, "authentication timeout"))
                 }
                 _ = keepalive.tick() => {
@@ -747,12 +749,13 @@ impl Connection {
     }
 
     /// Send a push unless already sent; fill any gap before it from the database.
+    ///
+    /// This runs for every delivery, so the common case allocates nothing; the rare database
+    /// work is boxed, since large futures inline would grow every idle connection's task.
     async fn deliver(&mut self, push: &Push) -> Result<Flow> {
-        let app = self.app.clone();
         let Some(session) = self.session.as_mut() else {
             return Ok(Flow::Continue);
         };
-        let user = session.actor.user.clone();
         match push {
             Push::Ephemeral { frame } => self.send_bytes(frame.clone()).await,
             Push::Event { seq, frame } => {
@@ -762,14 +765,7 @@ impl Connection {
                 }
                 session.cursors.events = *seq;
                 if *seq > cursor + 1 {
-                    // Boxed, like every database read on this path: rare, and large futures
-                    // inline would grow every idle connection's task.
-                    let missing =
-                        Box::pin(app.store.events_between(&user, cursor, seq - 1, u32::MAX))
-                            .await?;
-                    for event in missing {
-                        self.send(&ServerFrame::Event { event }).await;
-                    }
+                    Box::pin(self.fill_events(cursor, seq - 1)).await?;
                 }
                 self.send_bytes(frame.clone()).await;
             }
@@ -782,7 +778,8 @@ impl Connection {
                     Some(c) => Some(*c),
                     None if session.cursors.synced => {
                         // A conversation that appeared after sync: start at its visible beginning.
-                        Box::pin(app.store.membership(conversation, &user))
+                        let user = &session.actor.user;
+                        Box::pin(self.app.store.membership(conversation, user))
                             .await?
                             .map(|m| m.visible_from)
                     }
@@ -793,26 +790,56 @@ impl Connection {
                 }
                 session.cursors.delivered(conversation, *seq);
                 if let Some(c) = cursor.filter(|c| *seq > c + 1) {
-                    // Never fill from before the member's visible start: a cursor can be stale
-                    // from an earlier membership (left, then rejoined on this connection).
-                    let floor = Box::pin(app.store.membership(conversation, &user))
-                        .await?
-                        .map_or(seq - 1, |m| m.visible_from);
-                    for message in Box::pin(app.store.messages_between(
-                        conversation,
-                        c.max(floor),
-                        seq - 1,
-                        u32::MAX,
-                    ))
-                    .await?
-                    {
-                        self.send(&ServerFrame::Message { message }).await;
-                    }
+                    Box::pin(self.fill_messages(conversation, c, *seq)).await?;
                 }
                 self.send_bytes(frame.clone()).await;
             }
         }
         Ok(Flow::Continue)
+    }
+
+    /// Send the user's events `(after, until]`, which were committed but not pushed yet.
+    async fn fill_events(&mut self, after: u64, until: u64) -> Result<()> {
+        let Some(user) = self.session.as_ref().map(|s| s.actor.user.clone()) else {
+            return Ok(());
+        };
+        let app = self.app.clone();
+        for event in app
+            .store
+            .events_between(&user, after, until, u32::MAX)
+            .await?
+        {
+            self.send(&ServerFrame::Event { event }).await;
+        }
+        Ok(())
+    }
+
+    /// Send `conversation`'s messages after `cursor` and before `seq`.
+    async fn fill_messages(
+        &mut self,
+        conversation: &ConversationId,
+        cursor: u64,
+        seq: u64,
+    ) -> Result<()> {
+        let Some(user) = self.session.as_ref().map(|s| s.actor.user.clone()) else {
+            return Ok(());
+        };
+        let app = self.app.clone();
+        // Never fill from before the member's visible start: a cursor can be stale from an
+        // earlier membership (left, then rejoined on this connection).
+        let floor = app
+            .store
+            .membership(conversation, &user)
+            .await?
+            .map_or(seq - 1, |m| m.visible_from);
+        for message in app
+            .store
+            .messages_between(conversation, cursor.max(floor), seq - 1, u32::MAX)
+            .await?
+        {
+            self.send(&ServerFrame::Message { message }).await;
+        }
+        Ok(())
     }
 
     /// Replay everything after the client's cursors, then mark the stream live.
