@@ -191,7 +191,8 @@ impl App {
         let (body, file) = self.resolve_body(actor, membership.kind, body).await?;
         self.check_may_send(&mut tx, actor, conversation, &membership, &members, &body)
             .await?;
-        let message = chat::append_message(
+        // Your own message counts as read.
+        let message = chat::append_own(
             &mut tx,
             conversation,
             &actor.user,
@@ -202,8 +203,6 @@ impl App {
         if let Some(file) = &file {
             store_files::attach(&mut tx, conversation, message.seq, file).await?;
         }
-        // Your own message counts as read.
-        chat::advance_read(&mut tx, conversation, &actor.user, message.seq).await?;
         match tx.commit().await.map_err(Error::from) {
             Ok(()) => {}
             // The same send raced itself (two connections resending at once): return the winner.
@@ -485,7 +484,7 @@ impl App {
         )
         .await?;
         let file = store_files::detach(&mut tx, conversation, msg.seq).await?;
-        let entry = chat::append_message(
+        let entry = chat::append_own(
             &mut tx,
             conversation,
             &actor.user,
@@ -496,7 +495,6 @@ impl App {
             },
         )
         .await?;
-        chat::advance_read(&mut tx, conversation, &actor.user, entry.seq).await?;
         tx.commit().await?;
         let members = self.store.members(conversation).await?;
         self.publish_message(&members, &entry);

@@ -87,11 +87,8 @@ impl App {
         actor: &UserId,
         event: SystemEvent,
     ) -> Result<Message> {
-        let entry =
-            chat::append_message(tx, &g.id, actor, None, &MessageBody::System { event }).await?;
         // What you did yourself is not unread for you.
-        chat::advance_read(tx, &g.id, actor, entry.seq).await?;
-        Ok(entry)
+        chat::append_own(tx, &g.id, actor, None, &MessageBody::System { event }).await
     }
 
     /// Record one system entry by `actor` and commit (the common ending of a governance command).
