@@ -165,10 +165,13 @@ impl App {
         body: &NewMessageBody,
     ) -> Result<Sent> {
         check_client_id(client_msg_id)?;
-        let membership = self.member(actor, conversation).await?;
         // Read before taking the turn and the writer: a large group's member list must not
         // lengthen the time the single writer is held. (It is a separate snapshot either way.)
-        let members = self.store.members(conversation).await?;
+        let (membership, members) = self
+            .store
+            .membership_and_members(conversation, &actor.user)
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))?;
         let _turn = self.publish_order.turn(conversation).await;
         let mut tx = self.store.begin().await?;
         if let Some(existing) =

@@ -294,18 +294,37 @@ impl Store {
         .bind(user.as_str())
         .fetch_optional(self.reader())
         .await?;
+        row.as_ref().map(membership_from_row).transpose()
+    }
+
+    /// [`Self::membership`] and [`Self::members`] in one query (one round trip per send).
+    pub async fn membership_and_members(
+        &self,
+        conversation: &ConversationId,
+        user: &UserId,
+    ) -> Result<Option<(Membership, Vec<UserId>)>> {
+        let sql = match self.backend() {
+            Backend::Sqlite => {
+                "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until, \
+                 (SELECT group_concat(user_id, ' ') FROM conversation_members WHERE conversation_id = $1) AS members \
+                 FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id \
+                 WHERE m.conversation_id = $1 AND m.user_id = $2"
+            }
+            Backend::Postgres => {
+                "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until, \
+                 (SELECT string_agg(user_id, ' ') FROM conversation_members WHERE conversation_id = $1) AS members \
+                 FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id \
+                 WHERE m.conversation_id = $1 AND m.user_id = $2"
+            }
+        };
+        let row = sqlx::query(sql)
+            .bind(conversation.as_str())
+            .bind(user.as_str())
+            .fetch_optional(self.reader())
+            .await?;
         row.map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let role: String = r.try_get("role")?;
-            let muted: Option<i64> = r.try_get("muted_until")?;
-            Ok(Membership {
-                kind: kind_from_str(&kind)?,
-                last_seq: u(r.try_get("last_seq")?),
-                read_seq: u(r.try_get("read_seq")?),
-                visible_from: u(r.try_get("visible_from")?),
-                role: super::groups::role_from_str(&role),
-                muted_until: muted.map(u),
-            })
+            let members: Option<String> = r.try_get("members")?;
+            Ok((membership_from_row(&r)?, split_members(members.as_deref())))
         })
         .transpose()
     }
@@ -326,13 +345,7 @@ impl Store {
             .bind(conversation.as_str())
             .fetch_one(self.reader())
             .await?;
-        Ok(ids
-            .as_deref()
-            .unwrap_or_default()
-            .split(' ')
-            .filter(|id| !id.is_empty())
-            .map(|id| UserId(id.to_owned()))
-            .collect())
+        Ok(split_members(ids.as_deref()))
     }
 
     /// Messages with `after < seq <= until`, oldest first, at most `limit`.
@@ -497,4 +510,27 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn membership_from_row(r: &AnyRow) -> Result<Membership> {
+    let kind: String = r.try_get("kind")?;
+    let role: String = r.try_get("role")?;
+    let muted: Option<i64> = r.try_get("muted_until")?;
+    Ok(Membership {
+        kind: kind_from_str(&kind)?,
+        last_seq: u(r.try_get("last_seq")?),
+        read_seq: u(r.try_get("read_seq")?),
+        visible_from: u(r.try_get("visible_from")?),
+        role: super::groups::role_from_str(&role),
+        muted_until: muted.map(u),
+    })
+}
+
+/// User ids aggregated into one space-separated string (ids never contain spaces).
+fn split_members(ids: Option<&str>) -> Vec<UserId> {
+    ids.unwrap_or_default()
+        .split(' ')
+        .filter(|id| !id.is_empty())
+        .map(|id| UserId(id.to_owned()))
+        .collect()
 }
