@@ -13,9 +13,6 @@ use crate::error::{Error, Result};
 use crate::store::{accounts, events};
 use crate::util::{new_token, now_ms, token_hash};
 
-/// A resumed session's last use is recorded at most this often (ms).
-const TOUCH_AFTER_MS: u64 = 60_000;
-
 /// A freshly authenticated session.
 pub struct Authenticated {
     /// The bearer token (only ever known to the client and, briefly, here).
@@ -184,11 +181,7 @@ impl App {
                 "this account is disabled",
             ));
         }
-        // Idle expiry is counted in days, so a session used within the last minute need not be
-        // written again: a reconnect storm (say, after a restart) then costs no writes at all.
-        if now_ms().saturating_sub(session.last_seen_at) > TOUCH_AFTER_MS {
-            self.store.touch_session(&session.id).await?;
-        }
+        self.store.touch_session(&session.id).await?;
         Ok(Authenticated {
             token: token.to_owned(),
             session: session.id,
