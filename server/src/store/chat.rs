@@ -17,6 +17,30 @@ use super::{Backend, Store, Tx, i, u};
 use crate::error::{Error, Result};
 use crate::util::{new_id, now_ms};
 
+/// `$1`'s member ids as one space-separated string, aggregated with `$agg` (SQLite's
+/// `group_concat`, PostgreSQL's `string_agg`: the only difference between the backends here).
+macro_rules! member_ids {
+    ($agg:literal) => {
+        concat!(
+            "(SELECT ",
+            $agg,
+            "(user_id, ' ') FROM conversation_members WHERE conversation_id = $1)"
+        )
+    };
+}
+
+/// The membership of user `$2` in conversation `$1`, with `$extra` columns.
+macro_rules! membership_select {
+    ($extra:expr) => {
+        concat!(
+            "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until",
+            $extra,
+            " FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id \
+             WHERE m.conversation_id = $1 AND m.user_id = $2"
+        )
+    };
+}
+
 /// A user's membership of a conversation.
 #[derive(Debug, Clone)]
 pub struct Membership {
@@ -132,7 +156,7 @@ pub async fn append_message(
     .fetch_one(&mut **tx)
     .await?;
     let id = new_id('m');
-    let json = serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = body_json(body)?;
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -146,15 +170,15 @@ pub async fn append_message(
     .bind(json)
     .execute(&mut **tx)
     .await?;
-    Ok(Message {
-        message_id: MessageId(id),
-        conversation_id: conversation.clone(),
-        seq: u(seq),
-        sender_id: sender.clone(),
-        client_msg_id: client_msg_id.map(str::to_owned),
-        sent_at: now,
-        body: body.clone(),
-    })
+    Ok(appended(
+        id,
+        conversation,
+        seq,
+        sender,
+        client_msg_id,
+        now,
+        body,
+    ))
 }
 
 /// Append a message by `sender` and count it as read by them (their own message).
@@ -177,7 +201,7 @@ pub async fn append_own(
     }
     let now = now_ms();
     let id = new_id('m');
-    let json = serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = body_json(body)?;
     // `fetch_all`, not `fetch_one`: a row limit would stop the batch after its first statement.
     let seqs: Vec<i64> = sqlx::query_scalar(
         "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 \
@@ -198,7 +222,33 @@ pub async fn append_own(
     let seq = *seqs
         .first()
         .ok_or_else(|| Error::Internal("conversation vanished".into()))?;
-    Ok(Message {
+    Ok(appended(
+        id,
+        conversation,
+        seq,
+        sender,
+        client_msg_id,
+        now,
+        body,
+    ))
+}
+
+/// A message body as stored (JSON).
+fn body_json(body: &MessageBody) -> Result<String> {
+    serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The message just appended with id `id` at `seq`.
+fn appended(
+    id: String,
+    conversation: &ConversationId,
+    seq: i64,
+    sender: &UserId,
+    client_msg_id: Option<&str>,
+    now: u64,
+    body: &MessageBody,
+) -> Message {
+    Message {
         message_id: MessageId(id),
         conversation_id: conversation.clone(),
         seq: u(seq),
@@ -206,7 +256,7 @@ pub async fn append_own(
         client_msg_id: client_msg_id.map(str::to_owned),
         sent_at: now,
         body: body.clone(),
-    })
+    }
 }
 
 /// Replace a message's body (recall deletes the content, not only hides it).
@@ -216,7 +266,7 @@ pub async fn replace_body(
     seq: u64,
     body: &MessageBody,
 ) -> Result<()> {
-    let json = serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))?;
+    let json = body_json(body)?;
     sqlx::query("UPDATE messages SET body = $1 WHERE conversation_id = $2 AND seq = $3")
         .bind(json)
         .bind(conversation.as_str())
@@ -285,15 +335,11 @@ impl Store {
         conversation: &ConversationId,
         user: &UserId,
     ) -> Result<Option<Membership>> {
-        let row = sqlx::query(
-            "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until FROM conversation_members m \
-             JOIN conversations c ON c.id = m.conversation_id \
-             WHERE m.conversation_id = $1 AND m.user_id = $2",
-        )
-        .bind(conversation.as_str())
-        .bind(user.as_str())
-        .fetch_optional(self.reader())
-        .await?;
+        let row = sqlx::query(membership_select!(""))
+            .bind(conversation.as_str())
+            .bind(user.as_str())
+            .fetch_optional(self.reader())
+            .await?;
         row.as_ref().map(membership_from_row).transpose()
     }
 
@@ -305,16 +351,10 @@ impl Store {
     ) -> Result<Option<(Membership, Vec<UserId>)>> {
         let sql = match self.backend() {
             Backend::Sqlite => {
-                "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until, \
-                 (SELECT group_concat(user_id, ' ') FROM conversation_members WHERE conversation_id = $1) AS members \
-                 FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id \
-                 WHERE m.conversation_id = $1 AND m.user_id = $2"
+                membership_select!(concat!(", ", member_ids!("group_concat"), " AS members"))
             }
             Backend::Postgres => {
-                "SELECT c.kind, c.last_seq, m.read_seq, m.visible_from, m.role, m.muted_until, \
-                 (SELECT string_agg(user_id, ' ') FROM conversation_members WHERE conversation_id = $1) AS members \
-                 FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id \
-                 WHERE m.conversation_id = $1 AND m.user_id = $2"
+                membership_select!(concat!(", ", member_ids!("string_agg"), " AS members"))
             }
         };
         let row = sqlx::query(sql)
@@ -334,12 +374,8 @@ impl Store {
         // One row, not one per member: a large group's list would otherwise stream row by row
         // from SQLite's worker thread, each batch waiting for a busy runtime to take it.
         let sql = match self.backend() {
-            Backend::Sqlite => {
-                "SELECT group_concat(user_id, ' ') FROM conversation_members WHERE conversation_id = $1"
-            }
-            Backend::Postgres => {
-                "SELECT string_agg(user_id, ' ') FROM conversation_members WHERE conversation_id = $1"
-            }
+            Backend::Sqlite => concat!("SELECT ", member_ids!("group_concat")),
+            Backend::Postgres => concat!("SELECT ", member_ids!("string_agg")),
         };
         let ids: Option<String> = sqlx::query_scalar(sql)
             .bind(conversation.as_str())
