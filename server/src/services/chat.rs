@@ -11,7 +11,7 @@ use crate::app::{Actor, App};
 use crate::error::{Error, Result};
 use crate::store::chat::{self, Membership};
 use crate::store::files as store_files;
-use crate::store::{Tx, events, groups, social};
+use crate::store::{Store, Tx, events, groups, social};
 use crate::util::now_ms;
 
 /// The result of a send: the stored message, and whether it was stored just now (a repeated
@@ -157,6 +157,9 @@ impl App {
 
     /// Send a message. The reply comes only after commit; a resend with the same
     /// `client_msg_id` returns the stored original.
+    ///
+    /// The checks and the append run as one job of a group commit (see
+    /// [`crate::store::batch`]): concurrent sends share a transaction, each in its own savepoint.
     pub async fn send_message(
         &self,
         actor: &Actor,
@@ -173,10 +176,68 @@ impl App {
             .await?
             .ok_or_else(|| Error::not_found("no such conversation"))?;
         let _turn = self.publish_order.turn(conversation).await;
-        let mut tx = self.store.begin().await?;
-        if let Some(existing) =
-            chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?
-        {
+        let store = self.store.clone();
+        let user = actor.user.clone();
+        let conversation = conversation.clone();
+        let cid = client_msg_id.to_owned();
+        let body = body.clone();
+        let sent = self
+            .store
+            .batch(move |tx| {
+                Box::pin(async move {
+                    let sent = Self::store_message(
+                        tx,
+                        &store,
+                        &user,
+                        &conversation,
+                        &cid,
+                        &body,
+                        &membership,
+                        &members,
+                    )
+                    .await?;
+                    Ok((sent, members))
+                })
+            })
+            .await;
+        match sent {
+            Ok((sent, members)) => {
+                if sent.fresh {
+                    self.publish_message(&members, &sent.message);
+                }
+                Ok(sent)
+            }
+            // The same send raced itself (two connections resending at once) and the other
+            // transaction won: return the winner.
+            Err(e) if e.is_unique_violation() => {
+                let mut tx = self.store.read_tx().await?;
+                let existing =
+                    chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?;
+                existing
+                    .map(|message| Sent {
+                        message,
+                        fresh: false,
+                    })
+                    .ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A send's work in the write transaction: the original if this is a resend, otherwise
+    /// validate and append.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_message(
+        tx: &mut Tx,
+        store: &Store,
+        user: &UserId,
+        conversation: &ConversationId,
+        client_msg_id: &str,
+        body: &NewMessageBody,
+        membership: &Membership,
+        members: &[UserId],
+    ) -> Result<Sent> {
+        if let Some(existing) = chat::message_by_client_id(tx, user, client_msg_id).await? {
             return if existing.conversation_id == *conversation {
                 Ok(Sent {
                     message: existing,
@@ -191,38 +252,13 @@ impl App {
         }
         // Only a new send is validated: a resend returns the original above even if, say, its
         // file was recalled since.
-        let (body, file) = self.resolve_body(actor, membership.kind, body).await?;
-        self.check_may_send(&mut tx, actor, conversation, &membership, &members, &body)
-            .await?;
+        let (body, file) = Self::resolve_body(store, user, membership.kind, body).await?;
+        Self::check_may_send(tx, user, conversation, membership, members, &body).await?;
         // Your own message counts as read.
-        let message = chat::append_own(
-            &mut tx,
-            conversation,
-            &actor.user,
-            Some(client_msg_id),
-            &body,
-        )
-        .await?;
+        let message = chat::append_own(tx, conversation, user, Some(client_msg_id), &body).await?;
         if let Some(file) = &file {
-            store_files::attach(&mut tx, conversation, message.seq, file).await?;
+            store_files::attach(tx, conversation, message.seq, file).await?;
         }
-        match tx.commit().await.map_err(Error::from) {
-            Ok(()) => {}
-            // The same send raced itself (two connections resending at once): return the winner.
-            Err(e) if e.is_unique_violation() => {
-                let mut tx = self.store.begin().await?;
-                let existing =
-                    chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?;
-                return existing
-                    .map(|message| Sent {
-                        message,
-                        fresh: false,
-                    })
-                    .ok_or(e);
-            }
-            Err(e) => return Err(e),
-        }
-        self.publish_message(&members, &message);
         Ok(Sent {
             message,
             fresh: true,
@@ -232,8 +268,8 @@ impl App {
     /// Validate the content; for files and images, check the sender may use the file and that
     /// the conversation allows it. Returns the stored body and the referenced file.
     async fn resolve_body(
-        &self,
-        actor: &Actor,
+        store: &Store,
+        user: &UserId,
         kind: ConversationKind,
         body: &NewMessageBody,
     ) -> Result<(MessageBody, Option<liao_shared::FileId>)> {
@@ -254,9 +290,8 @@ impl App {
                 "files are sent 1:1; groups take images",
             ));
         }
-        let row = self
-            .store
-            .accessible_file(&actor.user, file_id)
+        let row = store
+            .accessible_file(user, file_id)
             .await?
             .ok_or_else(|| Error::not_found("no such file"))?;
         if image && !row.is_image() {
@@ -275,9 +310,8 @@ impl App {
     }
 
     async fn check_may_send(
-        &self,
         tx: &mut Tx,
-        actor: &Actor,
+        user: &UserId,
         conversation: &ConversationId,
         m: &Membership,
         members: &[UserId],
@@ -298,9 +332,7 @@ impl App {
                     format!("{stranger} is not a member"),
                 ));
             }
-            return self
-                .group_send_check(tx, actor, conversation, mention_all)
-                .await;
+            return Self::group_send_check(tx, user, conversation, mention_all).await;
         }
         if !mentions.is_empty() || mention_all {
             return Err(Error::client(
@@ -308,10 +340,10 @@ impl App {
                 "mentions are for groups",
             ));
         }
-        let Some(peer) = members.iter().find(|u| **u != actor.user) else {
+        let Some(peer) = members.iter().find(|u| *u != user) else {
             return Err(Error::Internal("1:1 conversation without a peer".into()));
         };
-        let rel = social::relation(tx, &actor.user, peer).await?;
+        let rel = social::relation(tx, user, peer).await?;
         if rel.blocked() {
             return Err(Error::client(
                 ErrorCode::Blocked,
@@ -323,9 +355,7 @@ impl App {
                 ErrorCode::NotFriends,
                 "you are no longer friends",
             )),
-            ConversationKind::Temporary
-                if !groups::share_temp_group(tx, &actor.user, peer).await? =>
-            {
+            ConversationKind::Temporary if !groups::share_temp_group(tx, user, peer).await? => {
                 Err(Error::client(
                     ErrorCode::TempSessionUnavailable,
                     "you no longer share a group that allows temporary sessions",
@@ -407,16 +437,15 @@ impl App {
         // Typing is only shown where the actor could send: not across a block, not while muted.
         let members = self.store.members(conversation).await?;
         let mut tx = self.store.read_tx().await?;
-        let may_send = self
-            .check_may_send(
-                &mut tx,
-                actor,
-                conversation,
-                &m,
-                &members,
-                &MessageBody::Recalled { recalled_at: 0 },
-            )
-            .await;
+        let may_send = Self::check_may_send(
+            &mut tx,
+            &actor.user,
+            conversation,
+            &m,
+            &members,
+            &MessageBody::Recalled { recalled_at: 0 },
+        )
+        .await;
         drop(tx);
         if may_send.is_err() {
             return Ok(());

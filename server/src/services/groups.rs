@@ -910,16 +910,15 @@ impl App {
 
     /// Shared by send and recall: the group's whole-group mute and the caller's state, in `tx`.
     pub(crate) async fn group_send_check(
-        &self,
         tx: &mut Tx,
-        actor: &Actor,
+        user: &UserId,
         conversation: &ConversationId,
         mention_all: bool,
     ) -> Result<()> {
         let g = groups::group(tx, conversation)
             .await?
             .ok_or_else(|| Error::not_found("no such group"))?;
-        let caller = groups::member_state(tx, conversation, &actor.user).await?;
+        let caller = groups::member_state(tx, conversation, user).await?;
         authorize(caller.as_ref(), Action::Send, None, g.muted_all, now_ms())?;
         if mention_all {
             authorize(

@@ -11,12 +11,14 @@
 //! separate pool and, thanks to WAL, never wait for writers. PostgreSQL also gets a write pool and
 //! a read pool, so reads made while a transaction is open never wait for connections held by other
 //! open transactions; row locks order concurrent writers (`UPDATE … RETURNING` on the counter row).
+//! Sends, the hot write, share transactions through [`batch`] (group commit).
 //!
 //! Each submodule owns its tables: [`accounts`] (users, sessions), [`events`] (user event
 //! streams), [`social`] (friend requests, friendships, blocks), [`chat`] (conversations, members,
 //! messages), [`groups`] (groups, join requests, temporary sessions).
 
 pub mod accounts;
+pub mod batch;
 pub mod chat;
 pub mod events;
 pub mod files;
@@ -52,6 +54,7 @@ pub struct Store {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    batches: batch::Batcher,
 }
 
 static DRIVERS: Once = Once::new();
@@ -79,9 +82,12 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options.clone())
             };
+            let write = pool(16).await?;
             Store {
                 backend: Backend::Postgres,
-                write: pool(16).await?,
+                // Half the write connections commit batches; the rest serve other transactions.
+                batches: batch::Batcher::start(write.clone(), 8),
+                write,
                 read: pool(16).await?,
             }
         } else {
@@ -150,6 +156,8 @@ impl Store {
         Ok(Store {
             backend: Backend::Sqlite,
             read,
+            // One writer, so one batch at a time.
+            batches: batch::Batcher::start(write.clone(), 1),
             write,
         })
     }
@@ -183,6 +191,28 @@ impl Store {
     /// Start a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(self.write.begin().await?)
+    }
+
+    /// Run `work` in a write transaction shared with other concurrent work (group commit; see
+    /// [`batch`]). The result is returned after the commit; an error undoes only `work`.
+    pub async fn batch<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut Tx) -> futures_util::future::BoxFuture<'t, Result<T>>
+            + Send
+            + 'static,
+    {
+        self.batches.run(work).await
+    }
+
+    /// Write jobs waiting for the next batch (for monitoring and tests).
+    pub fn queued_batch_jobs(&self) -> usize {
+        self.batches.queued()
+    }
+
+    /// How many write batches can run at once.
+    pub fn batch_workers(&self) -> usize {
+        self.batches.workers()
     }
 
     /// A read-only transaction on the read pool (a consistent snapshot for several reads).
