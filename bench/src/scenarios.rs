@@ -644,21 +644,23 @@ pub async fn files(large_mb: u64, concurrent: usize) -> anyhow::Result<Vec<Row>>
         concurrent as f64,
     ));
     let ids: Vec<_> = ids.into_iter().collect::<Result<_, _>>()?;
+    // Downloads go to a sink: what is measured is the server's delivery, not the generator's disk.
     let meter = server.meter();
-    futures_util::stream::iter(ids.iter().enumerate())
-        .for_each_concurrent(concurrent, |(i, id)| {
+    let fetched = futures_util::stream::iter(ids.iter())
+        .map(|id| {
             let t = t.clone();
-            let dest = dir.path().join(format!("d{i}.bin"));
-            async move {
-                let _ = t
-                    .download(id, &dest, false, &mut |_, _| {
-                        std::ops::ControlFlow::Continue(())
-                    })
-                    .await;
-            }
+            async move { download_to_sink(&t, id).await }
         })
+        .buffer_unordered(concurrent)
+        .collect::<Vec<_>>()
         .await;
     let usage = meter.read();
+    let fetched = fetched.into_iter().sum::<anyhow::Result<u64>>()?;
+    let expected: u64 = (0..concurrent as u64).map(|i| 1_000_000 + i).sum();
+    anyhow::ensure!(
+        fetched == expected,
+        "downloaded {fetched} bytes, uploaded {expected}"
+    );
     rows.push(with_usage(
         Row::new(
             format!("download {concurrent} x 1 MB concurrent"),
@@ -688,10 +690,13 @@ pub async fn files(large_mb: u64, concurrent: usize) -> anyhow::Result<Vec<Row>>
     let meter = server.meter();
     let done = t.finish_upload(upload, &big, &mut progress).await?;
     let up = meter.read();
-    let dest = dir.path().join("large.back");
     let meter = server.meter();
-    t.download(&done, &dest, false, &mut progress).await?;
+    let fetched = download_to_sink(&t, &done).await?;
     let down = meter.read();
+    anyhow::ensure!(
+        fetched == large_mb * 1_000_000,
+        "downloaded {fetched} bytes of {large_mb} MB"
+    );
     sampler.abort();
     let growth = peak.load(Ordering::Relaxed).saturating_sub(rss_before) as f64 / 1024.0;
     let mut row = with_usage(
@@ -721,6 +726,16 @@ pub async fn files(large_mb: u64, concurrent: usize) -> anyhow::Result<Vec<Row>>
     row.note = format!("server RSS growth during the large transfer: {growth:.1} MiB");
     rows.push(row);
     Ok(rows)
+}
+
+/// Download a file into a sink; returns its length.
+async fn download_to_sink(t: &Transfers, id: &liao_shared::FileId) -> anyhow::Result<u64> {
+    Ok(t.download_into(
+        &format!("/api/files/{id}"),
+        &mut tokio::io::sink(),
+        &mut |_, _| std::ops::ControlFlow::Continue(()),
+    )
+    .await?)
 }
 
 /// N clients, each K messages behind, reconnect at once: time until all have caught up.

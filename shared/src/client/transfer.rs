@@ -399,47 +399,93 @@ impl Transfers {
             .await
             .map(|m| m.len())
             .unwrap_or(0);
-        let mut req = self.request(Method::GET, path);
-        if have > 0 {
-            req = req.header("range", format!("bytes={have}-"));
-        }
-        let res = self.send(req.body(empty()).map_err(http_err)?).await?;
-        let (mut out, mut done) = match res.status() {
-            StatusCode::PARTIAL_CONTENT => (
-                tokio::fs::OpenOptions::new()
-                    .append(true)
-                    .open(dest)
-                    .await
-                    .map_err(http_err)?,
-                have,
-            ),
-            StatusCode::OK => (tokio::fs::File::create(dest).await.map_err(http_err)?, 0),
+        let Some(res) = self.get_from(path, have).await? else {
             // Nothing left to fetch.
-            StatusCode::RANGE_NOT_SATISFIABLE => return Ok(have),
-            _ => return Err(server_error(res).await),
+            return Ok(have);
         };
-        let total = res
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .map_or(0, |n| n + done);
-        let mut body = res.into_body();
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(http_err)?;
-            if let Ok(data) = frame.into_data() {
-                out.write_all(&data).await.map_err(http_err)?;
-                done += data.len() as u64;
-                if progress(done, total).is_break() {
-                    out.flush().await.map_err(http_err)?;
-                    return Err(ClientError::Closed);
-                }
-            }
-        }
-        out.flush().await.map_err(http_err)?;
-        out.sync_all().await.map_err(http_err)?;
+        let (out, done) = if res.status() == StatusCode::PARTIAL_CONTENT {
+            let out = tokio::fs::OpenOptions::new()
+                .append(true)
+                .open(dest)
+                .await
+                .map_err(http_err)?;
+            (out, have)
+        } else {
+            (tokio::fs::File::create(dest).await.map_err(http_err)?, 0)
+        };
+        let mut out = tokio::io::BufWriter::with_capacity(256 * 1024, out);
+        let done = stream_body(res, &mut out, done, progress).await?;
+        out.get_ref().sync_all().await.map_err(http_err)?;
         Ok(done)
     }
+
+    /// Download the server path `path` into `out` (memory, a pipe, a hasher…), streamed.
+    /// Returns the byte count.
+    pub async fn download_into<W>(
+        &self,
+        path: &str,
+        out: &mut W,
+        progress: Progress<'_>,
+    ) -> Result<u64, ClientError>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        match self.get_from(path, 0).await? {
+            Some(res) => stream_body(res, out, 0, progress).await,
+            None => Ok(0),
+        }
+    }
+
+    /// `GET path` from byte `from` on: the response (200 or 206), or `None` if nothing is left.
+    async fn get_from(
+        &self,
+        path: &str,
+        from: u64,
+    ) -> Result<Option<Response<Incoming>>, ClientError> {
+        let mut req = self.request(Method::GET, path);
+        if from > 0 {
+            req = req.header("range", format!("bytes={from}-"));
+        }
+        let res = self.send(req.body(empty()).map_err(http_err)?).await?;
+        match res.status() {
+            StatusCode::OK | StatusCode::PARTIAL_CONTENT => Ok(Some(res)),
+            StatusCode::RANGE_NOT_SATISFIABLE => Ok(None),
+            _ => Err(server_error(res).await),
+        }
+    }
+}
+
+/// Write `res`'s body to `out`, counting on from `done` bytes; flushes `out` at the end or when
+/// `progress` stops the transfer.
+async fn stream_body<W>(
+    res: Response<Incoming>,
+    out: &mut W,
+    mut done: u64,
+    progress: Progress<'_>,
+) -> Result<u64, ClientError>
+where
+    W: tokio::io::AsyncWrite + Unpin + ?Sized,
+{
+    let total = res
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(0, |n| n + done);
+    let mut body = res.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(http_err)?;
+        if let Ok(data) = frame.into_data() {
+            out.write_all(&data).await.map_err(http_err)?;
+            done += data.len() as u64;
+            if progress(done, total).is_break() {
+                out.flush().await.map_err(http_err)?;
+                return Err(ClientError::Closed);
+            }
+        }
+    }
+    out.flush().await.map_err(http_err)?;
+    Ok(done)
 }
 
 fn tokio_stream_from<T: Send + 'static>(
