@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use hmac::{Hmac, Mac};
 use liao_shared::{ErrorCode, FileId, Reply, UserId, limits};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::app::{Actor, App};
@@ -300,11 +300,16 @@ impl App {
         if current != offset {
             return Err(conflict("Upload-Offset does not match the server's offset"));
         }
-        let mut file = tokio::fs::OpenOptions::new()
+        let file = tokio::fs::OpenOptions::new()
             .append(true)
             .open(&path)
             .await
             .map_err(io)?;
+        // Larger writes: each write of a `tokio::fs::File` is a trip to a blocking thread.
+        let mut file = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+        // When this request carries the whole upload (the usual case), hash the bytes as they
+        // arrive, so finishing does not read the file back. A resumed upload is hashed from disk.
+        let mut hasher = (current == 0).then(Sha256::new);
         let mut written = current;
         let mut body = body;
         let mut failure = None;
@@ -319,6 +324,9 @@ impl App {
                         break;
                     }
                     file.write_all(&bytes).await.map_err(io)?;
+                    if let Some(hasher) = &mut hasher {
+                        hasher.update(&bytes);
+                    }
                     written += bytes.len() as u64;
                 }
                 // The client went away mid-request: keep what arrived; it resumes from there.
@@ -329,6 +337,7 @@ impl App {
             }
         }
         file.flush().await.map_err(io)?;
+        let file = file.into_inner();
         if let Some(e) = failure {
             file.set_len(current).await.map_err(io)?;
             return Err(e);
@@ -337,7 +346,8 @@ impl App {
         drop(file);
         self.store.touch_upload(&row.id).await?;
         let file_id = if written == row.length {
-            Some(self.finish_upload(&row, &path).await?)
+            let sha = hasher.map(|h| hex::encode(h.finalize()));
+            Some(self.finish_upload(&row, &path, sha).await?)
         } else {
             None
         };
@@ -350,7 +360,13 @@ impl App {
     }
 
     /// Hash, check, move into the store, then record: only complete, verified content becomes a file.
-    async fn finish_upload(&self, row: &UploadRow, path: &std::path::Path) -> Result<FileId> {
+    /// `sha256` is the upload's digest if it was computed as the bytes arrived.
+    async fn finish_upload(
+        &self,
+        row: &UploadRow,
+        path: &std::path::Path,
+        sha256: Option<String>,
+    ) -> Result<FileId> {
         let io = |e: std::io::Error| Error::Internal(format!("finishing upload {}: {e}", row.id));
         let (mut served, mut mime, mut dims) = (path.to_path_buf(), row.mime.clone(), None);
         let (mut thumb, mut thumb_bytes) = (None, None::<Vec<u8>>);
@@ -378,7 +394,11 @@ impl App {
             dims = Some((processed.width, processed.height));
             thumb_bytes = Some(processed.thumbnail);
         }
-        let sha = hash_file(&served).await.map_err(io)?;
+        let sha = match sha256 {
+            // An image stripped of its metadata is other bytes than were uploaded.
+            Some(sha) if served == path => sha,
+            _ => hash_file(&served).await.map_err(io)?,
+        };
         // From adopting the blobs to recording the file, clean-up must not delete them.
         let _blobs = self.blob_lock.lock().await;
         if let Some(bytes) = &thumb_bytes {
