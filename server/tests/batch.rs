@@ -70,23 +70,31 @@ async fn a_failing_job_undoes_only_its_own_writes(db: Db) {
         }));
         running.await.unwrap();
     }
-    let a = job(&store, "a", None);
-    let b = job(
-        &store,
-        "b",
-        Some(Error::client(
-            ErrorCode::BadRequest,
-            "refused after writing",
-        )),
-    );
-    // A statement error (PostgreSQL then refuses every statement until the savepoint is undone).
-    let dup = job(&store, "a", None);
-    let d = job(&store, "d", None);
+    // Queued one after another, so they run in this order.
+    let mut queued = Vec::new();
+    let jobs: [(&'static str, Option<Error>); 4] = [
+        ("a", None),
+        (
+            "b",
+            Some(Error::client(
+                ErrorCode::BadRequest,
+                "refused after writing",
+            )),
+        ),
+        // A statement error (PostgreSQL then refuses every statement until the savepoint is
+        // undone).
+        ("a", None),
+        ("d", None),
+    ];
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while store.queued_batch_jobs() < 4 {
-        assert!(tokio::time::Instant::now() < deadline, "jobs never queued");
-        tokio::time::sleep(Duration::from_millis(5)).await;
+    for (k, fail) in jobs {
+        queued.push(job(&store, k, fail));
+        while store.queued_batch_jobs() < queued.len() {
+            assert!(tokio::time::Instant::now() < deadline, "jobs never queued");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
+    let [a, b, dup, d] = <[_; 4]>::try_from(queued).unwrap();
     release.send(true).unwrap();
 
     for holder in holders {
