@@ -16,9 +16,24 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use sha2::{Digest, Sha256};
 
-/// The one crypto provider of the process.
+/// The one crypto provider of the process: `ring`, with the AES-128-GCM suites first.
+///
+/// rustls lists AES-256-GCM first. AES-128-GCM (first in Chrome's and Go's orders) runs 10 AES
+/// rounds instead of 14 on every byte, and its TLS 1.3 key schedule uses SHA-256, which this
+/// class of CPU accelerates, instead of SHA-384: handshakes and bulk transfers both get cheaper,
+/// at a security margin every major TLS stack accepts. The server applies its own order.
 pub fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    use rustls::CipherSuite;
+    let mut provider = rustls::crypto::ring::default_provider();
+    provider.cipher_suites.sort_by_key(|s| {
+        !matches!(
+            s.suite(),
+            CipherSuite::TLS13_AES_128_GCM_SHA256
+                | CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+                | CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+        )
+    });
+    Arc::new(provider)
 }
 
 /// Where the certificate comes from, so it can be reloaded.
@@ -88,6 +103,7 @@ impl ReloadableCert {
             .with_cert_resolver(self.clone());
         // WebSockets need HTTP/1.1 (no RFC 8441 over h2 yet).
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.ignore_client_order = true;
         Ok(Arc::new(config))
     }
 }

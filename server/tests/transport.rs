@@ -31,9 +31,22 @@ async fn health_check_answers_json_over_tls() {
     );
     assert!(response.ends_with(&expected), "{response}");
     // Both TLS 1.3 and 1.2 are served, and the certificate is the one announced.
-    for version in [&rustls::version::TLS13, &rustls::version::TLS12] {
-        let (_, fp) = tls_connect_versions(server.addr, &[version]).await.unwrap();
+    // The server picks AES-128-GCM although the client (rustls' default order) lists
+    // AES-256-GCM first.
+    for (version, suite) in [
+        (
+            &rustls::version::TLS13,
+            rustls::CipherSuite::TLS13_AES_128_GCM_SHA256,
+        ),
+        (
+            &rustls::version::TLS12,
+            rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        ),
+    ] {
+        let (stream, fp) = tls_connect_versions(server.addr, &[version]).await.unwrap();
         assert_eq!(fp, server.fingerprint);
+        let negotiated = stream.get_ref().1.negotiated_cipher_suite().unwrap();
+        assert_eq!(negotiated.suite(), suite);
     }
     server.stop().await;
 }
