@@ -308,7 +308,12 @@ pub async fn fanout(
                 let c = clients[s % clients.len()].clone();
                 let (g, sent) = (g.clone(), sent.clone());
                 send_tasks.push(tokio::spawn(async move {
-                    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / per_sender));
+                    // Senders are spread evenly over the period, so the offered load is a steady
+                    // rate, not `senders` messages at once (each a burst of M deliveries).
+                    let period = Duration::from_secs_f64(1.0 / per_sender);
+                    let phase = period.mul_f64(s as f64 / senders as f64);
+                    let mut tick =
+                        tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
                     let mut i = 0u64;
                     let mut inflight = futures_util::stream::FuturesUnordered::new();
                     while Instant::now() < deadline {
