@@ -168,13 +168,6 @@ impl App {
         body: &NewMessageBody,
     ) -> Result<Sent> {
         check_client_id(client_msg_id)?;
-        // Read before taking the turn and the writer: a large group's member list must not
-        // lengthen the time the single writer is held. (It is a separate snapshot either way.)
-        let (membership, members) = self
-            .store
-            .membership_and_members(conversation, &actor.user)
-            .await?
-            .ok_or_else(|| Error::not_found("no such conversation"))?;
         let _turn = self.publish_order.turn(conversation).await;
         let store = self.store.clone();
         let user = actor.user.clone();
@@ -185,18 +178,7 @@ impl App {
             .store
             .batch(move |tx| {
                 Box::pin(async move {
-                    let sent = Self::store_message(
-                        tx,
-                        &store,
-                        &user,
-                        &conversation,
-                        &cid,
-                        &body,
-                        &membership,
-                        &members,
-                    )
-                    .await?;
-                    Ok((sent, members))
+                    Self::store_message(tx, &store, &user, &conversation, &cid, &body).await
                 })
             })
             .await;
@@ -225,8 +207,11 @@ impl App {
     }
 
     /// A send's work in the write transaction: the original if this is a resend, otherwise
-    /// validate and append.
-    #[allow(clippy::too_many_arguments)]
+    /// validate and append. Returns the members to publish to.
+    ///
+    /// The membership, the member list and the resend check come in one query, in the send's own
+    /// transaction: each statement is a round trip to the database's thread, and on SQLite those
+    /// round trips, not the disk, bound how many sends per second are acknowledged.
     async fn store_message(
         tx: &mut Tx,
         store: &Store,
@@ -234,15 +219,21 @@ impl App {
         conversation: &ConversationId,
         client_msg_id: &str,
         body: &NewMessageBody,
-        membership: &Membership,
-        members: &[UserId],
-    ) -> Result<Sent> {
-        if let Some(existing) = chat::message_by_client_id(tx, user, client_msg_id).await? {
+    ) -> Result<(Sent, Vec<UserId>)> {
+        let ctx = chat::send_context(tx, conversation, user, client_msg_id)
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))?;
+        if ctx.existing.is_some()
+            && let Some(existing) = chat::message_by_client_id(tx, user, client_msg_id).await?
+        {
             return if existing.conversation_id == *conversation {
-                Ok(Sent {
-                    message: existing,
-                    fresh: false,
-                })
+                Ok((
+                    Sent {
+                        message: existing,
+                        fresh: false,
+                    },
+                    ctx.members,
+                ))
             } else {
                 Err(Error::client(
                     ErrorCode::ClientIdReused,
@@ -252,17 +243,20 @@ impl App {
         }
         // Only a new send is validated: a resend returns the original above even if, say, its
         // file was recalled since.
-        let (body, file) = Self::resolve_body(store, user, membership.kind, body).await?;
-        Self::check_may_send(tx, user, conversation, membership, members, &body).await?;
+        let (body, file) = Self::resolve_body(store, user, ctx.membership.kind, body).await?;
+        Self::check_may_send(tx, user, conversation, &ctx.membership, &ctx.members, &body).await?;
         // Your own message counts as read.
         let message = chat::append_own(tx, conversation, user, Some(client_msg_id), &body).await?;
         if let Some(file) = &file {
             store_files::attach(tx, conversation, message.seq, file).await?;
         }
-        Ok(Sent {
-            message,
-            fresh: true,
-        })
+        Ok((
+            Sent {
+                message,
+                fresh: true,
+            },
+            ctx.members,
+        ))
     }
 
     /// Validate the content; for files and images, check the sender may use the file and that

@@ -327,6 +327,58 @@ pub async fn advance_read(
     Ok(res.rows_affected() > 0)
 }
 
+/// What a send needs to know, read in its own transaction with one query: the sender's
+/// membership, the member list, and the id of a message the sender already stored under
+/// `client_msg_id` (a resend). `None` if the sender is not a member.
+pub struct SendContext {
+    /// The sender's membership.
+    pub membership: Membership,
+    /// Everyone in the conversation, the sender included.
+    pub members: Vec<UserId>,
+    /// The message this sender stored under the same `client_msg_id`, in any conversation.
+    pub existing: Option<MessageId>,
+}
+
+/// Read a send's [`SendContext`] in `tx` (one round trip).
+pub async fn send_context(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    sender: &UserId,
+    client_msg_id: &str,
+) -> Result<Option<SendContext>> {
+    macro_rules! with_extras {
+        ($agg:literal) => {
+            membership_select!(concat!(
+                ", ",
+                member_ids!($agg),
+                " AS members, (SELECT id FROM messages WHERE sender_id = $2 AND client_msg_id = $3) \
+                 AS existing"
+            ))
+        };
+    }
+    let sql = if tx.backend_name() == "SQLite" {
+        with_extras!("group_concat")
+    } else {
+        with_extras!("string_agg")
+    };
+    let row = sqlx::query(sql)
+        .bind(conversation.as_str())
+        .bind(sender.as_str())
+        .bind(client_msg_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| {
+        let members: Option<String> = r.try_get("members")?;
+        let existing: Option<String> = r.try_get("existing")?;
+        Ok(SendContext {
+            membership: membership_from_row(&r)?,
+            members: split_members(members.as_deref()),
+            existing: existing.map(MessageId),
+        })
+    })
+    .transpose()
+}
+
 impl Store {
     /// `user`'s membership of `conversation`, or `None` if they are not a member (or it does not
     /// exist: callers answer both with `not_found`).
@@ -341,32 +393,6 @@ impl Store {
             .fetch_optional(self.reader())
             .await?;
         row.as_ref().map(membership_from_row).transpose()
-    }
-
-    /// [`Self::membership`] and [`Self::members`] in one query (one round trip per send).
-    pub async fn membership_and_members(
-        &self,
-        conversation: &ConversationId,
-        user: &UserId,
-    ) -> Result<Option<(Membership, Vec<UserId>)>> {
-        let sql = match self.backend() {
-            Backend::Sqlite => {
-                membership_select!(concat!(", ", member_ids!("group_concat"), " AS members"))
-            }
-            Backend::Postgres => {
-                membership_select!(concat!(", ", member_ids!("string_agg"), " AS members"))
-            }
-        };
-        let row = sqlx::query(sql)
-            .bind(conversation.as_str())
-            .bind(user.as_str())
-            .fetch_optional(self.reader())
-            .await?;
-        row.map(|r| {
-            let members: Option<String> = r.try_get("members")?;
-            Ok((membership_from_row(&r)?, split_members(members.as_deref())))
-        })
-        .transpose()
     }
 
     /// Members of a conversation.
