@@ -8,6 +8,7 @@ use liao_shared::{
 
 use super::check_client_id;
 use crate::app::{Actor, App};
+use crate::authz::{Action, authorize};
 use crate::error::{Error, Result};
 use crate::store::chat::{self, Membership};
 use crate::store::files as store_files;
@@ -244,7 +245,7 @@ impl App {
         // Only a new send is validated: a resend returns the original above even if, say, its
         // file was recalled since.
         let (body, file) = Self::resolve_body(store, user, ctx.membership.kind, body).await?;
-        Self::check_may_send(tx, user, conversation, &ctx.membership, &ctx.members, &body).await?;
+        Self::check_may_send(tx, user, &ctx, &body).await?;
         // Your own message counts as read.
         let message = chat::append_own(tx, conversation, user, Some(client_msg_id), &body).await?;
         if let Some(file) = &file {
@@ -303,12 +304,13 @@ impl App {
         Ok((body, Some(row.id)))
     }
 
+    /// May `user` send `body` here, given the send's context (read in `tx`)? Mentions must name
+    /// members of a group; the group's mutes apply; 1:1 conversations need no block between the
+    /// two and, by kind, a friendship or a shared group that allows temporary sessions.
     async fn check_may_send(
         tx: &mut Tx,
         user: &UserId,
-        conversation: &ConversationId,
-        m: &Membership,
-        members: &[UserId],
+        ctx: &chat::SendContext,
         body: &MessageBody,
     ) -> Result<()> {
         let (mentions, mention_all) = match body {
@@ -319,14 +321,20 @@ impl App {
             } => (mentions.as_slice(), *mention_all),
             _ => (&[][..], false),
         };
-        if m.kind == ConversationKind::Group {
-            if let Some(stranger) = mentions.iter().find(|u| !members.contains(u)) {
+        let kind = ctx.membership.kind;
+        if kind == ConversationKind::Group {
+            if let Some(stranger) = mentions.iter().find(|u| !ctx.members.contains(u)) {
                 return Err(Error::client(
                     ErrorCode::BadRequest,
                     format!("{stranger} is not a member"),
                 ));
             }
-            return Self::group_send_check(tx, user, conversation, mention_all).await;
+            let me = ctx.membership.state();
+            authorize(Some(&me), Action::Send, None, ctx.muted_all, now_ms())?;
+            if mention_all {
+                authorize(Some(&me), Action::MentionAll, None, ctx.muted_all, now_ms())?;
+            }
+            return Ok(());
         }
         if !mentions.is_empty() || mention_all {
             return Err(Error::client(
@@ -334,18 +342,17 @@ impl App {
                 "mentions are for groups",
             ));
         }
-        let Some(peer) = members.iter().find(|u| *u != user) else {
+        let Some(peer) = ctx.members.iter().find(|u| *u != user) else {
             return Err(Error::Internal("1:1 conversation without a peer".into()));
         };
-        let rel = social::relation(tx, user, peer).await?;
-        if rel.blocked() {
+        if ctx.blocked {
             return Err(Error::client(
                 ErrorCode::Blocked,
                 "one of you has blocked the other",
             ));
         }
-        match m.kind {
-            ConversationKind::Direct if !rel.friends => Err(Error::client(
+        match kind {
+            ConversationKind::Direct if !ctx.friends => Err(Error::client(
                 ErrorCode::NotFriends,
                 "you are no longer friends",
             )),
@@ -427,16 +434,15 @@ impl App {
 
     /// Tell the other members the actor is typing.
     pub async fn typing(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
-        let m = self.member(actor, conversation).await?;
         // Typing is only shown where the actor could send: not across a block, not while muted.
-        let members = self.store.members(conversation).await?;
         let mut tx = self.store.read_tx().await?;
+        let ctx = chat::send_context(&mut tx, conversation, &actor.user, "")
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))?;
         let may_send = Self::check_may_send(
             &mut tx,
             &actor.user,
-            conversation,
-            &m,
-            &members,
+            &ctx,
             &MessageBody::Recalled { recalled_at: 0 },
         )
         .await;
@@ -444,6 +450,7 @@ impl App {
         if may_send.is_err() {
             return Ok(());
         }
+        let members = ctx.members;
         let others: Vec<UserId> = members.into_iter().filter(|u| *u != actor.user).collect();
         let frame = ServerFrame::Typing {
             conversation_id: conversation.clone(),

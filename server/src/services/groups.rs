@@ -908,30 +908,6 @@ impl App {
         self.conversation_info(&actor.user, &id).await
     }
 
-    /// Shared by send and recall: the group's whole-group mute and the caller's state, in `tx`.
-    pub(crate) async fn group_send_check(
-        tx: &mut Tx,
-        user: &UserId,
-        conversation: &ConversationId,
-        mention_all: bool,
-    ) -> Result<()> {
-        let g = groups::group(tx, conversation)
-            .await?
-            .ok_or_else(|| Error::not_found("no such group"))?;
-        let caller = groups::member_state(tx, conversation, user).await?;
-        authorize(caller.as_ref(), Action::Send, None, g.muted_all, now_ms())?;
-        if mention_all {
-            authorize(
-                caller.as_ref(),
-                Action::MentionAll,
-                None,
-                g.muted_all,
-                now_ms(),
-            )?;
-        }
-        Ok(())
-    }
-
     /// May the actor recall a message by `sender` in this group (in `tx`)? Returns whether the
     /// two-minute window applies.
     pub(crate) async fn group_recall_check(

@@ -327,9 +327,9 @@ pub async fn advance_read(
     Ok(res.rows_affected() > 0)
 }
 
-/// What a send needs to know, read in its own transaction with one query: the sender's
-/// membership, the member list, and the id of a message the sender already stored under
-/// `client_msg_id` (a resend). `None` if the sender is not a member.
+/// What a send needs to know, read with one query: the sender's membership, the member list,
+/// what may stop the send, and the id of a message the sender already stored under
+/// `client_msg_id` (a resend).
 pub struct SendContext {
     /// The sender's membership.
     pub membership: Membership,
@@ -337,29 +337,61 @@ pub struct SendContext {
     pub members: Vec<UserId>,
     /// The message this sender stored under the same `client_msg_id`, in any conversation.
     pub existing: Option<MessageId>,
+    /// Groups: everyone but the admins is muted.
+    pub muted_all: bool,
+    /// 1:1 conversations: the sender and the peer are friends.
+    pub friends: bool,
+    /// 1:1 conversations: either of them blocked the other.
+    pub blocked: bool,
 }
 
-/// Read a send's [`SendContext`] in `tx` (one round trip).
+/// The other member of a 1:1 conversation `$1` (sender `$2`), for the relation columns; a
+/// group's relation columns are not computed (`CASE` evaluates lazily on both backends).
+macro_rules! peer_count {
+    ($table:literal, $cond:literal) => {
+        concat!(
+            "CASE WHEN c.kind = 'group' THEN 0 ELSE (SELECT COUNT(*) FROM conversation_members o \
+             JOIN ",
+            $table,
+            " ON ",
+            $cond,
+            " WHERE o.conversation_id = $1 AND o.user_id <> $2) END"
+        )
+    };
+}
+
+/// The [`SendContext`] query, with the member list aggregated by `$agg`.
+macro_rules! send_context_select {
+    ($agg:literal) => {
+        membership_select!(concat!(
+            ", ",
+            member_ids!($agg),
+            " AS members, \
+             (SELECT id FROM messages WHERE sender_id = $2 AND client_msg_id = $3) AS existing, \
+             (SELECT muted_all FROM groups WHERE conversation_id = $1) AS muted_all, ",
+            peer_count!("friendships f", "f.user_id = $2 AND f.friend_id = o.user_id"),
+            " AS friends, ",
+            peer_count!("blocks b", "b.user_id = $2 AND b.blocked_id = o.user_id"),
+            " AS blocked_peer, ",
+            peer_count!("blocks b", "b.user_id = o.user_id AND b.blocked_id = $2"),
+            " AS blocked_by_peer"
+        ))
+    };
+}
+
+/// Read `sender`'s [`SendContext`] for `conversation` in `tx`, in one round trip (each statement
+/// is one to the database's thread, and those, not the disk, bound the rate of sends on SQLite).
+/// `None` if the sender is not a member.
 pub async fn send_context(
     tx: &mut Tx,
     conversation: &ConversationId,
     sender: &UserId,
     client_msg_id: &str,
 ) -> Result<Option<SendContext>> {
-    macro_rules! with_extras {
-        ($agg:literal) => {
-            membership_select!(concat!(
-                ", ",
-                member_ids!($agg),
-                " AS members, (SELECT id FROM messages WHERE sender_id = $2 AND client_msg_id = $3) \
-                 AS existing"
-            ))
-        };
-    }
     let sql = if tx.backend_name() == "SQLite" {
-        with_extras!("group_concat")
+        send_context_select!("group_concat")
     } else {
-        with_extras!("string_agg")
+        send_context_select!("string_agg")
     };
     let row = sqlx::query(sql)
         .bind(conversation.as_str())
@@ -370,10 +402,15 @@ pub async fn send_context(
     row.map(|r| {
         let members: Option<String> = r.try_get("members")?;
         let existing: Option<String> = r.try_get("existing")?;
+        let muted_all: Option<i64> = r.try_get("muted_all")?;
+        let count = |name: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(name)? > 0) };
         Ok(SendContext {
             membership: membership_from_row(&r)?,
             members: split_members(members.as_deref()),
             existing: existing.map(MessageId),
+            muted_all: muted_all.unwrap_or(0) != 0,
+            friends: count("friends")?,
+            blocked: count("blocked_peer")? || count("blocked_by_peer")?,
         })
     })
     .transpose()
