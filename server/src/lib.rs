@@ -70,9 +70,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         };
         Some(ReloadableCert::load(source).context("loading the TLS certificate")?)
     };
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("listening on {}", args.listen))?;
+    let listener =
+        listen(args.listen).with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
     let app = app::App::new(config, store).await?;
     let shutdown = CancellationToken::new();
@@ -132,4 +131,23 @@ fn spawn_signal_handlers(
         shutdown.cancel();
     });
     Ok(())
+}
+
+/// Listen on `addr` with a deep accept queue. When every client reconnects at once (after a
+/// restart or a network blip), a short queue overflows, the kernel drops the excess connection
+/// attempts, and each of those clients waits a full SYN retransmission (a second) before trying
+/// again. The kernel caps the depth at `net.core.somaxconn`.
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    const ACCEPT_QUEUE: u32 = 4096;
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // Restart without waiting for the old connections' TIME_WAIT (on Windows this option would
+    // let another process take the port instead).
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_QUEUE)
 }
