@@ -158,9 +158,9 @@ impl App {
                 "unknown, expired or revoked session",
             )
         };
-        let session = self
+        let (session, user) = self
             .store
-            .session_by_token(&token_hash(token))
+            .session_with_user(&token_hash(token))
             .await?
             .ok_or_else(invalid)?;
         let idle_ms = self.config.tuning.session_idle_days * 24 * 3600 * 1000;
@@ -170,11 +170,6 @@ impl App {
                 .await?;
             return Err(invalid());
         }
-        let user = self
-            .store
-            .user_by_id(&session.user_id)
-            .await?
-            .ok_or_else(invalid)?;
         if user.disabled {
             return Err(Error::client(
                 ErrorCode::AccountDisabled,

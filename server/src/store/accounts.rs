@@ -301,14 +301,46 @@ impl Store {
         .transpose()
     }
 
-    /// Record that a session was just used.
+    /// A session by token hash, with its user, in one query (a resume's lookup).
+    pub async fn session_with_user(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRecord, UserRecord)>> {
+        let row = sqlx::query(
+            "SELECT s.id AS session_id, s.last_seen_at, u.id, u.username, u.display_name, \
+             u.avatar_file_id, u.password_hash, u.disabled_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| {
+            let user = user_from_row(&r)?;
+            let session = SessionRecord {
+                id: SessionId(r.try_get("session_id")?),
+                user_id: user.profile.user_id.clone(),
+                last_seen_at: u(r.try_get("last_seen_at")?),
+            };
+            Ok((session, user))
+        })
+        .transpose()
+    }
+
+    /// Record that a session was just used. Shares a commit with other writes in flight (a
+    /// reconnect storm touches thousands of sessions at once).
     pub async fn touch_session(&self, id: &SessionId) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(i(now_ms()))
-            .bind(id.as_str())
-            .execute(&mut *self.begin_autocommit().await?)
-            .await?;
-        Ok(())
+        let id = id.clone();
+        self.batch(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                    .bind(i(now_ms()))
+                    .bind(id.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Delete one session of `user`; false if there was none.
