@@ -70,8 +70,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         };
         Some(ReloadableCert::load(source).context("loading the TLS certificate")?)
     };
-    let listener =
-        listen(args.listen).with_context(|| format!("listening on {}", args.listen))?;
+    let listener = listen(args.listen).with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
     let app = app::App::new(config, store).await?;
     let shutdown = CancellationToken::new();
