@@ -75,6 +75,13 @@ pub(crate) fn profile_from_row(r: &AnyRow) -> Result<Profile> {
     })
 }
 
+/// The columns [`user_from_row`] reads, from `users u` (a string literal, for `concat!`).
+macro_rules! user_cols {
+    () => {
+        "u.id, u.username, u.display_name, u.avatar_file_id, u.password_hash, u.disabled_at"
+    };
+}
+
 fn user_from_row(r: &AnyRow) -> Result<UserRecord> {
     let disabled: Option<i64> = r.try_get("disabled_at")?;
     Ok(UserRecord {
@@ -126,23 +133,27 @@ impl Store {
 
     /// Look a user up by (canonical) username.
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>> {
-        let row = sqlx::query(
-            "SELECT id, username, display_name, avatar_file_id, password_hash, disabled_at FROM users WHERE username = $1",
-        )
-            .bind(username)
-            .fetch_optional(self.reader())
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users u WHERE username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(self.reader())
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     /// Look a user up by id.
     pub async fn user_by_id(&self, id: &UserId) -> Result<Option<UserRecord>> {
-        let row = sqlx::query(
-            "SELECT id, username, display_name, avatar_file_id, password_hash, disabled_at FROM users WHERE id = $1",
-        )
-            .bind(id.as_str())
-            .fetch_optional(self.reader())
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users u WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(self.reader())
+        .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
@@ -157,11 +168,13 @@ impl Store {
 
     /// All users, for the admin CLI.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, username, display_name, avatar_file_id, password_hash, disabled_at FROM users ORDER BY username",
-        )
-            .fetch_all(self.reader())
-            .await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users u ORDER BY username"
+        ))
+        .fetch_all(self.reader())
+        .await?;
         rows.iter().map(user_from_row).collect()
     }
 
@@ -306,11 +319,12 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(SessionRecord, UserRecord)>> {
-        let row = sqlx::query(
-            "SELECT s.id AS session_id, s.last_seen_at, u.id, u.username, u.display_name, \
-             u.avatar_file_id, u.password_hash, u.disabled_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT s.id AS session_id, s.last_seen_at, ",
+            user_cols!(),
+            " \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        ))
         .bind(token_hash)
         .fetch_optional(self.reader())
         .await?;
