@@ -226,6 +226,25 @@ pub struct Tuning {
     /// Hours after which an unfinished upload is deleted.
     #[arg(long, env = "LIAO_UPLOAD_EXPIRY_HOURS", default_value_t = 24)]
     pub upload_expiry_hours: u64,
+    /// Seconds an upload body may deliver no bytes before the request is ended (what arrived
+    /// is kept; the client resumes from `HEAD`).
+    #[arg(long, env = "LIAO_UPLOAD_IDLE_SECS", default_value_t = 30)]
+    pub upload_idle_secs: u64,
+    /// Free space (MiB) kept in the data directory for messages: below it, uploads are refused
+    /// with `storage_full` and `/healthz` reports `degraded`.
+    #[arg(long, env = "LIAO_MIN_FREE_MB", default_value_t = 1024)]
+    pub min_free_mb: u64,
+    /// Open connections per client IP, counting unauthenticated ones (behind a trusted proxy:
+    /// per forwarded address, at the WebSocket upgrade). Generous: a company behind one NAT.
+    #[arg(long, env = "LIAO_MAX_CONNECTIONS_PER_IP", default_value_t = 2000)]
+    pub max_connections_per_ip: usize,
+    /// Authenticated WebSocket connections per account.
+    #[arg(long, env = "LIAO_MAX_CONNECTIONS_PER_ACCOUNT", default_value_t = 32)]
+    pub max_connections_per_account: usize,
+    /// Sustained commands per second across all connections of one account (bursts of twice
+    /// that), on top of the per-connection limit.
+    #[arg(long, env = "LIAO_ACCOUNT_COMMANDS_PER_SEC", default_value_t = 50)]
+    pub account_commands_per_sec: u32,
 }
 
 impl Default for Tuning {
@@ -246,6 +265,10 @@ impl Tuning {
             register_per_ip_per_hour: 100_000,
             commands_per_sec: 10_000,
             searches_per_min: 10_000,
+            account_commands_per_sec: 100_000,
+            max_connections_per_ip: 100_000,
+            max_connections_per_account: 10_000,
+            min_free_mb: 0,
             ..Tuning::default()
         }
     }

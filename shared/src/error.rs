@@ -46,6 +46,9 @@ pub enum ErrorCode {
     RateLimited,
     /// The server is momentarily overloaded (e.g. too many logins queued); retry later.
     ServerBusy,
+    /// The server's storage (database or disk) is full; nothing was stored. Retryable: resend
+    /// later with the same `client_msg_id`.
+    StorageFull,
     /// The thing does not exist or is not visible to you (the two are deliberately the same).
     NotFound,
     /// The action needs the two users to be friends.

@@ -27,7 +27,9 @@ pub mod social;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::sync::Once;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -55,6 +57,9 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     batches: batch::Batcher,
+    /// SQLite: the page cap every writer connection applies when it opens (0: none). See
+    /// [`Store::limit_sqlite_pages`].
+    page_limit: Arc<AtomicU64>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -89,6 +94,7 @@ impl Store {
                 batches: batch::Batcher::start(write.clone(), 8),
                 write,
                 read: pool(16).await?,
+                page_limit: Arc::default(),
             }
         } else {
             return Err(Error::Internal(format!(
@@ -124,6 +130,7 @@ impl Store {
              PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
         );
         let options = AnyConnectOptions::from_str(&url)?;
+        let page_limit = Arc::new(AtomicU64::new(0));
         // No ping before handing out a connection: an embedded database has no link to lose, and
         // each ping is one more round trip to the connection's worker thread (a send is only
         // about nine statements; the pings of its three acquisitions were a quarter of it).
@@ -131,13 +138,22 @@ impl Store {
             .test_before_acquire(false)
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _| {
-                // `sync` is one of two fixed words, so this SQL is not attacker-controlled.
-                let pragmas = sqlx::AssertSqlSafe(pragmas.clone());
-                Box::pin(async move {
-                    sqlx::raw_sql(pragmas).execute(conn).await?;
-                    Ok(())
-                })
+            .after_connect({
+                let page_limit = page_limit.clone();
+                move |conn, _| {
+                    // `sync` is one of two fixed words and the page cap a number, so this SQL is
+                    // not attacker-controlled.
+                    let pragmas = match page_limit.load(Ordering::Relaxed) {
+                        0 => pragmas.clone(),
+                        pages => format!("{pragmas} PRAGMA max_page_count = {pages};"),
+                    };
+                    Box::pin(async move {
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas))
+                            .execute(conn)
+                            .await?;
+                        Ok(())
+                    })
+                }
             })
             .connect_with(options.clone())
             .await?;
@@ -159,6 +175,7 @@ impl Store {
             // One writer, so one batch at a time.
             batches: batch::Batcher::start(write.clone(), 1),
             write,
+            page_limit,
         })
     }
 
@@ -218,6 +235,35 @@ impl Store {
     /// A read-only transaction on the read pool (a consistent snapshot for several reads).
     pub async fn read_tx(&self) -> Result<Tx> {
         Ok(self.read.begin().await?)
+    }
+
+    /// SQLite: cap the database at `pages` pages (`None`: SQLite's own maximum), now and on every
+    /// writer connection opened later. A write that would grow the database beyond the cap fails
+    /// exactly as on a full disk (`SQLITE_FULL`), which lets the fault tests fill "the disk"
+    /// without a mount. SQLite never sets the cap below the current size.
+    pub async fn limit_sqlite_pages(&self, pages: Option<u64>) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(Error::Internal("max_page_count is SQLite only".into()));
+        }
+        // SQLite's largest page count (the default cap).
+        const SQLITE_MAX: u64 = 4_294_967_294;
+        self.page_limit
+            .store(pages.unwrap_or(0), Ordering::Relaxed);
+        let pages = pages.unwrap_or(SQLITE_MAX);
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {pages}"
+        )))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// SQLite: the database's size in pages.
+    pub async fn sqlite_page_count(&self) -> Result<u64> {
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&self.write)
+            .await?;
+        Ok(u(pages))
     }
 
     /// Close all connections (waits for in-flight queries).
