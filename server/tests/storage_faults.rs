@@ -92,18 +92,18 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
     while live.len() < acked.len() {
         live.push(bob.expect_message(&conv).await);
     }
-    let live_ids: Vec<_> = live.iter().map(|m| m.id.clone()).collect();
-    let acked_ids: Vec<_> = acked.iter().map(|m| m.id.clone()).collect();
+    let live_ids: Vec<_> = live.iter().map(|m| m.message_id.clone()).collect();
+    let acked_ids: Vec<_> = acked.iter().map(|m| m.message_id.clone()).collect();
     assert_eq!(live_ids, acked_ids, "bob's live stream is what alice got acknowledged");
 
     // A restart keeps every acknowledged message, exactly once, with gap-free seqs.
     let server = server.restart().await;
     let alice = server.login("alice").await;
     let history = whole_history(&alice, &conv).await;
-    let by_id: HashMap<_, _> = history.iter().map(|m| (m.id.clone(), m)).collect();
+    let by_id: HashMap<_, _> = history.iter().map(|m| (m.message_id.clone(), m)).collect();
     let lost: Vec<_> = acked
         .iter()
-        .filter(|m| !by_id.contains_key(&m.id))
+        .filter(|m| !by_id.contains_key(&m.message_id))
         .map(|m| (m.seq, text_of(m).chars().take(8).collect::<String>()))
         .collect();
     assert!(
@@ -115,7 +115,7 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
     assert_eq!(history.len(), acked.len(), "no message stored twice or unacknowledged");
     for (i, m) in history.iter().enumerate() {
         assert_eq!(m.seq, i as u64 + 1, "seqs are gap-free");
-        assert_eq!(by_id[&m.id].seq, acked.iter().find(|a| a.id == m.id).unwrap().seq);
+        assert_eq!(by_id[&m.message_id].seq, acked.iter().find(|a| a.message_id == m.message_id).unwrap().seq);
     }
     // The next message takes the next seq: none is handed out twice.
     let next = alice.send_text(&conv, "next", "next").await;

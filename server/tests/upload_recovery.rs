@@ -10,16 +10,23 @@ use std::time::Duration;
 use common::{Db, TestServer, User, data_dir, raw_http};
 use liao_server::config::Config;
 
-/// A tus request with the user's bearer token; returns the status and the whole response.
-async fn tus(server: &TestServer, user: &User, head: &str, body: &str) -> (u16, String) {
+/// A tus request (`METHOD PATH`, then any extra header lines) with the user's bearer token;
+/// returns the status and the whole response.
+async fn tus(server: &TestServer, user: &User, request: &str, body: &str) -> (u16, String) {
+    let (line, extra) = request.split_once("\r\n").unwrap_or((request, ""));
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!("{extra}\r\n")
+    };
     raw_http(
         server.addr,
         &format!(
-            "{head} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\nTus-Resumable: 1.0.0\r\n\
-             Content-Length: {}\r\nConnection: close\r\n{}\r\n{body}",
+            "{line} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\nTus-Resumable: 1.0.0\r\n\
+             Content-Length: {}\r\nConnection: close\r\n{extra}{}\r\n{body}",
             user.token,
             body.len(),
-            if head.starts_with("PATCH") {
+            if line.starts_with("PATCH") {
                 "Content-Type: application/offset+octet-stream\r\n"
             } else {
                 ""
