@@ -155,6 +155,15 @@ impl Server {
             "4000000000",
             "--quota-bytes",
             "1000000000000",
+            // The load generator is one address and a few accounts: its own limits.
+            "--max-connections-per-ip",
+            "10000000",
+            "--max-connections-per-account",
+            "10000000",
+            "--account-commands-per-sec",
+            "100000000",
+            "--min-free-mb",
+            "0",
         ]);
         if !opts.tls {
             cmd.arg("--no-tls");

@@ -1,6 +1,7 @@
-//! Periodic chores: forgetting idle rate-limit keys, deleting abandoned uploads (hourly), and closing the connections of accounts an
-//! administrator disabled or whose sessions they ended (possibly from another process:
-//! `liao-server user disable`, `user passwd`).
+//! Periodic chores: forgetting idle rate-limit keys, deleting abandoned uploads and repairing
+//! what a crash left in the file store (at start and hourly), and closing the connections of
+//! accounts an administrator disabled or whose sessions they ended (possibly from another
+//! process: `liao-server user disable`, `user passwd`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,9 +16,20 @@ use crate::util::now_ms;
 /// How often disabled accounts are looked for.
 const DISABLED_POLL: Duration = Duration::from_secs(2);
 
+/// Scratch files and unrecorded blobs younger than this are never swept: they may belong to an
+/// upload being finished right now (on this node or another).
+const SWEEP_GRACE: Duration = Duration::from_secs(3600);
+
 /// Start the chores; they stop with `shutdown`.
 pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
+        // Uploads a crash interrupted are finished before anyone asks.
+        let recovering = app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = recovering.recover_files(SWEEP_GRACE).await {
+                tracing::warn!(error = %e, "repairing the file store failed");
+            }
+        });
         let mut tick = tokio::time::interval(DISABLED_POLL);
         let mut since = now_ms();
         let mut rounds: u64 = 0;
@@ -54,10 +66,13 @@ pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
             if rounds.is_multiple_of(30) {
                 app.limits.housekeeping();
             }
-            if rounds.is_multiple_of(1800)
-                && let Err(e) = app.cleanup_uploads().await
-            {
-                tracing::warn!(error = %e, "cleaning up uploads failed");
+            if rounds.is_multiple_of(1800) {
+                if let Err(e) = app.cleanup_uploads().await {
+                    tracing::warn!(error = %e, "cleaning up uploads failed");
+                }
+                if let Err(e) = app.recover_files(SWEEP_GRACE).await {
+                    tracing::warn!(error = %e, "repairing the file store failed");
+                }
             }
         }
     })

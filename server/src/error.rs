@@ -38,6 +38,15 @@ pub enum Error {
     /// Migrations failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Storage is full (a full disk, or a database that cannot grow): nothing was stored and
+    /// the client may retry later.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// The database is momentarily unavailable (locked by another process beyond the wait, a
+    /// lost PostgreSQL connection) or a commit's outcome is unknown. The client may retry; a
+    /// resent message is recognised by its `client_msg_id`.
+    #[error("storage busy: {0}")]
+    Busy(String),
     /// Anything else that is our fault.
     #[error("{0}")]
     Internal(String),
@@ -57,19 +66,61 @@ impl Error {
         Error::client(ErrorCode::NotFound, what)
     }
 
+    /// An I/O error of the server's own storage (blob store, uploads): a full disk becomes
+    /// [`Error::StorageFull`], anything else internal, with `what` for the log.
+    pub fn io(what: impl std::fmt::Display, e: std::io::Error) -> Self {
+        if is_out_of_space(&e) {
+            Error::StorageFull(format!("{what}: {e}"))
+        } else {
+            Error::Internal(format!("{what}: {e}"))
+        }
+    }
+
     /// The code the client sees.
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Client { code, .. } => *code,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Muted { .. } => ErrorCode::Muted,
-            Error::Db(_) | Error::Migrate(_) | Error::Internal(_) => ErrorCode::Internal,
+            Error::StorageFull(_) => ErrorCode::StorageFull,
+            Error::Busy(_) => ErrorCode::ServerBusy,
+            Error::Db(e) => db_code(e),
+            Error::Migrate(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
-    /// Whether this is the server's fault (and so worth logging).
+    /// Whether this is the server's fault or its storage's (and so worth logging).
     pub fn is_internal(&self) -> bool {
-        self.code() == ErrorCode::Internal
+        matches!(
+            self,
+            Error::Db(_)
+                | Error::Migrate(_)
+                | Error::Internal(_)
+                | Error::StorageFull(_)
+                | Error::Busy(_)
+        )
+    }
+
+    /// When the client may retry, for the retryable codes.
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Error::RateLimited { retry_after_ms } => Some(*retry_after_ms),
+            _ => match self.code() {
+                ErrorCode::ServerBusy => Some(1000),
+                ErrorCode::StorageFull => Some(5000),
+                _ => None,
+            },
+        }
+    }
+
+    /// The same failure, told to another caller (a write batch's jobs share its commit's
+    /// outcome). Database errors keep their classification; their text goes to the log only.
+    pub fn for_another(&self) -> Error {
+        match self.code() {
+            ErrorCode::StorageFull => Error::StorageFull(self.to_string()),
+            ErrorCode::ServerBusy => Error::Busy(self.to_string()),
+            _ => Error::Internal(self.to_string()),
+        }
     }
 
     /// Whether a database error is a unique-constraint violation (a lost race on insert).
@@ -89,7 +140,65 @@ impl Error {
             Error::Muted { until: None } => {
                 "only the owner and admins may speak while the group is muted".into()
             }
-            _ => "internal server error".into(),
+            _ => match self.code() {
+                ErrorCode::StorageFull => "the server's storage is full; nothing was stored".into(),
+                ErrorCode::ServerBusy => "the server's database is busy; retry shortly".into(),
+                _ => "internal server error".into(),
+            },
         }
     }
+}
+
+/// How the client sees a database failure. What it may retry is said so: storage full, or the
+/// database momentarily unavailable (and then a failed commit may have committed, which the
+/// client's resend by `client_msg_id` resolves).
+fn db_code(e: &sqlx::Error) -> ErrorCode {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or("");
+            // SQLite reports its primary result code (extended codes keep it in the low byte).
+            if let Ok(n) = code.parse::<i64>() {
+                return match n & 0xff {
+                    // SQLITE_FULL
+                    13 => ErrorCode::StorageFull,
+                    // SQLITE_BUSY, SQLITE_LOCKED
+                    5 | 6 => ErrorCode::ServerBusy,
+                    // SQLITE_IOERR, SQLITE_CANTOPEN: the disk itself failed.
+                    10 | 14 => ErrorCode::ServerBusy,
+                    _ => ErrorCode::Internal,
+                };
+            }
+            // PostgreSQL SQLSTATEs: 53100 disk_full; 53xxx other resources; 08xxx connection;
+            // 57Pxx shutdown / admin termination; serialization failure and deadlock.
+            match code {
+                "53100" => ErrorCode::StorageFull,
+                c if c.starts_with("53")
+                    || c.starts_with("08")
+                    || c.starts_with("57P")
+                    || c == "40001"
+                    || c == "40P01" =>
+                {
+                    ErrorCode::ServerBusy
+                }
+                _ => ErrorCode::Internal,
+            }
+        }
+        sqlx::Error::Io(io) if is_out_of_space(io) => ErrorCode::StorageFull,
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => ErrorCode::ServerBusy,
+        _ => ErrorCode::Internal,
+    }
+}
+
+/// Whether an I/O error means the disk (or the user's quota on it) is full.
+pub fn is_out_of_space(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
 }

@@ -10,7 +10,9 @@
 //! - [`app`]: the shared [`app::App`] (store, hub, hasher, limits) and publish helpers.
 //! - [`services`]: domain logic — accounts, friends, chat, groups; [`authz`]: group permissions.
 //! - [`store`]: SQLite/PostgreSQL behind one type; per-table submodules; migrations per backend.
-//! - [`passwords`], [`ratelimit`], [`background`], [`admin`], [`error`], [`util`].
+//! - [`files`]: the content-addressed blob store on disk, and image processing.
+//! - [`passwords`], [`ratelimit`] (rate limits and connection caps), [`background`], [`admin`],
+//!   [`error`], [`util`]; [`faults`]: crash points for the fault tests.
 //!
 //! [`server::run`] takes its listener, app and shutdown signal from the caller, so tests start
 //! real servers on port 0 (several per process, and restart them on the same data).
@@ -21,6 +23,7 @@ pub mod authz;
 pub mod background;
 pub mod config;
 pub mod error;
+pub mod faults;
 pub mod files;
 pub mod http;
 pub mod hub;

@@ -1,14 +1,19 @@
-//! Rate limits (GCRA, via `governor`). Keyed limiters for logins and registrations; each
-//! connection additionally has its own command limiter (see `ws::connection`).
+//! Rate limits (GCRA, via `governor`) and connection caps. Keyed limiters for logins,
+//! registrations and each account's commands (shared by all its connections); each connection
+//! additionally has its own command limiter (see `ws::connection`). [`ConnectionCap`] bounds the
+//! connections one address holds open, authenticated or not.
 
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
+use liao_shared::UserId;
 
 use crate::config::Tuning;
 use crate::error::{Error, Result};
@@ -20,6 +25,9 @@ pub struct RateLimits {
     login_ip: Keyed<IpAddr>,
     login_account_ip: Keyed<(String, IpAddr)>,
     register_ip: Keyed<IpAddr>,
+    account: Keyed<UserId>,
+    /// Open connections per client address.
+    pub connections: Arc<ConnectionCap>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -49,7 +57,19 @@ impl RateLimits {
             login_ip: RateLimiter::keyed(quota(t.login_per_ip_per_min, minute)),
             login_account_ip: RateLimiter::keyed(quota(t.login_per_account_ip_per_min, minute)),
             register_ip: RateLimiter::keyed(quota(t.register_per_ip_per_hour, minute * 60)),
+            // Bursts of two seconds' worth, like the per-connection limit.
+            account: RateLimiter::keyed(quota(
+                t.account_commands_per_sec.saturating_mul(2),
+                Duration::from_secs(2),
+            )),
+            connections: Arc::new(ConnectionCap::new(t.max_connections_per_ip)),
         }
+    }
+
+    /// A command from any connection of `user`: one budget per account, so that many
+    /// connections of one account cannot multiply its rate.
+    pub fn account_command(&self, user: &UserId) -> Result<()> {
+        check(&self.account, user)
     }
 
     /// A login attempt for `username` from `ip`. Keyed per IP and per (account, IP): an attacker
@@ -69,6 +89,68 @@ impl RateLimits {
         self.login_ip.retain_recent();
         self.login_account_ip.retain_recent();
         self.register_ip.retain_recent();
+        self.account.retain_recent();
+    }
+}
+
+/// A cap on the connections open at once per client address. Acquired when a connection is
+/// accepted (or, behind a trusted proxy, at the WebSocket upgrade, per forwarded address) and
+/// released when the last holder of its [`CapGuard`] drops.
+#[derive(Debug)]
+pub struct ConnectionCap {
+    max: usize,
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One counted connection; dropping it frees the place.
+#[derive(Debug)]
+pub struct CapGuard {
+    cap: Arc<ConnectionCap>,
+    ip: IpAddr,
+}
+
+impl ConnectionCap {
+    /// At most `max` connections per address.
+    pub fn new(max: usize) -> Self {
+        ConnectionCap {
+            max: max.max(1),
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Count a connection from `ip`, unless the address already holds the maximum.
+    pub fn try_acquire(self: &Arc<Self>, ip: IpAddr) -> Option<CapGuard> {
+        let mut open = self.lock();
+        let n = open.entry(ip).or_insert(0);
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(CapGuard {
+            cap: self.clone(),
+            ip,
+        })
+    }
+
+    /// Connections counted for `ip` right now.
+    pub fn open(&self, ip: IpAddr) -> usize {
+        self.lock().get(&ip).copied().unwrap_or(0)
+    }
+}
+
+impl Drop for CapGuard {
+    fn drop(&mut self) {
+        let mut open = self.cap.lock();
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
     }
 }
 

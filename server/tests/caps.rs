@@ -54,7 +54,10 @@ async fn one_address_cannot_take_every_connection() {
     )
     .await
     .expect("refused promptly");
-    assert!(refused.is_err(), "a sixth connection from one address was accepted");
+    assert!(
+        refused.is_err(),
+        "a sixth connection from one address was accepted"
+    );
 
     // …while the victim, elsewhere, connects and is served within a second.
     let started = std::time::Instant::now();
@@ -69,19 +72,29 @@ async fn one_address_cannot_take_every_connection() {
         })
         .await
         .expect("the victim is served");
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
 
     // Closed connections stop counting.
     drop(idle);
     let mut admitted = false;
     for _ in 0..50 {
-        if Client::connect(&server.ws_url(), server.options()).await.is_ok() {
+        if Client::connect(&server.ws_url(), server.options())
+            .await
+            .is_ok()
+        {
             admitted = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(admitted, "the address was not admitted again after closing its connections");
+    assert!(
+        admitted,
+        "the address was not admitted again after closing its connections"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,7 +122,11 @@ async fn one_account_holds_a_bounded_number_of_connections() {
         .expect_err("a fourth connection by token");
     assert_eq!(err.code(), Some(ErrorCode::RateLimited));
     assert_eq!(
-        client.request(Command::ListSessions).await.expect_err("unauthenticated").code(),
+        client
+            .request(Command::ListSessions)
+            .await
+            .expect_err("unauthenticated")
+            .code(),
         Some(ErrorCode::NotAuthenticated)
     );
     // The refused login left no session behind: alice has the two she made.
@@ -135,7 +152,10 @@ async fn one_account_holds_a_bounded_number_of_connections() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(back, "a closed connection still counted against the account");
+    assert!(
+        back,
+        "a closed connection still counted against the account"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -186,7 +206,10 @@ async fn malformed_frames_count_against_the_rate_limit() {
             .expect("send");
     }
     // A real command right after is limited too: the garbage used the budget.
-    assert_eq!(alice.err(Command::ListContacts).await, ErrorCode::RateLimited);
+    assert_eq!(
+        alice.err(Command::ListContacts).await,
+        ErrorCode::RateLimited
+    );
     let frames = alice.drain(Duration::from_millis(500)).await;
     let codes: Vec<_> = frames
         .iter()
@@ -197,7 +220,11 @@ async fn malformed_frames_count_against_the_rate_limit() {
         .collect();
     assert_eq!(codes.len(), 30, "every frame is answered: {codes:?}");
     assert!(
-        codes.iter().filter(|c| **c == ErrorCode::RateLimited).count() >= 15,
+        codes
+            .iter()
+            .filter(|c| **c == ErrorCode::RateLimited)
+            .count()
+            >= 15,
         "garbage was not rate limited: {codes:?}"
     );
 }

@@ -22,7 +22,9 @@ async fn upload_text(server: &TestServer, user: &User, content: &str) -> FileId 
         &user.token,
     )
     .unwrap()
-    .upload(&path, UploadKind::File, &mut |_, _| ControlFlow::Continue(()))
+    .upload(&path, UploadKind::File, &mut |_, _| {
+        ControlFlow::Continue(())
+    })
     .await
     .expect("upload")
 }
@@ -63,7 +65,10 @@ async fn signed_urls_die_with_their_session(db: Db) {
     // Logging out the laptop kills its URLs at once; the phone's keep working.
     laptop.ok(Command::Logout).await;
     let (status, body) = get(&server, &laptop_url, "").await;
-    assert_eq!(status, 404, "a URL of a logged-out session still served: {body}");
+    assert_eq!(
+        status, 404,
+        "a URL of a logged-out session still served: {body}"
+    );
     assert_eq!(get(&server, &phone_url, "").await.0, 200);
 
     // A password change ends every other session: the phone's URLs die too.

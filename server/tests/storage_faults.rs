@@ -49,7 +49,11 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
 
     let mut acked: Vec<Message> = Vec::new();
     for i in 0..5 {
-        acked.push(alice.send_text(&conv, &format!("before-{i}"), "before").await);
+        acked.push(
+            alice
+                .send_text(&conv, &format!("before-{i}"), "before")
+                .await,
+        );
     }
 
     // "The disk fills": the database may grow by two more pages only.
@@ -94,7 +98,10 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
     }
     let live_ids: Vec<_> = live.iter().map(|m| m.message_id.clone()).collect();
     let acked_ids: Vec<_> = acked.iter().map(|m| m.message_id.clone()).collect();
-    assert_eq!(live_ids, acked_ids, "bob's live stream is what alice got acknowledged");
+    assert_eq!(
+        live_ids, acked_ids,
+        "bob's live stream is what alice got acknowledged"
+    );
 
     // A restart keeps every acknowledged message, exactly once, with gap-free seqs.
     let server = server.restart().await;
@@ -112,10 +119,21 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
         lost.len(),
         acked.len()
     );
-    assert_eq!(history.len(), acked.len(), "no message stored twice or unacknowledged");
+    assert_eq!(
+        history.len(),
+        acked.len(),
+        "no message stored twice or unacknowledged"
+    );
     for (i, m) in history.iter().enumerate() {
         assert_eq!(m.seq, i as u64 + 1, "seqs are gap-free");
-        assert_eq!(by_id[&m.message_id].seq, acked.iter().find(|a| a.message_id == m.message_id).unwrap().seq);
+        assert_eq!(
+            by_id[&m.message_id].seq,
+            acked
+                .iter()
+                .find(|a| a.message_id == m.message_id)
+                .unwrap()
+                .seq
+        );
     }
     // The next message takes the next seq: none is handed out twice.
     let next = alice.send_text(&conv, "next", "next").await;
@@ -200,7 +218,10 @@ async fn writes_wait_for_a_database_locked_by_another_process() {
     for (i, task) in pending.into_iter().enumerate() {
         for (sent, profile) in task.await.expect("task") {
             assert!(sent.is_ok(), "a send of connection {i} failed: {sent:?}");
-            assert!(profile.is_ok(), "a profile update of connection {i} failed: {profile:?}");
+            assert!(
+                profile.is_ok(),
+                "a profile update of connection {i} failed: {profile:?}"
+            );
         }
     }
     other.await.expect("the other process");

@@ -26,7 +26,7 @@ async fn health_check_answers_json_over_tls() {
             .contains("content-type: application/json")
     );
     let expected = format!(
-        r#"{{"protocol":1,"status":"ok","version":"{}"}}"#,
+        r#"{{"protocol":1,"status":"ok","storage":"ok","version":"{}"}}"#,
         env!("CARGO_PKG_VERSION")
     );
     assert!(response.ends_with(&expected), "{response}");

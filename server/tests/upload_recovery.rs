@@ -182,7 +182,10 @@ async fn a_stalled_upload_body_is_ended() {
     // The server ends the request within the idle limit (plus slack), not never.
     let mut buf = Vec::new();
     let ended = tokio::time::timeout(Duration::from_secs(8), stream.read_to_end(&mut buf)).await;
-    assert!(ended.is_ok(), "a body idle for 2 s was still open after 8 s");
+    assert!(
+        ended.is_ok(),
+        "a body idle for 2 s was still open after 8 s"
+    );
     // What arrived is kept: the upload resumes from 3.
     let (status, response) = tus(&server, &alice, &format!("HEAD /api/uploads/{id}"), "").await;
     assert_eq!(status, 200);

@@ -497,7 +497,7 @@ pub enum ServerFrame {
         code: ErrorCode,
         /// English description for developers; clients show a translation of `code` instead.
         message: String,
-        /// For `rate_limited` and `server_busy`: when to retry, in milliseconds.
+        /// For `rate_limited`, `server_busy` and `storage_full`: when to retry, in milliseconds.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         retry_after_ms: Option<u64>,

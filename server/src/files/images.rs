@@ -22,6 +22,9 @@ pub enum ImageError {
     /// Corrupt data.
     #[error("image could not be decoded: {0}")]
     Corrupt(String),
+    /// Writing the processed copy failed (the server's fault, not the image's).
+    #[error("writing the processed image: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// What processing produced.
@@ -46,6 +49,14 @@ fn mime_of(format: ImageFormat) -> Option<&'static str> {
         ImageFormat::Gif => Some("image/gif"),
         ImageFormat::WebP => Some("image/webp"),
         _ => None,
+    }
+}
+
+/// An encoder's failure: the disk's, or (never expected for a decoded image) the encoder's.
+fn write_error(e: image::ImageError) -> ImageError {
+    match e {
+        image::ImageError::IoError(io) => ImageError::Io(io),
+        other => corrupt(other),
     }
 }
 
@@ -93,16 +104,18 @@ pub fn process(
 
     let stripped = !keep_original && matches!(format, ImageFormat::Jpeg | ImageFormat::Png);
     if stripped {
-        let out = std::fs::File::create(stripped_to).map_err(corrupt)?;
+        let out = std::fs::File::create(stripped_to)?;
         let mut out = BufWriter::new(out);
         match format {
             ImageFormat::Jpeg => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
                 .encode_image(&img.to_rgb8())
-                .map_err(corrupt)?,
-            _ => img.write_to(&mut out, ImageFormat::Png).map_err(corrupt)?,
+                .map_err(write_error)?,
+            _ => img
+                .write_to(&mut out, ImageFormat::Png)
+                .map_err(write_error)?,
         }
-        let file = out.into_inner().map_err(corrupt)?;
-        file.sync_all().map_err(corrupt)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
     }
     Ok(Processed {
         mime,

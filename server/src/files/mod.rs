@@ -5,7 +5,12 @@
 //!   as a fan-out folder). File records in the database point at blobs; identical uploads share
 //!   one blob. Back up by copying the folder.
 //! - `uploads/<upload id>` — uploads in progress (tus); the file's length is the upload offset.
-//!   Finished uploads move into `blobs/`; abandoned ones are deleted after the expiry.
+//!   A finished upload is hard-linked into `blobs/` (the upload keeps its bytes until it is
+//!   recorded complete, so a crash at any step leaves it finishable); abandoned ones are deleted
+//!   after the expiry. Scratch files of image processing live here too (`t…`).
+//!
+//! Every rename or link into `blobs/` is followed by an fsync of the directory, so a recorded
+//! file's blob survives a power loss.
 //!
 //! Nothing user-provided (file names, MIME types) ever takes part in a path: only random upload
 //! ids and hex digests do. Everything above this module talks to [`Blobs`]; an object-storage
@@ -43,6 +48,11 @@ impl Blobs {
         }
     }
 
+    /// The store's root folder (`<data_dir>/files`).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Where blob `sha256` lives (None for anything that is not a lowercase hex digest).
     pub fn blob_path(&self, sha256: &str) -> Option<PathBuf> {
         valid_hex(sha256).then(|| self.root.join("blobs").join(&sha256[..2]).join(sha256))
@@ -77,11 +87,79 @@ impl Blobs {
         let dir = dest.parent().ok_or_else(|| io::Error::other("no parent"))?;
         tokio::fs::create_dir_all(dir).await?;
         tokio::fs::rename(tmp, &dest).await?;
-        // Make the rename itself durable.
-        let dir = dir.to_path_buf();
-        tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
-            .await
-            .map_err(io::Error::other)?
+        sync_dir(dir).await
+    }
+
+    /// Place the content of `src` (fsynced, and kept) in the store under its digest: a hard link,
+    /// or a copy where the file system has none. Idempotent: content already there is kept.
+    pub async fn link(&self, src: &Path, sha256: &str) -> io::Result<()> {
+        let dest = self
+            .blob_path(sha256)
+            .ok_or_else(|| io::Error::other("bad digest"))?;
+        if tokio::fs::try_exists(&dest).await? {
+            return Ok(());
+        }
+        let dir = dest.parent().ok_or_else(|| io::Error::other("no parent"))?;
+        tokio::fs::create_dir_all(dir).await?;
+        match tokio::fs::hard_link(src, &dest).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
+            Err(_) => {
+                // No hard links here: copy to a scratch file, make it durable, move it in.
+                let tmp = self.scratch_path();
+                let copied = async {
+                    tokio::fs::copy(src, &tmp).await?;
+                    tokio::fs::File::open(&tmp).await?.sync_all().await?;
+                    tokio::fs::rename(&tmp, &dest).await
+                }
+                .await;
+                if let Err(e) = copied {
+                    let _ = tokio::fs::remove_file(&tmp).await;
+                    return Err(e);
+                }
+            }
+        }
+        sync_dir(dir).await
+    }
+
+    /// Files in `uploads/` whose name is not an upload in `known` and that were last modified
+    /// before `before` (left by a crash: scratch files, uploads whose record is gone).
+    pub async fn strays(
+        &self,
+        known: &std::collections::HashSet<String>,
+        before: std::time::SystemTime,
+    ) -> io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        let mut dir = tokio::fs::read_dir(self.root.join("uploads")).await?;
+        while let Some(entry) = dir.next_entry().await? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if known.contains(&name) {
+                continue;
+            }
+            if entry.metadata().await?.modified()? < before {
+                out.push(entry.path());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Digests of the blobs last modified before `before`, a fan-out folder at a time.
+    pub async fn blobs_before(&self, before: std::time::SystemTime) -> io::Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut fans = tokio::fs::read_dir(self.root.join("blobs")).await?;
+        while let Some(fan) = fans.next_entry().await? {
+            if !fan.file_type().await?.is_dir() {
+                continue;
+            }
+            let mut blobs = tokio::fs::read_dir(fan.path()).await?;
+            while let Some(blob) = blobs.next_entry().await? {
+                let name = blob.file_name().to_string_lossy().into_owned();
+                if valid_hex(&name) && blob.metadata().await?.modified()? < before {
+                    out.push(name);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Store bytes (thumbnails) and return their digest.
@@ -104,6 +182,25 @@ impl Blobs {
             None => Ok(()),
         }
     }
+}
+
+/// fsync a directory, making the renames and links in it durable. (A no-op where directories
+/// cannot be opened as files.)
+async fn sync_dir(dir: &Path) -> io::Result<()> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        #[cfg(unix)]
+        {
+            std::fs::File::open(dir)?.sync_all()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Ok(())
+        }
+    })
+    .await
+    .map_err(io::Error::other)?
 }
 
 /// SHA-256 of a file, streamed (constant memory).

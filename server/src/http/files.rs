@@ -22,7 +22,7 @@ use tower_http::services::ServeFile;
 
 use super::HttpState;
 use crate::error::Error;
-use crate::services::files::{NewUpload, UploadKind, UploadState};
+use crate::services::files::{NewUpload, UploadKind, UploadState, UrlGrant};
 
 const TUS_VERSION: &str = "1.0.0";
 
@@ -56,13 +56,17 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::FileTooLarge | ErrorCode::QuotaExceeded => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedImage => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+        ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }
 }
 
-/// An error as JSON `{code, message}` with a matching status; internal causes are logged, not sent.
-fn error_response(e: Error) -> Response {
+/// An error as JSON `{code, message}` with a matching status (and `Retry-After` for what may be
+/// retried); internal causes are logged, not sent.
+pub fn error_response(e: Error) -> Response {
     if e.is_internal() {
         tracing::error!(error = %e, "file request failed");
     }
@@ -76,6 +80,10 @@ fn error_response(e: Error) -> Response {
         .into_response();
     res.headers_mut()
         .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
+    if let Some(ms) = e.retry_after_ms() {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(ms.div_ceil(1000)));
+    }
     res
 }
 
@@ -138,28 +146,29 @@ async fn options(State(state): State<HttpState>) -> Response {
     res
 }
 
-/// `Upload-Metadata: key base64,key base64,…`
-fn metadata(headers: &HeaderMap) -> HashMap<String, String> {
-    let raw = headers
-        .get("upload-metadata")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    raw.split(',')
-        .filter_map(|pair| {
-            let mut it = pair.trim().splitn(2, ' ');
-            let key = it.next()?.trim();
-            let value = it
-                .next()
-                .and_then(|v| {
-                    base64::engine::general_purpose::STANDARD
-                        .decode(v.trim())
-                        .ok()
-                })
-                .and_then(|b| String::from_utf8(b).ok())
-                .unwrap_or_default();
-            (!key.is_empty()).then(|| (key.to_owned(), value))
-        })
-        .collect()
+/// `Upload-Metadata: key base64,key base64,…` (a key may come without a value). A value that is
+/// not base64 of UTF-8 text is refused rather than silently dropped.
+fn metadata(headers: &HeaderMap) -> Result<HashMap<String, String>, Error> {
+    let bad = |what: &str| {
+        Error::client(
+            ErrorCode::BadRequest,
+            format!("Upload-Metadata: {what}; expected `key base64,key base64`"),
+        )
+    };
+    let Some(raw) = headers.get("upload-metadata") else {
+        return Ok(HashMap::new());
+    };
+    let raw = raw.to_str().map_err(|_| bad("not ASCII"))?;
+    let mut meta = HashMap::new();
+    for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once(' ').unwrap_or((pair, ""));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .map_err(|_| bad("a value is not base64"))?;
+        let value = String::from_utf8(bytes).map_err(|_| bad("a value is not UTF-8"))?;
+        meta.insert(key.to_owned(), value);
+    }
+    Ok(meta)
 }
 
 async fn create(State(state): State<HttpState>, headers: HeaderMap) -> Response {
@@ -176,7 +185,7 @@ async fn create(State(state): State<HttpState>, headers: HeaderMap) -> Response 
                     "Upload-Length is required (deferred length is not supported)",
                 )
             })?;
-        let meta = metadata(&headers);
+        let meta = metadata(&headers)?;
         let kind = match meta.get("kind").map(String::as_str) {
             Some("image") => UploadKind::Image,
             Some("file") | None => UploadKind::File,
@@ -351,16 +360,22 @@ async fn download(
         Some(token) => app.http_user(token).await.ok(),
         None => match (
             query.get("u"),
+            query.get("k"),
             query.get("e").and_then(|e| e.parse().ok()),
             query.get("s"),
         ) {
-            (Some(u), Some(e), Some(s)) => app.verify_signed(
-                if thumbnail { "thumbnail" } else { "original" },
-                &file,
-                u,
-                e,
-                s,
-            ),
+            (Some(user), Some(session), Some(expires), Some(sig)) => {
+                let grant = UrlGrant {
+                    variant: if thumbnail { "thumbnail" } else { "original" },
+                    file: file.as_str(),
+                    user,
+                    session,
+                };
+                match app.verify_signed(&grant, expires, sig).await {
+                    Ok(user) => user,
+                    Err(e) => return error_response(e),
+                }
+            }
             _ => None,
         },
     };
@@ -377,6 +392,17 @@ async fn download(
     let Some(path) = sha.as_deref().and_then(|s| app.blobs.blob_path(s)) else {
         return not_found();
     };
+    // Several ranges would be a multipart answer, which clients rarely handle and which costs a
+    // read per range: answer them with the whole file, as RFC 9110 allows.
+    let mut request = request;
+    if request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains(','))
+    {
+        request.headers_mut().remove(header::RANGE);
+    }
     let served = match ServeFile::new(path).oneshot(request).await {
         Ok(res) => res.map(Body::new),
         Err(e) => return error_response(Error::Internal(format!("serving file: {e}"))),

@@ -47,15 +47,26 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(healthz))
         .route("/ws", get(websocket))
         .merge(files::routes())
+        // Everything else under /api is an API path that does not exist: a JSON 404, not the UI.
+        .route("/api", axum::routing::any(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback(ui::serve)
         .with_state(state)
 }
 
-async fn healthz() -> Response {
+async fn api_not_found() -> Response {
+    files::error_response(crate::error::Error::not_found("no such API path"))
+}
+
+/// Always 200 while the server answers; `degraded` says what an operator should look at (free
+/// space below the reserve: uploads are refused, messages still work).
+async fn healthz(State(state): State<HttpState>) -> Response {
+    let low = state.app.storage_low().await;
     let body = serde_json::json!({
-        "status": "ok",
+        "status": if low { "degraded" } else { "ok" },
         "version": env!("CARGO_PKG_VERSION"),
         "protocol": liao_shared::PROTOCOL_VERSION,
+        "storage": if low { "low" } else { "ok" },
     });
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -146,10 +157,29 @@ async fn websocket(
         }
     }
     let ip = client_ip(peer.ip(), headers, &state.app.config.trusted_proxies);
+    // The place this connection holds under its address's cap; behind a trusted proxy, the
+    // forwarded address is counted here instead.
+    let mut place = request
+        .extensions()
+        .get::<crate::server::ConnectionPlace>()
+        .cloned()
+        .unwrap_or(crate::server::ConnectionPlace(None));
+    if place.0.is_none() {
+        match state.app.limits.connections.try_acquire(ip) {
+            Some(guard) => place = crate::server::ConnectionPlace(Some(Arc::new(guard))),
+            None => {
+                return refuse(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too many connections from this address",
+                );
+            }
+        }
+    }
     let on_upgrade = hyper::upgrade::on(&mut request);
     let app = state.app.clone();
     let shutdown = state.shutdown.clone();
     state.tasks.spawn(async move {
+        let _place = place;
         match on_upgrade.await {
             Ok(upgraded) => {
                 let ws = WebSocketStream::from_raw_socket(

@@ -21,6 +21,8 @@ pub struct Authenticated {
     pub session: SessionId,
     /// The user.
     pub profile: Profile,
+    /// Whether the session was made just now (login, registration) rather than resumed.
+    pub fresh: bool,
 }
 
 impl Authenticated {
@@ -115,6 +117,7 @@ impl App {
             token,
             session,
             profile,
+            fresh: true,
         })
     }
 
@@ -176,11 +179,16 @@ impl App {
                 "this account is disabled",
             ));
         }
-        self.store.touch_session(&session.id).await?;
+        // Recording the use is bookkeeping (idle expiry): a full or busy database must not keep
+        // users from reading what is already stored.
+        if let Err(e) = self.store.touch_session(&session.id).await {
+            tracing::warn!(error = %e, "could not record session use");
+        }
         Ok(Authenticated {
             token: token.to_owned(),
             session: session.id,
             profile: user.profile,
+            fresh: false,
         })
     }
 

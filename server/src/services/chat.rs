@@ -185,9 +185,10 @@ impl App {
             .await;
         match sent {
             Ok((sent, members)) => {
-                if sent.fresh {
-                    self.publish_message(&members, &sent.message);
-                }
+                // A resend is published again: its first attempt may have committed and then
+                // failed to say so (a lost COMMIT reply), in which case nobody was told. Every
+                // connection skips what it already has, by seq.
+                self.publish_message(&members, &sent.message);
                 Ok(sent)
             }
             // The same send raced itself (two connections resending at once) and the other

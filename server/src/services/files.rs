@@ -1,6 +1,19 @@
 //! Files and images: the tus upload lifecycle, finishing an upload (fsync, hash, image checks,
-//! move into the content-addressed store, then the file record — a message can never point at a
+//! link into the content-addressed store, then the file record — a message can never point at a
 //! partial file), access rules, signed URLs, and clean-up.
+//!
+//! # Crash safety
+//! An upload's own file keeps every received byte until the upload is recorded complete; the
+//! blob store gets a hard link (or a copy) of it, never the only copy. The file record and the
+//! upload's completion are one transaction. So whatever step a crash interrupts, the upload is
+//! either complete (and `HEAD` shows its file) or still holds all its bytes, and finishing it
+//! again (on the next `HEAD` or `PATCH`, or the sweep at start-up) is idempotent: the blob is
+//! named by its content. Scratch files and blobs a crash orphaned are swept later.
+//!
+//! # Storage
+//! Below the free-space reserve (`--min-free-mb`) uploads are refused with `storage_full` before
+//! a byte is written, so that the database keeps room for messages. A write that still hits a
+//! full disk keeps nothing of its request: the upload stays at its old offset.
 //!
 //! # Concurrency
 //! Bytes stream from the request body to the upload's temp file chunk by chunk; memory use does
@@ -19,6 +32,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::app::{Actor, App};
 use crate::error::{Error, Result};
+use crate::faults;
 use crate::files::{hash_file, images};
 use crate::store::files::{FileRow, NewFile, UploadRow};
 use crate::util::now_ms;
@@ -107,6 +121,19 @@ pub fn clean_file_name(name: &str) -> String {
     }
 }
 
+/// What a signed file URL grants: one variant of one file, to one user, while one session lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct UrlGrant<'a> {
+    /// `original` or `thumbnail`.
+    pub variant: &'a str,
+    /// The file.
+    pub file: &'a str,
+    /// The user it was issued to.
+    pub user: &'a str,
+    /// The session it was issued to.
+    pub session: &'a str,
+}
+
 fn conflict(message: &'static str) -> Error {
     Error::client(ErrorCode::Conflict, message)
 }
@@ -156,6 +183,7 @@ impl App {
                 format!("the limit for this kind of upload is {max} bytes"),
             ));
         }
+        self.check_room(req.length).await?;
         let name = clean_file_name(&req.name);
         let mime = req
             .mime
@@ -179,19 +207,6 @@ impl App {
             // Clean-up may have removed the content meanwhile: then upload it normally.
             && self.blobs.blob_path(&existing.sha256).is_some_and(|p| p.exists())
         {
-            let file_id = self
-                .store
-                .insert_file(&NewFile {
-                    owner: user,
-                    sha256: &existing.sha256,
-                    size: existing.size,
-                    name: &name,
-                    mime: &existing.mime,
-                    kind: &existing.kind,
-                    dims: existing.width.zip(existing.height),
-                    thumb: existing.thumb_sha256.as_deref(),
-                })
-                .await?;
             let id = self
                 .store
                 .insert_upload(
@@ -203,7 +218,22 @@ impl App {
                     req.original,
                 )
                 .await?;
-            self.store.complete_upload(&id, &file_id).await?;
+            let file_id = self
+                .store
+                .insert_file(
+                    &NewFile {
+                        owner: user,
+                        sha256: &existing.sha256,
+                        size: existing.size,
+                        name: &name,
+                        mime: &existing.mime,
+                        kind: &existing.kind,
+                        dims: existing.width.zip(existing.height),
+                        thumb: existing.thumb_sha256.as_deref(),
+                    },
+                    Some(&id),
+                )
+                .await?;
             return Ok(UploadState {
                 id,
                 offset: req.length,
@@ -234,13 +264,49 @@ impl App {
             .ok_or_else(|| Error::Internal("bad upload id".into()))?;
         tokio::fs::File::create(&path)
             .await
-            .map_err(|e| Error::Internal(format!("creating upload: {e}")))?;
+            .map_err(|e| Error::io("creating upload", e))?;
+        // Nothing to wait for: an empty upload is complete at creation.
+        let file_id = if req.length == 0 {
+            let (row, path) = self.upload_row(user, &id).await?;
+            Some(self.finish_upload(&row, &path, None).await?)
+        } else {
+            None
+        };
         Ok(UploadState {
             id,
             offset: 0,
             length: req.length,
-            file_id: None,
+            file_id,
         })
+    }
+
+    /// Free bytes on the file store's disk, if the system says.
+    async fn free_bytes(&self) -> Option<u64> {
+        let root = self.blobs.root().to_path_buf();
+        tokio::task::spawn_blocking(move || fs4::available_space(&root).ok())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Whether free space is below the reserve kept for messages (`--min-free-mb`).
+    pub async fn storage_low(&self) -> bool {
+        let reserve = self.config.tuning.min_free_mb * 1024 * 1024;
+        reserve > 0 && self.free_bytes().await.is_some_and(|free| free < reserve)
+    }
+
+    /// Refuse an upload of `more` bytes that would eat into the reserve kept for messages.
+    async fn check_room(&self, more: u64) -> Result<()> {
+        let reserve = self.config.tuning.min_free_mb * 1024 * 1024;
+        if reserve == 0 {
+            return Ok(());
+        }
+        match self.free_bytes().await {
+            Some(free) if free < reserve.saturating_add(more) => Err(Error::StorageFull(format!(
+                "{free} bytes free, {reserve} reserved, {more} asked"
+            ))),
+            _ => Ok(()),
+        }
     }
 
     async fn upload_row(&self, user: &UserId, id: &str) -> Result<(UploadRow, std::path::PathBuf)> {
@@ -256,22 +322,66 @@ impl App {
         Ok((row, path))
     }
 
-    /// tus HEAD: where the upload stands.
+    /// tus HEAD: where the upload stands. An upload whose bytes have all arrived but that was
+    /// never finished (the server stopped in between) is finished now.
     pub async fn upload_state(&self, user: &UserId, id: &str) -> Result<UploadState> {
         let (row, path) = self.upload_row(user, id).await?;
-        let offset = match &row.file_id {
-            Some(_) => row.length,
-            None => tokio::fs::metadata(&path)
-                .await
-                .map(|m| m.len())
-                .unwrap_or(0),
-        };
+        if row.file_id.is_some() {
+            return Ok(UploadState {
+                id: row.id,
+                offset: row.length,
+                length: row.length,
+                file_id: row.file_id,
+            });
+        }
+        let offset = self.upload_offset(&row, &path).await?;
+        let mut file_id = None;
+        if offset == row.length {
+            // All bytes are here. If another request (or the start-up repair) is finishing it,
+            // wait for that rather than report a complete upload without its file.
+            for _ in 0..100 {
+                if let Some(_guard) = self.active_uploads.claim(&row.id) {
+                    file_id = self.finish_claimed(&row, &path).await?;
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
         Ok(UploadState {
             id: row.id,
             offset,
             length: row.length,
-            file_id: row.file_id,
+            file_id,
         })
+    }
+
+    /// Bytes received so far: the upload file's length. A missing file (lost in a crash of
+    /// an older version) is created empty, so the upload resumes from the start.
+    async fn upload_offset(&self, row: &UploadRow, path: &std::path::Path) -> Result<u64> {
+        match tokio::fs::metadata(path).await {
+            Ok(m) => Ok(m.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tokio::fs::File::create(path)
+                    .await
+                    .map_err(|e| Error::io(format_args!("recreating upload {}", row.id), e))?;
+                Ok(0)
+            }
+            Err(e) => Err(Error::io(format_args!("upload {}", row.id), e)),
+        }
+    }
+
+    /// Finish an upload this caller holds the claim of, unless another request finished it
+    /// first (reads the record again under the claim).
+    async fn finish_claimed(
+        &self,
+        row: &UploadRow,
+        path: &std::path::Path,
+    ) -> Result<Option<FileId>> {
+        match self.store.upload(&row.owner_id, &row.id).await? {
+            Some(current) if current.file_id.is_some() => Ok(current.file_id),
+            Some(current) => Ok(Some(self.finish_upload(&current, path, None).await?)),
+            None => Err(Error::not_found("no such upload")),
+        }
     }
 
     /// tus PATCH: append the body at `offset`, finishing the upload when it is complete. Bytes
@@ -295,11 +405,22 @@ impl App {
             .active_uploads
             .claim(&row.id)
             .ok_or_else(|| conflict("another request is writing this upload"))?;
-        let io = |e: std::io::Error| Error::Internal(format!("upload {}: {e}", row.id));
-        let current = tokio::fs::metadata(&path).await.map_err(io)?.len();
+        let io = |e: std::io::Error| Error::io(format_args!("upload {}", row.id), e);
+        let current = self.upload_offset(&row, &path).await?;
         if current != offset {
             return Err(conflict("Upload-Offset does not match the server's offset"));
         }
+        if current == row.length {
+            // Every byte is here already (a finish was interrupted): finish, nothing to append.
+            let file_id = self.finish_claimed(&row, &path).await?;
+            return Ok(UploadState {
+                id: row.id,
+                offset: current,
+                length: row.length,
+                file_id,
+            });
+        }
+        self.check_room(row.length - current).await?;
         let file = tokio::fs::OpenOptions::new()
             .append(true)
             .open(&path)
@@ -312,8 +433,19 @@ impl App {
         let mut hasher = (current == 0).then(Sha256::new);
         let mut written = current;
         let mut body = body;
+        let idle = std::time::Duration::from_secs(self.config.tuning.upload_idle_secs.max(1));
         let mut failure = None;
-        while let Some(chunk) = body.next().await {
+        loop {
+            let chunk = match tokio::time::timeout(idle, body.next()).await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // A body that stalls (slowloris) does not hold the upload and a task forever:
+                // keep what arrived; the client resumes from there.
+                Err(_) => {
+                    tracing::debug!(upload = %row.id, "upload body idle, request ended");
+                    break;
+                }
+            };
             match chunk {
                 Ok(bytes) => {
                     if written + bytes.len() as u64 > row.length {
@@ -323,7 +455,10 @@ impl App {
                         ));
                         break;
                     }
-                    file.write_all(&bytes).await.map_err(io)?;
+                    if let Err(e) = file.write_all(&bytes).await {
+                        failure = Some(io(e));
+                        break;
+                    }
                     if let Some(hasher) = &mut hasher {
                         hasher.update(&bytes);
                     }
@@ -336,16 +471,26 @@ impl App {
                 }
             }
         }
-        file.flush().await.map_err(io)?;
+        // Make what arrived durable; on any failure (too many bytes, a full disk) keep nothing
+        // of this request, so the offset the client sees is always bytes that are on disk.
+        let failure = match failure {
+            Some(e) => Some(e),
+            None => match file.flush().await {
+                Ok(()) => file.get_ref().sync_data().await.map_err(io).err(),
+                Err(e) => Some(io(e)),
+            },
+        };
         let file = file.into_inner();
         if let Some(e) = failure {
-            file.set_len(current).await.map_err(io)?;
+            if let Err(undo) = file.set_len(current).await {
+                tracing::warn!(upload = %row.id, error = %undo, "could not truncate upload");
+            }
             return Err(e);
         }
-        file.sync_data().await.map_err(io)?;
         drop(file);
         self.store.touch_upload(&row.id).await?;
         let file_id = if written == row.length {
+            faults::point("upload.received");
             let sha = hasher.map(|h| hex::encode(h.finalize()));
             Some(self.finish_upload(&row, &path, sha).await?)
         } else {
@@ -367,7 +512,7 @@ impl App {
         path: &std::path::Path,
         sha256: Option<String>,
     ) -> Result<FileId> {
-        let io = |e: std::io::Error| Error::Internal(format!("finishing upload {}: {e}", row.id));
+        let io = |e: std::io::Error| Error::io(format_args!("finishing upload {}", row.id), e);
         let (mut served, mut mime, mut dims) = (path.to_path_buf(), row.mime.clone(), None);
         let (mut thumb, mut thumb_bytes) = (None, None::<Vec<u8>>);
         let mut size = row.length;
@@ -381,6 +526,12 @@ impl App {
                 Ok(p) => p,
                 Err(e) => {
                     let _ = tokio::fs::remove_file(&stripped_to).await;
+                    // Out of disk while writing the stripped copy is not a bad image.
+                    if let images::ImageError::Io(io_err) = &e
+                        && crate::error::is_out_of_space(io_err)
+                    {
+                        return Err(Error::StorageFull(format!("processing image: {io_err}")));
+                    }
                     let _ = tokio::fs::remove_file(path).await;
                     self.store.delete_upload(&row.id).await?;
                     return Err(Error::client(ErrorCode::UnsupportedImage, e.to_string()));
@@ -399,29 +550,41 @@ impl App {
             Some(sha) if served == path => sha,
             _ => hash_file(&served).await.map_err(io)?,
         };
-        // From adopting the blobs to recording the file, clean-up must not delete them.
+        // From placing the blobs to recording the file, clean-up must not delete them.
         let _blobs = self.blob_lock.lock().await;
         if let Some(bytes) = &thumb_bytes {
             thumb = Some(self.blobs.put_bytes(bytes).await.map_err(io)?);
         }
-        self.blobs.adopt(&served, &sha).await.map_err(io)?;
-        if served != path {
-            let _ = tokio::fs::remove_file(path).await;
+        if served == path {
+            // The upload keeps its bytes until it is recorded complete.
+            self.blobs.link(&served, &sha).await.map_err(io)?;
+        } else {
+            // A processed copy is ours alone; the upload still has the original bytes.
+            self.blobs.adopt(&served, &sha).await.map_err(io)?;
         }
+        faults::point("upload.linked");
         let file_id = self
             .store
-            .insert_file(&NewFile {
-                owner: &row.owner_id,
-                sha256: &sha,
-                size,
-                name: &row.name,
-                mime: &mime,
-                kind: &row.kind,
-                dims,
-                thumb: thumb.as_deref(),
-            })
+            .insert_file(
+                &NewFile {
+                    owner: &row.owner_id,
+                    sha256: &sha,
+                    size,
+                    name: &row.name,
+                    mime: &mime,
+                    kind: &row.kind,
+                    dims,
+                    thumb: thumb.as_deref(),
+                },
+                Some(&row.id),
+            )
             .await?;
-        self.store.complete_upload(&row.id, &file_id).await?;
+        faults::point("upload.recorded");
+        if let Err(e) = tokio::fs::remove_file(path).await
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(upload = %row.id, error = %e, "could not remove a finished upload");
+        }
         Ok(file_id)
     }
 
@@ -452,6 +615,41 @@ impl App {
         Ok(())
     }
 
+    /// Repair what a crash left in the file store: finish uploads whose bytes had all arrived,
+    /// and delete scratch files and blobs no record points at once they are older than
+    /// `grace` (so nothing between "placed" and "recorded" is touched, even by another node).
+    pub async fn recover_files(&self, grace: std::time::Duration) -> Result<()> {
+        for row in self.store.unfinished_uploads(1000).await? {
+            let Some(path) = self.blobs.upload_path(&row.id) else {
+                continue;
+            };
+            let complete = tokio::fs::metadata(&path)
+                .await
+                .is_ok_and(|m| m.len() == row.length);
+            if let (true, Some(_guard)) = (complete, self.active_uploads.claim(&row.id)) {
+                match self.finish_claimed(&row, &path).await {
+                    Ok(_) => tracing::info!(upload = %row.id, "finished an interrupted upload"),
+                    Err(e) => tracing::warn!(upload = %row.id, error = %e, "could not finish"),
+                }
+            }
+        }
+        let before = std::time::SystemTime::now() - grace;
+        let io = |e: std::io::Error| Error::io("sweeping the file store", e);
+        let known = self.store.upload_ids().await?;
+        for stray in self.blobs.strays(&known, before).await.map_err(io)? {
+            tracing::info!(path = %stray.display(), "removing a stray upload file");
+            let _ = tokio::fs::remove_file(stray).await;
+        }
+        for sha in self.blobs.blobs_before(before).await.map_err(io)? {
+            let _blobs = self.blob_lock.lock().await;
+            if !self.store.blob_in_use(&sha).await? {
+                tracing::info!(%sha, "removing a blob no file records");
+                self.blobs.delete(&sha).await.map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
     /// After a recall: delete the file once no visible message references it.
     pub async fn collect_file(&self, file: &FileId) {
         match self.store.collect_file(file).await {
@@ -470,47 +668,69 @@ impl App {
         }
     }
 
-    fn signature(&self, variant: &str, file: &FileId, user: &UserId, expires: u64) -> String {
+    fn signature(&self, grant: &UrlGrant<'_>, expires: u64) -> String {
         // HMAC accepts keys of any length; the key is 32 random bytes.
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.url_key).expect("HMAC takes any key length");
-        mac.update(format!("{variant}\n{file}\n{user}\n{expires}").as_bytes());
+        mac.update(
+            format!(
+                "{}\n{}\n{}\n{}\n{expires}",
+                grant.variant, grant.file, grant.user, grant.session
+            )
+            .as_bytes(),
+        );
         hex::encode(mac.finalize().into_bytes())
     }
 
-    fn signed_path(&self, variant: &str, file: &FileId, user: &UserId, expires: u64) -> String {
-        let suffix = if variant == "thumbnail" {
+    fn signed_path(&self, grant: &UrlGrant<'_>, expires: u64) -> String {
+        let suffix = if grant.variant == "thumbnail" {
             "/thumbnail"
         } else {
             ""
         };
         format!(
-            "/api/files/{file}{suffix}?u={user}&e={expires}&s={}",
-            self.signature(variant, file, user, expires)
+            "/api/files/{}{suffix}?u={}&k={}&e={expires}&s={}",
+            grant.file,
+            grant.user,
+            grant.session,
+            self.signature(grant, expires)
         )
     }
 
-    /// Check a signed URL's parameters; the user they were issued to.
-    pub fn verify_signed(
+    /// Check a signed URL's parameters: the signature, the expiry, and that the session it was
+    /// issued to still exists (a URL dies with its session: logout, revocation, a password
+    /// change, a disabled account). The user it was issued to.
+    pub async fn verify_signed(
         &self,
-        variant: &str,
-        file: &FileId,
-        user: &str,
+        grant: &UrlGrant<'_>,
         expires: u64,
         sig: &str,
-    ) -> Option<UserId> {
-        let user = UserId(user.to_owned());
-        let expected = self.signature(variant, file, &user, expires);
+    ) -> Result<Option<UserId>> {
+        let expected = self.signature(grant, expires);
         let same = expected.len() == sig.len()
             && expected
                 .bytes()
                 .zip(sig.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0;
-        (same && expires > now_ms()).then_some(user)
+        if !same || expires <= now_ms() {
+            return Ok(None);
+        }
+        let user = UserId(grant.user.to_owned());
+        let session = liao_shared::SessionId(grant.session.to_owned());
+        let verified = &self.hub.verified;
+        if verified.fresh(&user, &session) {
+            return Ok(Some(user));
+        }
+        let epoch = verified.epoch();
+        if !self.store.session_of(&user, &session).await? {
+            return Ok(None);
+        }
+        verified.remember(&user, &session, epoch);
+        Ok(Some(user))
     }
 
-    /// Signed URLs for a file the actor may see.
+    /// Signed URLs for a file the actor may see, valid while the actor's session lasts.
     pub async fn file_urls(&self, actor: &Actor, file: &FileId) -> Result<Reply> {
         let row = self
             .store
@@ -518,12 +738,18 @@ impl App {
             .await?
             .ok_or_else(|| Error::not_found("no such file"))?;
         let expires_at = now_ms() + limits::FILE_URL_TTL_MS;
+        let grant = |variant| UrlGrant {
+            variant,
+            file: file.as_str(),
+            user: actor.user.as_str(),
+            session: actor.session.as_str(),
+        };
         Ok(Reply::FileUrls {
-            url: self.signed_path("original", file, &actor.user, expires_at),
+            url: self.signed_path(&grant("original"), expires_at),
             thumbnail_url: row
                 .thumb_sha256
                 .as_ref()
-                .map(|_| self.signed_path("thumbnail", file, &actor.user, expires_at)),
+                .map(|_| self.signed_path(&grant("thumbnail"), expires_at)),
             expires_at,
         })
     }

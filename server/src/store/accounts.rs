@@ -297,7 +297,18 @@ impl Store {
         Ok(SessionId(id))
     }
 
-    /// Find a session by token hash.
+    /// Whether session `id` of `user` still exists (it is deleted when it ends).
+    pub async fn session_of(&self, user: &UserId, id: &SessionId) -> Result<bool> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id = $1 AND user_id = $2")
+                .bind(id.as_str())
+                .bind(user.as_str())
+                .fetch_one(self.reader())
+                .await?;
+        Ok(n > 0)
+    }
+
+    /// The session a token (hash) belongs to.
     pub async fn session_by_token(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
         let row =
             sqlx::query("SELECT id, user_id, last_seen_at FROM sessions WHERE token_hash = $1")

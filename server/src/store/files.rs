@@ -97,6 +97,21 @@ pub struct UploadRow {
     pub file_id: Option<FileId>,
 }
 
+const UPLOAD_COLS: &str = "id, owner_id, length, name, mime, kind, original, file_id";
+
+fn upload_from_row(r: &AnyRow) -> Result<UploadRow> {
+    Ok(UploadRow {
+        id: r.try_get("id")?,
+        owner_id: UserId(r.try_get("owner_id")?),
+        length: u(r.try_get("length")?),
+        name: r.try_get("name")?,
+        mime: r.try_get("mime")?,
+        kind: r.try_get("kind")?,
+        original: r.try_get::<i64, _>("original")? != 0,
+        file_id: r.try_get::<Option<String>, _>("file_id")?.map(FileId),
+    })
+}
+
 /// A new file record.
 pub struct NewFile<'a> {
     /// Uploader.
@@ -191,9 +206,12 @@ impl Store {
         row.as_ref().map(file_from_row).transpose()
     }
 
-    /// Store a file record.
-    pub async fn insert_file(&self, f: &NewFile<'_>) -> Result<FileId> {
+    /// Store a file record and, when it is the result of upload `completes`, mark that upload
+    /// complete in the same transaction: a finished upload always shows its file, and a file is
+    /// never recorded twice for one upload.
+    pub async fn insert_file(&self, f: &NewFile<'_>, completes: Option<&str>) -> Result<FileId> {
         let id = new_id('f');
+        let now = i(now_ms());
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO files (id, owner_id, sha256, size, name, mime, kind, width, height, thumb_sha256, created_at) \
@@ -209,9 +227,17 @@ impl Store {
         .bind(f.dims.map(|d| i64::from(d.0)))
         .bind(f.dims.map(|d| i64::from(d.1)))
         .bind(f.thumb)
-        .bind(i(now_ms()))
+        .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(upload) = completes {
+            sqlx::query("UPDATE uploads SET file_id = $1, updated_at = $2 WHERE id = $3")
+                .bind(&id)
+                .bind(now)
+                .bind(upload)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(FileId(id))
     }
@@ -267,43 +293,39 @@ impl Store {
 
     /// An upload of `owner` (None if unknown or someone else's).
     pub async fn upload(&self, owner: &UserId, id: &str) -> Result<Option<UploadRow>> {
-        let row = sqlx::query("SELECT id, owner_id, length, name, mime, kind, original, file_id FROM uploads WHERE id = $1 AND owner_id = $2")
-            .bind(id)
-            .bind(owner.as_str())
-            .fetch_optional(self.reader())
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {UPLOAD_COLS} FROM uploads WHERE id = $1 AND owner_id = $2"
+        )))
+        .bind(id)
+        .bind(owner.as_str())
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(upload_from_row).transpose()
+    }
+
+    /// Uploads not finished, oldest first, for recovery after a crash (at most `limit`).
+    pub async fn unfinished_uploads(&self, limit: u32) -> Result<Vec<UploadRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {UPLOAD_COLS} FROM uploads WHERE file_id IS NULL ORDER BY created_at LIMIT $1"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(upload_from_row).collect()
+    }
+
+    /// Every upload id (finished or not), to tell the upload folder's strays.
+    pub async fn upload_ids(&self) -> Result<std::collections::HashSet<String>> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM uploads")
+            .fetch_all(self.reader())
             .await?;
-        row.map(|r| {
-            Ok(UploadRow {
-                id: r.try_get("id")?,
-                owner_id: UserId(r.try_get("owner_id")?),
-                length: u(r.try_get("length")?),
-                name: r.try_get("name")?,
-                mime: r.try_get("mime")?,
-                kind: r.try_get("kind")?,
-                original: r.try_get::<i64, _>("original")? != 0,
-                file_id: r.try_get::<Option<String>, _>("file_id")?.map(FileId),
-            })
-        })
-        .transpose()
+        Ok(ids.into_iter().collect())
     }
 
     /// Note progress (keeps an active upload from expiring).
     pub async fn touch_upload(&self, id: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE uploads SET updated_at = $1 WHERE id = $2")
-            .bind(i(now_ms()))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Mark an upload complete.
-    pub async fn complete_upload(&self, id: &str, file: &FileId) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("UPDATE uploads SET file_id = $1, updated_at = $2 WHERE id = $3")
-            .bind(file.as_str())
             .bind(i(now_ms()))
             .bind(id)
             .execute(&mut *tx)

@@ -50,6 +50,36 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// Start a write transaction on a connection of `pool`. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so a writer that finds the database locked by another process
+    /// waits out the busy timeout instead of failing when its first write tries to upgrade a
+    /// read snapshot (which SQLite refuses without waiting).
+    pub async fn begin(self, pool: &AnyPool) -> Result<Tx> {
+        Ok(match self {
+            Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => pool.begin().await?,
+        })
+    }
+}
+
+/// A write connection comes back to its pool only outside any transaction. After a failed
+/// COMMIT (a full disk, say) a connection can be left inside a transaction that never ends, or
+/// with the driver's idea of it out of step with the database's; later writes would then land
+/// in that transaction and be acknowledged without ever being durable. Such a connection is
+/// closed (which rolls back whatever it holds) and a fresh one opened on demand.
+fn release_check(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> futures_util::future::BoxFuture<'_, std::result::Result<bool, sqlx::Error>> {
+    use sqlx::Connection;
+    Box::pin(async move {
+        // The ping runs after any rollback the driver queued when the transaction was dropped.
+        conn.ping().await?;
+        Ok(!conn.is_in_transaction())
+    })
+}
+
 /// The database.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -85,13 +115,14 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(max)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_release(release_check)
                     .connect_with(options.clone())
             };
             let write = pool(16).await?;
             Store {
                 backend: Backend::Postgres,
                 // Half the write connections commit batches; the rest serve other transactions.
-                batches: batch::Batcher::start(write.clone(), 8),
+                batches: batch::Batcher::start(write.clone(), Backend::Postgres, 8),
                 write,
                 read: pool(16).await?,
                 page_limit: Arc::default(),
@@ -138,6 +169,7 @@ impl Store {
             .test_before_acquire(false)
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .after_release(release_check)
             .after_connect({
                 let page_limit = page_limit.clone();
                 move |conn, _| {
@@ -173,7 +205,7 @@ impl Store {
             backend: Backend::Sqlite,
             read,
             // One writer, so one batch at a time.
-            batches: batch::Batcher::start(write.clone(), 1),
+            batches: batch::Batcher::start(write.clone(), Backend::Sqlite, 1),
             write,
             page_limit,
         })
@@ -207,7 +239,7 @@ impl Store {
 
     /// Start a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.write.begin().await?)
+        self.backend.begin(&self.write).await
     }
 
     /// Run `work` in a write transaction shared with other concurrent work (group commit; see
@@ -247,8 +279,7 @@ impl Store {
         }
         // SQLite's largest page count (the default cap).
         const SQLITE_MAX: u64 = 4_294_967_294;
-        self.page_limit
-            .store(pages.unwrap_or(0), Ordering::Relaxed);
+        self.page_limit.store(pages.unwrap_or(0), Ordering::Relaxed);
         let pages = pages.unwrap_or(SQLITE_MAX);
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "PRAGMA max_page_count = {pages}"

@@ -55,6 +55,13 @@ const WRITE_STALL: Duration = Duration::from_secs(10);
 /// Most pushes written before a flush, so a long burst still reaches the client as it goes.
 const BATCH: u32 = 64;
 
+/// Bytes of frames fed since the last flush beyond which the connection flushes at once. A flush
+/// waits for the socket, and the connection reads no command meanwhile: a client that does not
+/// read its replies stops being served instead of making the server buffer for it (at most this
+/// plus one frame per connection, besides the TLS layer's own bounded buffer). Pushes keep the
+/// slow-consumer rule of the hub.
+const MAX_UNFLUSHED_BYTES: usize = 64 * 1024;
+
 /// The socket's write half.
 type WsSink = Pin<Box<dyn Sink<Message, Error = tungstenite::Error> + Send + Sync>>;
 
@@ -143,6 +150,8 @@ struct Connection {
     sink: WsSink,
     /// Frames fed since the last flush.
     unflushed: u32,
+    /// Their bytes.
+    unflushed_bytes: usize,
     /// A write failed or stalled: the connection ends.
     broken: bool,
     ip: IpAddr,
@@ -168,6 +177,7 @@ where
         app,
         sink: Box::pin(sink),
         unflushed: 0,
+        unflushed_bytes: 0,
         broken: false,
         ip,
         session: None,
@@ -237,7 +247,12 @@ impl Connection {
                     match frame {
                         Some(Ok(Message::Text(text))) => Box::pin(self.on_text(&text, registration)).await,
                         Some(Ok(Message::Binary(_))) => {
-                            Box::pin(self.error_frame(None, &Error::client(ErrorCode::MalformedFrame, "binary frames are not used; send JSON text"))).await;
+                            // Garbage costs the sender's budget like a command does.
+                            let e = match check_direct(&self.commands) {
+                                Ok(()) => Error::client(ErrorCode::MalformedFrame, "binary frames are not used; send JSON text"),
+                                Err(limited) => limited,
+                            };
+                            Box::pin(self.error_frame(None, &e)).await;
                             Flow::Continue
                         }
                         Some(Ok(Message::Close(_))) | None => break None,
@@ -304,10 +319,17 @@ impl Connection {
         if self.broken {
             return;
         }
+        let len = message.len();
         match tokio::time::timeout(WRITE_STALL, self.sink.feed(message)).await {
-            Ok(Ok(())) => self.unflushed += 1,
+            Ok(Ok(())) => {
+                self.unflushed += 1;
+                self.unflushed_bytes += len;
+            }
             // The socket is dead or the client stopped reading: end the connection.
             Ok(Err(_)) | Err(_) => self.broken = true,
+        }
+        if self.unflushed_bytes >= MAX_UNFLUSHED_BYTES {
+            self.flush().await;
         }
     }
 
@@ -316,7 +338,10 @@ impl Connection {
             return;
         }
         match tokio::time::timeout(WRITE_STALL, self.sink.flush()).await {
-            Ok(Ok(())) => self.unflushed = 0,
+            Ok(Ok(())) => {
+                self.unflushed = 0;
+                self.unflushed_bytes = 0;
+            }
             Ok(Err(_)) | Err(_) => self.broken = true,
         }
     }
@@ -329,14 +354,7 @@ impl Connection {
             Error::Muted { until } => *until,
             _ => None,
         };
-        let retry_after_ms = match e {
-            Error::RateLimited { retry_after_ms } => Some(*retry_after_ms),
-            Error::Client {
-                code: ErrorCode::ServerBusy,
-                ..
-            } => Some(1000),
-            _ => None,
-        };
+        let retry_after_ms = e.retry_after_ms();
         self.send(&ServerFrame::Error {
             id,
             code: e.code(),
@@ -352,6 +370,8 @@ impl Connection {
             Ok(f) => f,
             Err(e) => {
                 let (id, err) = classify_parse_error(text, &e);
+                // Garbage costs the sender's budget like a command does.
+                let err = check_direct(&self.commands).err().unwrap_or(err);
                 self.error_frame(id, &err).await;
                 return Flow::Continue;
             }
@@ -365,7 +385,11 @@ impl Connection {
             .await;
             return Flow::Continue;
         }
-        if let Err(e) = check_direct(&self.commands) {
+        let budget = check_direct(&self.commands).and_then(|()| match &self.session {
+            Some(s) => self.app.limits.account_command(&s.actor.user),
+            None => Ok(()),
+        });
+        if let Err(e) = budget {
             self.error_frame(Some(id), &e).await;
             return Flow::Continue;
         }
@@ -434,8 +458,22 @@ impl Connection {
                 Command::Resume { token } => app.resume(&token).await?,
                 _ => return Err(Error::client(ErrorCode::NotAuthenticated, "log in first")),
             };
-            self.authenticated(&auth.profile.user_id, &auth.session, registration)
-                .await?;
+            if let Err(e) = self
+                .authenticated(&auth.profile.user_id, &auth.session, registration)
+                .await
+            {
+                // A session this connection just made and cannot use is not left behind.
+                if registration.is_none()
+                    && auth.fresh
+                    && let Err(e) = app
+                        .store
+                        .delete_session(&auth.profile.user_id, &auth.session)
+                        .await
+                {
+                    tracing::warn!(error = %e, "could not delete a refused session");
+                }
+                return Err(e);
+            }
             return Ok(Some(auth.reply()));
         };
         let actor = session.actor.clone();
@@ -710,7 +748,14 @@ impl Connection {
         session: &liao_shared::SessionId,
         registration: &mut Option<Registration>,
     ) -> Result<()> {
-        let reg = self.app.hub.register(user, session);
+        let max = self.app.config.tuning.max_connections_per_account;
+        let reg = self
+            .app
+            .hub
+            .register(user, session, max)
+            .ok_or(Error::RateLimited {
+                retry_after_ms: 5000,
+            })?;
         let first = reg.first;
         let actor = Actor {
             user: user.clone(),

@@ -20,6 +20,8 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub mod process;
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Db {
@@ -177,44 +179,56 @@ impl TestServer {
 
     /// Register `name` (password `password-<name>`) on a new connection.
     pub async fn register(&self, name: &str) -> User {
-        let (client, pushes) = self.connect().await;
-        let reply = client
-            .request(Command::Register {
-                username: name.into(),
-                password: format!("password-{name}"),
-                display_name: None,
-                device: Some("test".into()),
-            })
-            .await
-            .expect("register");
-        User::from_reply(client, pushes, reply)
+        register_at(self.connect().await, name).await
     }
 
     /// Open another connection for an existing session.
     pub async fn resume(&self, token: &str) -> User {
-        let (client, pushes) = self.connect().await;
-        let reply = client
-            .request(Command::Resume {
-                token: token.into(),
-            })
-            .await
-            .expect("resume");
-        User::from_reply(client, pushes, reply)
+        resume_at(self.connect().await, token).await
     }
 
     /// Log in again with the password (a new session).
     pub async fn login(&self, name: &str) -> User {
-        let (client, pushes) = self.connect().await;
-        let reply = client
-            .request(Command::Login {
-                username: name.into(),
-                password: format!("password-{name}"),
-                device: None,
-            })
-            .await
-            .expect("login");
-        User::from_reply(client, pushes, reply)
+        login_at(self.connect().await, name).await
     }
+}
+
+/// Register `name` (password `password-<name>`) on `connection`.
+pub async fn register_at((client, pushes): (Client, Pushes), name: &str) -> User {
+    let reply = client
+        .request(Command::Register {
+            username: name.into(),
+            password: format!("password-{name}"),
+            display_name: None,
+            device: Some("test".into()),
+        })
+        .await
+        .expect("register");
+    User::from_reply(client, pushes, reply)
+}
+
+/// Resume session `token` on `connection`.
+pub async fn resume_at((client, pushes): (Client, Pushes), token: &str) -> User {
+    let reply = client
+        .request(Command::Resume {
+            token: token.into(),
+        })
+        .await
+        .expect("resume");
+    User::from_reply(client, pushes, reply)
+}
+
+/// Log in as `name` on `connection` (a new session).
+pub async fn login_at((client, pushes): (Client, Pushes), name: &str) -> User {
+    let reply = client
+        .request(Command::Login {
+            username: name.into(),
+            password: format!("password-{name}"),
+            device: None,
+        })
+        .await
+        .expect("login");
+    User::from_reply(client, pushes, reply)
 }
 
 /// An authenticated connection.
@@ -229,7 +243,7 @@ pub struct User {
 pub const WAIT: Duration = Duration::from_secs(10);
 
 impl User {
-    fn from_reply(client: Client, pushes: Pushes, reply: Reply) -> User {
+    pub fn from_reply(client: Client, pushes: Pushes, reply: Reply) -> User {
         let Reply::Session { token, user, .. } = reply else {
             panic!("expected session, got {reply:?}")
         };
