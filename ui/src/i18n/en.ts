@@ -266,6 +266,7 @@ const en = {
     invalid_display_name: "That display name is not allowed.",
     rate_limited: "You are doing that too often. Please wait a moment.",
     server_busy: "The server is busy. Please try again shortly.",
+    storage_full: "The server's storage is full. Your message will be sent when space is available.",
     not_found: "Not found.",
     not_friends: "You are not friends with this person.",
     blocked: "This is not possible because one of you blocked the other.",

@@ -262,6 +262,7 @@ const zhCN = {
     invalid_display_name: "该昵称不可用。",
     rate_limited: "操作过于频繁，请稍后再试。",
     server_busy: "服务器繁忙，请稍后再试。",
+    storage_full: "服务器存储空间已满，消息将在有空间时发送。",
     not_found: "未找到。",
     not_friends: "你们还不是好友。",
     blocked: "无法操作：其中一方已将对方拉黑。",
