@@ -108,6 +108,7 @@ const en = {
     recall: "Recall",
     copy: "Copy text",
     sending: "Sending…",
+    waiting: "Waiting to send…",
     failed: "Not sent: {{reason}}",
     retry: "Retry",
     discard: "Discard",

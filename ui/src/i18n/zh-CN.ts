@@ -106,6 +106,7 @@ const zhCN = {
     recall: "撤回",
     copy: "复制文本",
     sending: "发送中…",
+    waiting: "等待发送…",
     failed: "发送失败：{{reason}}",
     retry: "重试",
     discard: "删除",
