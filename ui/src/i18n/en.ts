@@ -5,6 +5,7 @@ const en = {
     fileTooLarge: "{{name}} is too large to send: files can be up to {{limit}}.",
     imageTooLarge: "{{name}} is too large to send: images can be up to {{limit}}.",
     progress: "{{percent}}% of {{size}}",
+    storageFull: "The server's storage is full; try again later.",
   },
   lightbox: {
     title: "Image {{name}}",

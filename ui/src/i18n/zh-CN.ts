@@ -5,6 +5,7 @@ const zhCN = {
     fileTooLarge: "{{name}} 太大，无法发送：文件最大 {{limit}}。",
     imageTooLarge: "{{name}} 太大，无法发送：图片最大 {{limit}}。",
     progress: "{{percent}}%，共 {{size}}",
+    storageFull: "服务器存储空间已满，请稍后再试。",
   },
   lightbox: {
     title: "图片 {{name}}",
