@@ -9,12 +9,14 @@ import { useUploads } from "../state/uploads";
 import { useClient } from "./useClient";
 import { useErrorText } from "./useErrorText";
 import { usePlatform } from "./usePlatform";
+import { useUploadErrorText } from "./useUploadErrorText";
 
 /** Uploads files (tus) and sends them as image or file messages once stored. */
 export function useSendFiles(conversationId: string): (files: File[]) => void {
   const client = useClient();
   const platform = usePlatform();
   const errorText = useErrorText();
+  const uploadErrorText = useUploadErrorText();
   const { t, i18n } = useTranslation();
   return useCallback(
     (files: File[]) => {
@@ -48,10 +50,10 @@ export function useSendFiles(conversationId: string): (files: File[]) => void {
           .catch((e: unknown) => {
             const code = e && typeof e === "object" && "code" in e ? String((e as { code: unknown }).code) : "generic";
             if (code === "cancelled") return;
-            useUploads.getState().update(id, { error: errorText(code) });
+            useUploads.getState().update(id, { error: uploadErrorText(code) });
           });
       }
     },
-    [client, platform, conversationId, errorText, t, i18n],
+    [client, platform, conversationId, errorText, uploadErrorText, t, i18n],
   );
 }

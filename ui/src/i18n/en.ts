@@ -5,6 +5,7 @@ const en = {
     fileTooLarge: "{{name}} is too large to send: files can be up to {{limit}}.",
     imageTooLarge: "{{name}} is too large to send: images can be up to {{limit}}.",
     progress: "{{percent}}% of {{size}}",
+    storageFull: "The server's storage is full; try again later.",
   },
   lightbox: {
     title: "Image {{name}}",
@@ -108,6 +109,7 @@ const en = {
     recall: "Recall",
     copy: "Copy text",
     sending: "Sending…",
+    waiting: "Waiting to send…",
     failed: "Not sent: {{reason}}",
     retry: "Retry",
     discard: "Discard",
@@ -266,6 +268,7 @@ const en = {
     invalid_display_name: "That display name is not allowed.",
     rate_limited: "You are doing that too often. Please wait a moment.",
     server_busy: "The server is busy. Please try again shortly.",
+    storage_full: "The server's storage is full. Your message will be sent when space is available.",
     not_found: "Not found.",
     not_friends: "You are not friends with this person.",
     blocked: "This is not possible because one of you blocked the other.",

@@ -5,6 +5,7 @@ const zhCN = {
     fileTooLarge: "{{name}} 太大，无法发送：文件最大 {{limit}}。",
     imageTooLarge: "{{name}} 太大，无法发送：图片最大 {{limit}}。",
     progress: "{{percent}}%，共 {{size}}",
+    storageFull: "服务器存储空间已满，请稍后再试。",
   },
   lightbox: {
     title: "图片 {{name}}",
@@ -106,6 +107,7 @@ const zhCN = {
     recall: "撤回",
     copy: "复制文本",
     sending: "发送中…",
+    waiting: "等待发送…",
     failed: "发送失败：{{reason}}",
     retry: "重试",
     discard: "删除",
@@ -262,6 +264,7 @@ const zhCN = {
     invalid_display_name: "该昵称不可用。",
     rate_limited: "操作过于频繁，请稍后再试。",
     server_busy: "服务器繁忙，请稍后再试。",
+    storage_full: "服务器存储空间已满，消息将在有空间时发送。",
     not_found: "未找到。",
     not_friends: "你们还不是好友。",
     blocked: "无法操作：其中一方已将对方拉黑。",

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import type { HttpRequest, HttpResponse, HttpStack } from "tus-js-client";
-import { errorCodeOf, tusUpload, UploadError } from "./tus";
+import { errorCodeOf, retryable, tusUpload, UploadError } from "./tus";
 
 interface Call {
   method: string;
@@ -126,5 +126,42 @@ describe("tus upload (tus-js-client)", () => {
     expect(calls).toHaveLength(1);
     expect(errorCodeOf({ getStatus: () => 413, getBody: () => "" })).toBe("file_too_large");
     expect(errorCodeOf(null)).toBe("disconnected");
+  });
+});
+
+describe("tus upload when the server is short of space or busy", () => {
+  it("rejects with storage_full at once on 507, without retrying", async () => {
+    const { stack, calls } = fakeStack(async (c) => {
+      if (c.method === "POST") return created;
+      return { status: 507, body: JSON.stringify({ code: "storage_full", message: "the server's storage is full" }) };
+    });
+    const err = await tusUpload({ base: "", token: "t", file: file(), kind: "file", httpStack: stack, retryDelays: [0, 0, 0] }).catch((e: unknown) => e);
+    expect((err as UploadError).code).toBe("storage_full");
+    expect(calls.map((c) => c.method)).toEqual(["POST", "PATCH"]);
+    expect(errorCodeOf({ getStatus: () => 507, getBody: () => "" })).toBe("storage_full");
+    expect(retryable(507)).toBe(false);
+  });
+
+  it("retries a 503 server_busy and resumes from the server's offset", async () => {
+    let patches = 0;
+    const { stack, calls } = fakeStack(async (c): Promise<Reply> => {
+      if (c.method === "POST") return created;
+      if (c.method === "HEAD") return { status: 200, headers: { "Upload-Offset": "0", "Upload-Length": "1000" } };
+      if (patches++ === 0) return { status: 503, headers: { "Retry-After": "1" }, body: JSON.stringify({ code: "server_busy", message: "database unavailable" }) };
+      return { status: 204, headers: { "Upload-Offset": "1000", "Liao-File-Id": "f3" } };
+    });
+    expect(await tusUpload({ base: "", token: "t", file: file(), kind: "file", httpStack: stack, retryDelays: [0, 0] })).toBe("f3");
+    expect(calls.map((c) => c.method)).toEqual(["POST", "PATCH", "HEAD", "PATCH"]);
+    expect(errorCodeOf({ getStatus: () => 503, getBody: () => "" })).toBe("server_busy");
+    expect(retryable(503)).toBe(true);
+  });
+
+  it("gives up on a 503 that outlasts the retries with server_busy", async () => {
+    const { stack } = fakeStack(async (c): Promise<Reply> => {
+      if (c.method === "POST") return { status: 503, body: JSON.stringify({ code: "server_busy", message: "database unavailable" }) };
+      return { status: 404 };
+    });
+    const err = await tusUpload({ base: "", token: "t", file: file(), kind: "file", httpStack: stack, retryDelays: [0, 0] }).catch((e: unknown) => e);
+    expect((err as UploadError).code).toBe("server_busy");
   });
 });

@@ -44,12 +44,27 @@ export function errorCodeOf(res: Pick<HttpResponse, "getStatus" | "getBody"> | n
   } catch {
     /* not JSON */
   }
-  const s = res.getStatus();
-  return s === 413 ? "file_too_large" : s === 401 ? "invalid_session" : s === 403 ? "forbidden" : s === 404 ? "not_found" : "internal";
+  return CODE_OF_STATUS[res.getStatus()] ?? "internal";
 }
 
-/** Whether a failed request is worth retrying: broken connections, server trouble, conflicts and locks. */
+/** Codes for answers without a JSON body (e.g. from a proxy in front of the server). */
+const CODE_OF_STATUS: Record<number, string> = {
+  401: "invalid_session",
+  403: "forbidden",
+  404: "not_found",
+  413: "file_too_large",
+  503: "server_busy",
+  507: "storage_full",
+};
+
+/**
+ * Whether a failed request is worth retrying: broken connections, server trouble (503
+ * `server_busy`: the database is momentarily unavailable), conflicts and locks. Not 507
+ * `storage_full`: the server's disk stays full for longer than the retries last, so the user is
+ * told at once.
+ */
 export function retryable(status: number): boolean {
+  if (status === 507) return false;
   return status === 0 || status >= 500 || status === 409 || status === 423 || status === 429;
 }
 

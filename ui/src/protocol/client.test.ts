@@ -246,6 +246,115 @@ describe("LiaoClient", () => {
     expect(server.sentMessages.size).toBe(1);
   });
 
+  it("keeps a send refused with storage_full waiting and resends it after 5 s with the same client_msg_id", async () => {
+    const { server, client, messages } = setup();
+    await client.login("alice", "password1");
+    server.handlers.send_message = (t, f) => {
+      delete server.handlers.send_message;
+      t.push({ type: "error", id: f.id, code: "storage_full", message: "disk full" });
+    };
+    const outboxes: Array<Array<{ waiting?: string; failed?: string }>> = [];
+    client.on("outbox", (o) => outboxes.push(o));
+    const p = client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    expect(client.pendingSends).toHaveLength(1);
+    expect(client.pendingSends[0]).toMatchObject({ waiting: "storage_full", attempts: 1 });
+    expect(client.pendingSends[0]?.failed).toBeUndefined();
+    expect(outboxes.at(-1)?.[0]).toMatchObject({ waiting: "storage_full" });
+
+    await vi.advanceTimersByTimeAsync(4900);
+    const sends = () => server.last.sent.filter((f) => f.type === "send_message");
+    expect(sends()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    await flush();
+    expect(sends().map((f) => f.client_msg_id)).toEqual([p.client_msg_id, p.client_msg_id]);
+    expect(client.pendingSends).toHaveLength(0);
+    expect(messages.filter((m) => m.client_msg_id === p.client_msg_id)).toHaveLength(1);
+  });
+
+  it("backs off between refusals up to 30 s, honouring retry_after_ms", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    const at: number[] = [];
+    const start = Date.now();
+    server.handlers.send_message = (t, f) => {
+      at.push(Date.now() - start);
+      t.push({ type: "error", id: f.id, code: "server_busy", message: "database busy", retry_after_ms: 5000 });
+    };
+    client.sendMessage("c9", { kind: "text", text: "hi" });
+    await vi.advanceTimersByTimeAsync(5000 + 10_000 + 20_000 + 30_000 + 30_000 + 10);
+    expect(at).toEqual([0, 5000, 15_000, 35_000, 65_000, 95_000]);
+    expect(client.pendingSends[0]).toMatchObject({ waiting: "server_busy", attempts: 6 });
+    expect(client.pendingSends[0]?.failed).toBeUndefined();
+  });
+
+  it("gets the original message once when a send refused with server_busy had been stored", async () => {
+    const { server, client, messages } = setup();
+    await client.login("alice", "password1");
+    server.handlers.send_message = (t, f) => {
+      // The commit went through but its outcome was lost: the server stored it and answers busy.
+      delete server.handlers.send_message;
+      server.dropSendReplies = true;
+      server.handle(t, f);
+      server.dropSendReplies = false;
+      t.push({ type: "error", id: f.id, code: "server_busy", message: "commit outcome unknown", retry_after_ms: 1000 });
+    };
+    const p = client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    expect(client.pendingSends[0]?.waiting).toBe("server_busy");
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(server.sentMessages.size).toBe(1);
+    expect(client.pendingSends).toHaveLength(0);
+    expect(messages.filter((m) => m.client_msg_id === p.client_msg_id)).toHaveLength(1);
+  });
+
+  it("marks other refusals failed and does not resend them by itself", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    server.handlers.send_message = (t, f) => t.push({ type: "error", id: f.id, code: "not_friends", message: "no" });
+    client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    expect(client.pendingSends[0]).toMatchObject({ failed: "not_friends" });
+    expect(client.pendingSends[0]?.waiting).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.last.sent.filter((f) => f.type === "send_message")).toHaveLength(1);
+  });
+
+  it("stops resending a waiting message once it is discarded", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    server.handlers.send_message = (t, f) => t.push({ type: "error", id: f.id, code: "storage_full", message: "full", retry_after_ms: 5000 });
+    const p = client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    client.discardSend(p.client_msg_id);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.last.sent.filter((f) => f.type === "send_message")).toHaveLength(1);
+    expect(client.pendingSends).toHaveLength(0);
+  });
+
+  it("resends a waiting message after a reconnect only when its wait is over", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    server.handlers.send_message = (t, f) => {
+      delete server.handlers.send_message;
+      t.push({ type: "error", id: f.id, code: "storage_full", message: "full", retry_after_ms: 5000 });
+    };
+    const p = client.sendMessage("c9", { kind: "text", text: "hi" });
+    await flush();
+    server.last.close(1006);
+    await flush();
+    await vi.advanceTimersByTimeAsync(1000); // reconnected and synced, still within the wait
+    await flush(40);
+    expect(client.status).toBe("online");
+    const sends = () => server.connections.flatMap((c) => c.sent).filter((f) => f.type === "send_message");
+    expect(sends()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(4100);
+    await flush();
+    expect(sends().map((f) => f.client_msg_id)).toEqual([p.client_msg_id, p.client_msg_id]);
+    expect(client.pendingSends).toHaveLength(0);
+  });
+
   it("forgets the session on invalid_session and does not reconnect after logout", async () => {
     const storage = new MemoryStore();
     storage.set("token", "old");

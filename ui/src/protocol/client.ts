@@ -16,6 +16,7 @@ import type {
 } from "./types";
 import { PROTOCOL_VERSION } from "./types";
 import type { Transport, TransportFactory } from "./transport";
+import { resendDelay, waitsToResend } from "./outbox";
 
 export type ConnectionStatus =
   | "logged_out" // no session; the login screen shows
@@ -91,7 +92,12 @@ export interface PendingSend {
   client_msg_id: string;
   body: NewMessageBody;
   created_at: number;
+  /** Refused for good (e.g. `not_friends`): stays until the user retries or discards it. */
   failed?: ClientErrorCode;
+  /** Refused for now (`storage_full`, `server_busy`, `rate_limited`): resent by itself later. */
+  waiting?: ClientErrorCode;
+  /** Refusals in a row while waiting; the wait before the next resend grows with it. */
+  attempts?: number;
 }
 
 export interface SessionState {
@@ -180,6 +186,8 @@ export class LiaoClient {
   private convs = new Map<string, Stream<Message>>();
   private outbox: PendingSend[];
   private inFlightSends = new Set<string>();
+  /** Waiting sends and the timer that resends each. */
+  private resendTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: ClientOptions) {
     this.opts = { requestTimeoutMs: 15000, gapTimeoutMs: 5000, random: Math.random, ...options };
@@ -310,11 +318,14 @@ export class LiaoClient {
     const p = this.outbox.find((x) => x.client_msg_id === clientMsgId);
     if (!p) return;
     delete p.failed;
+    delete p.waiting;
+    delete p.attempts;
     this.saveOutbox();
     if (this.status === "online") void this.flushOne(p);
   }
 
   discardSend(clientMsgId: string): void {
+    this.clearResend(clientMsgId);
     this.outbox = this.outbox.filter((x) => x.client_msg_id !== clientMsgId);
     this.saveOutbox();
   }
@@ -347,6 +358,7 @@ export class LiaoClient {
   stop(): void {
     this.stopped = true;
     this.clearReconnect();
+    for (const id of [...this.resendTimers.keys()]) this.clearResend(id);
     this.transport?.close(1000, "stop");
   }
 
@@ -470,7 +482,8 @@ export class LiaoClient {
     for (const c of convs.conversations) this.ensureCursor(c.conversation_id, c.read_seq);
     this.emit("conversations", convs.conversations);
     this.setStatus("online");
-    for (const p of [...this.outbox]) if (!p.failed) void this.flushOne(p);
+    // Waiting sends whose timer still runs are resent by it, not at once.
+    for (const p of [...this.outbox]) if (!p.failed && !this.resendTimers.has(p.client_msg_id)) void this.flushOne(p);
   }
 
   private async flushOne(p: PendingSend): Promise<void> {
@@ -481,27 +494,49 @@ export class LiaoClient {
         { type: "send_message", conversation_id: p.conversation_id, client_msg_id: p.client_msg_id, body: p.body },
         "sent",
       );
+      this.clearResend(p.client_msg_id);
       this.outbox = this.outbox.filter((x) => x.client_msg_id !== p.client_msg_id);
       this.saveOutbox();
       this.ingestMessage(r.message, true);
     } catch (e) {
       const code = e instanceof ProtocolError ? e.code : "internal";
-      if (code === "rate_limited" || code === "server_busy") {
-        // Sending faster than the server allows: try again when it says so.
-        const delay = (e instanceof ProtocolError ? e.retryAfterMs : undefined) ?? 1000;
-        setTimeout(() => {
-          const still = this.outbox.find((o) => o.client_msg_id === p.client_msg_id);
-          if (still && this.status === "online") void this.flushOne(still);
-        }, delay);
+      const x = this.outbox.find((o) => o.client_msg_id === p.client_msg_id);
+      if (!x) return; // discarded meanwhile
+      if (waitsToResend(code)) {
+        // Nothing was stored (storage full, database busy, sending too fast): keep it queued and
+        // resend it, with the same client_msg_id, when the server says or after a growing wait.
+        const attempt = x.attempts ?? 0;
+        x.waiting = code;
+        x.attempts = attempt + 1;
+        this.saveOutbox();
+        this.scheduleResend(x.client_msg_id, resendDelay(e instanceof ProtocolError ? e.retryAfterMs : undefined, attempt));
       } else if (code !== "disconnected" && code !== "timeout") {
         // Lost connections and timeouts are retried after the next sync; real refusals stick.
-        const x = this.outbox.find((o) => o.client_msg_id === p.client_msg_id);
-        if (x) x.failed = code;
+        x.failed = code;
+        delete x.waiting;
+        delete x.attempts;
         this.saveOutbox();
       }
     } finally {
       this.inFlightSends.delete(p.client_msg_id);
     }
+  }
+
+  private scheduleResend(clientMsgId: string, delay: number): void {
+    this.clearResend(clientMsgId);
+    const timer = setTimeout(() => {
+      this.resendTimers.delete(clientMsgId);
+      const still = this.outbox.find((o) => o.client_msg_id === clientMsgId);
+      // While disconnected the resend after the next sync takes over.
+      if (still && !still.failed && this.status === "online") void this.flushOne(still);
+    }, delay);
+    this.resendTimers.set(clientMsgId, timer);
+  }
+
+  private clearResend(clientMsgId: string): void {
+    const timer = this.resendTimers.get(clientMsgId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.resendTimers.delete(clientMsgId);
   }
 
   private onClosed(code: number): void {
@@ -551,6 +586,7 @@ export class LiaoClient {
     for (const k of [K_TOKEN, K_USER, K_EVENTS, K_CONVS, K_OUTBOX]) st.remove(k);
     this.events = { cursor: 0, buffer: new Map() };
     this.convs.clear();
+    for (const id of [...this.resendTimers.keys()]) this.clearResend(id);
     this.outbox = [];
     this.session = null;
     this.authenticated = false;

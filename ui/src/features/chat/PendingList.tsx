@@ -6,7 +6,10 @@ import { formatBytes } from "../../lib/size";
 import { useMessages } from "../../state/messages";
 import { useUploads } from "../../state/uploads";
 
-/** Messages sent but not yet acknowledged by the server (or refused), after the list. */
+/**
+ * Messages sent but not yet acknowledged by the server, after the list: sending, waiting to be
+ * resent by themselves (the server stored nothing for now), or refused (Retry or Discard).
+ */
 export function PendingList({ conversationId }: { conversationId: string }) {
   const { t, i18n } = useTranslation();
   const client = useClient();
@@ -67,7 +70,7 @@ export function PendingList({ conversationId }: { conversationId: string }) {
               <div className="msg__line">
                 <div className="bubble">
                   {p.body.kind === "text" ? p.body.text : p.body.kind === "image" ? t("preview.image") : t("preview.file")}
-                  <span className="bubble__time">{p.failed ? "!" : t("chat.sending")}</span>
+                  <span className="bubble__time">{p.failed ? "!" : p.waiting ? t("chat.waiting") : t("chat.sending")}</span>
                 </div>
               </div>
               {p.failed && (
@@ -76,6 +79,14 @@ export function PendingList({ conversationId }: { conversationId: string }) {
                   <button type="button" className="link-button" onClick={() => client.retrySend(p.client_msg_id)}>
                     {t("chat.retry")}
                   </button>{" "}
+                  <button type="button" className="link-button" onClick={() => client.discardSend(p.client_msg_id)}>
+                    {t("chat.discard")}
+                  </button>
+                </div>
+              )}
+              {!p.failed && p.waiting && (
+                <div className="msg__waiting" role="status" data-testid="pending-waiting">
+                  {errorText(p.waiting)}{" "}
                   <button type="button" className="link-button" onClick={() => client.discardSend(p.client_msg_id)}>
                     {t("chat.discard")}
                   </button>

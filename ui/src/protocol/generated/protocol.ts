@@ -11,7 +11,7 @@ export type MessageId = string;
 
 export type SessionId = string;
 
-export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "file_too_large" | "quota_exceeded" | "unsupported_image" | "not_allowed_here" | "conflict" | "slow_consumer" | "shutting_down" | "internal";
+export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "storage_full" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "file_too_large" | "quota_exceeded" | "unsupported_image" | "not_allowed_here" | "conflict" | "slow_consumer" | "shutting_down" | "internal";
 
 export type ClientFrame = { 
 /**
@@ -755,7 +755,7 @@ code: ErrorCode,
  */
 message: string, 
 /**
- * For `rate_limited` and `server_busy`: when to retry, in milliseconds.
+ * For `rate_limited`, `server_busy` and `storage_full`: when to retry, in milliseconds.
  */
 retry_after_ms?: number, 
 /**
