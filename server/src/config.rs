@@ -226,8 +226,8 @@ pub struct Tuning {
     /// Hours after which an unfinished upload is deleted.
     #[arg(long, env = "LIAO_UPLOAD_EXPIRY_HOURS", default_value_t = 24)]
     pub upload_expiry_hours: u64,
-    /// Seconds an upload body may deliver no bytes before the request is ended (what arrived
-    /// is kept; the client resumes from `HEAD`).
+    /// Seconds in which an upload body must deliver at least 16 KiB (or the rest of the upload)
+    /// before the request is ended (what arrived is kept; the client resumes from `HEAD`).
     #[arg(long, env = "LIAO_UPLOAD_IDLE_SECS", default_value_t = 30)]
     pub upload_idle_secs: u64,
     /// Free space (MiB) kept in the data directory for messages: below it, uploads are refused

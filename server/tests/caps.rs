@@ -228,3 +228,55 @@ async fn malformed_frames_count_against_the_rate_limit() {
         "garbage was not rate limited: {codes:?}"
     );
 }
+
+/// A WebSocket upgrade through "a proxy" (this test, from a trusted address) for the client at
+/// `forwarded`; the status, and the stream kept open.
+async fn upgrade_via_proxy(
+    server: &TestServer,
+    forwarded: &str,
+) -> (u16, tokio_rustls::client::TlsStream<tokio::net::TcpStream>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut stream, _) = common::tls_connect(server.addr).await;
+    let request = common::upgrade_request(server.addr, None).replacen(
+        "\r\n\r\n",
+        &format!("\r\nX-Forwarded-For: {forwarded}\r\n\r\n"),
+        1,
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = tokio::time::timeout(common::WAIT, stream.read(&mut byte))
+            .await
+            .expect("answer in time")
+            .expect("read");
+        if n == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    let status = String::from_utf8_lossy(&head)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, stream)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_cap_counts_forwarded_addresses() {
+    let server = server_with(|c| {
+        c.tuning.max_connections_per_ip = 2;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    // Everyone arrives from the proxy's address; only the forwarded one counts.
+    let (first, _a) = upgrade_via_proxy(&server, "203.0.113.7").await;
+    let (second, _b) = upgrade_via_proxy(&server, "203.0.113.7").await;
+    let (third, _c) = upgrade_via_proxy(&server, "203.0.113.7").await;
+    assert_eq!((first, second, third), (101, 101, 429));
+    // Another client behind the same proxy is not affected.
+    let (other, _d) = upgrade_via_proxy(&server, "198.51.100.20").await;
+    assert_eq!(other, 101);
+    // The proxy's own connections are not capped at accept: more than 2 are open right now.
+}

@@ -191,3 +191,49 @@ async fn a_stalled_upload_body_is_ended() {
     assert_eq!(status, 200);
     assert_eq!(header(&response, "upload-offset"), Some("3"), "{response}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trickling_upload_body_is_ended() {
+    use tokio::io::AsyncWriteExt;
+    let mut config = Config::for_tests();
+    config.tuning.upload_idle_secs = 2;
+    let server = TestServer::start_with(common::TestDb::new(Db::Sqlite).await, config).await;
+    let alice = server.register("alice").await;
+    let id = create(&server, &alice, 100_000).await;
+    // One byte every 300 ms: never idle, but far below 16 KiB per 2 s.
+    let (mut stream, _) = common::tls_connect(server.addr).await;
+    stream
+        .write_all(
+            format!(
+                "PATCH /api/uploads/{id} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\
+                 Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n\
+                 Content-Length: 100000\r\n\r\n",
+                alice.token
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut sent = 0;
+    while started.elapsed() < Duration::from_secs(10) {
+        if stream.write_all(b"x").await.is_err() || stream.flush().await.is_err() {
+            break;
+        }
+        sent += 1;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "a body trickling {sent} bytes was still accepted after {:?}",
+        started.elapsed()
+    );
+    // What arrived is kept.
+    let (status, response) = tus(&server, &alice, &format!("HEAD /api/uploads/{id}"), "").await;
+    assert_eq!(status, 200);
+    let offset: u64 = header(&response, "upload-offset").unwrap().parse().unwrap();
+    assert!(
+        offset > 0 && offset <= sent,
+        "{offset} of {sent}: {response}"
+    );
+}

@@ -134,6 +134,10 @@ pub struct UrlGrant<'a> {
     pub session: &'a str,
 }
 
+/// The least an upload body must deliver per `--upload-idle-secs` window (16 KiB per 30 s by
+/// default: about 550 bytes a second, far below any real connection).
+const MIN_BODY_BYTES_PER_WINDOW: u64 = 16 * 1024;
+
 fn conflict(message: &'static str) -> Error {
     Error::client(ErrorCode::Conflict, message)
 }
@@ -433,16 +437,20 @@ impl App {
         let mut hasher = (current == 0).then(Sha256::new);
         let mut written = current;
         let mut body = body;
-        let idle = std::time::Duration::from_secs(self.config.tuning.upload_idle_secs.max(1));
+        // A body that stalls or trickles (slowloris) does not hold the upload and a task
+        // forever: every window of `upload_idle_secs` must bring MIN_BODY_BYTES_PER_WINDOW (or the
+        // rest of the upload). Otherwise the request ends; what arrived is kept and the client
+        // resumes from there.
+        let window = std::time::Duration::from_secs(self.config.tuning.upload_idle_secs.max(1));
+        let mut deadline = tokio::time::Instant::now() + window;
+        let mut in_window = 0u64;
         let mut failure = None;
         loop {
-            let chunk = match tokio::time::timeout(idle, body.next()).await {
+            let chunk = match tokio::time::timeout_at(deadline, body.next()).await {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                // A body that stalls (slowloris) does not hold the upload and a task forever:
-                // keep what arrived; the client resumes from there.
                 Err(_) => {
-                    tracing::debug!(upload = %row.id, "upload body idle, request ended");
+                    tracing::debug!(upload = %row.id, "upload body too slow, request ended");
                     break;
                 }
             };
@@ -463,6 +471,11 @@ impl App {
                         hasher.update(&bytes);
                     }
                     written += bytes.len() as u64;
+                    in_window += bytes.len() as u64;
+                    if in_window >= MIN_BODY_BYTES_PER_WINDOW {
+                        deadline = tokio::time::Instant::now() + window;
+                        in_window = 0;
+                    }
                 }
                 // The client went away mid-request: keep what arrived; it resumes from there.
                 Err(e) => {
