@@ -78,6 +78,9 @@ pub struct ServerOpts {
     pub database_url: Option<String>,
     /// `full` or `normal`.
     pub sqlite_sync: Option<&'static str>,
+    /// Keep the server's own defaults for the per-connection, per-account and per-address
+    /// limits (the flood scenario measures them); otherwise they are out of the way.
+    pub default_limits: bool,
 }
 
 /// A running server child.
@@ -145,8 +148,6 @@ impl Server {
             "100000000",
             "--login-per-account-ip-per-min",
             "100000000",
-            "--commands-per-sec",
-            "1000000",
             "--searches-per-min",
             "1000000",
             "--outbound-queue",
@@ -155,16 +156,22 @@ impl Server {
             "4000000000",
             "--quota-bytes",
             "1000000000000",
-            // The load generator is one address and a few accounts: its own limits.
-            "--max-connections-per-ip",
-            "10000000",
-            "--max-connections-per-account",
-            "10000000",
-            "--account-commands-per-sec",
-            "100000000",
             "--min-free-mb",
             "0",
         ]);
+        if !opts.default_limits {
+            // The load generator is one address and a few accounts: its own limits.
+            cmd.args([
+                "--commands-per-sec",
+                "1000000",
+                "--max-connections-per-ip",
+                "10000000",
+                "--max-connections-per-account",
+                "10000000",
+                "--account-commands-per-sec",
+                "100000000",
+            ]);
+        }
         if !opts.tls {
             cmd.arg("--no-tls");
         }

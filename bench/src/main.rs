@@ -5,7 +5,7 @@
 //!   re-executes its own binary in that mode, so one build gives both sides).
 //! - [`harness`]: starting the server child pinned to its own core, CPU/RSS accounting, populating
 //!   users and connections (spread over 127.0.0.0/8 source addresses).
-//! - [`scenarios`]: idle, connect, fanout, dm, persist, files, resync.
+//! - [`scenarios`]: idle, connect, fanout, dm, persist, files, resync, flood.
 //! - [`report`]: latency histograms and the result table plus JSON.
 
 mod harness;
@@ -94,6 +94,19 @@ enum Scenario {
         #[arg(long, default_value_t = 100)]
         behind: usize,
     },
+    /// One user's send latency alone, then while one account floods commands and one address
+    /// holds idle connections (the server's default limits).
+    Flood {
+        /// Connections of the flooding account (the server admits 32).
+        #[arg(long, default_value_t = 200)]
+        connections: usize,
+        /// Idle TCP connections from one address (the server admits 2,000).
+        #[arg(long, default_value_t = 5000)]
+        idle: usize,
+        /// Seconds per phase.
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+    },
     /// Run the server (used by the generator for its child process).
     #[command(hide = true)]
     Serve(Box<liao_server::config::ServeArgs>),
@@ -136,6 +149,11 @@ fn main() -> anyhow::Result<()> {
                 concurrent,
             } => scenarios::files(large_mb, concurrent).await,
             Scenario::Resync { clients, behind } => scenarios::resync(tls, clients, behind).await,
+            Scenario::Flood {
+                connections,
+                idle,
+                secs,
+            } => scenarios::flood(tls, connections, idle, secs).await,
             Scenario::Serve(_) => unreachable!("handled above"),
         }
     })?;

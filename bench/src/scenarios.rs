@@ -822,3 +822,133 @@ pub async fn resync(tls: bool, clients: usize, behind: usize) -> anyhow::Result<
     );
     Ok(vec![row])
 }
+
+/// One user's sends while others flood: the victim sends every 50 ms and waits for each ack,
+/// first alone (the baseline), then while one account floods commands from `connections`
+/// connections and one address holds `idle` idle TCP connections. The server runs with its
+/// default limits. The target: the victim's p99 at most twice its baseline.
+pub async fn flood(
+    tls: bool,
+    connections: usize,
+    idle: usize,
+    secs: u64,
+) -> anyhow::Result<Vec<Row>> {
+    let server = Server::start(ServerOpts {
+        tls,
+        default_limits: true,
+        ..Default::default()
+    })
+    .await?;
+    let accounts = harness::register(&server, "flood", 3).await?;
+    let conns = harness::connect(&server, &accounts[..2], 2).await?;
+    let convs = pair_up(&conns, &accounts[..2]).await?;
+    let victim = conns[0].0.clone();
+    let conv = convs[0].clone();
+
+    async fn steady(c: &Client, conv: &ConversationId, secs: u64, tag: &str) -> Histogram<u64> {
+        let mut h = histogram();
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut n = 0;
+        while Instant::now() < deadline {
+            let started = Instant::now();
+            if c.request(text(conv, format!("{tag}-{n}"))).await.is_ok() {
+                h.record(started.elapsed().as_micros() as u64).ok();
+            }
+            n += 1;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        h
+    }
+
+    let quiet = steady(&victim, &conv, secs, "quiet").await;
+
+    // The flood: one address's idle sockets, one account's busy connections.
+    let flood_addr = "127.200.0.1".parse()?;
+    let addr: std::net::SocketAddr = server
+        .base
+        .rsplit("//")
+        .next()
+        .context("server address")?
+        .parse()?;
+    let mut sockets = Vec::new();
+    for _ in 0..idle {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(std::net::SocketAddr::new(flood_addr, 0))?;
+        match socket.connect(addr).await {
+            Ok(s) => sockets.push(s),
+            Err(_) => break,
+        }
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let limited = Arc::new(AtomicU64::new(0));
+    let served = Arc::new(AtomicU64::new(0));
+    let mut refused = 0usize;
+    let mut tasks = Vec::new();
+    for i in 0..connections {
+        let opts = server.options(Some(harness::source(1000 + i)));
+        let Ok((c, _p)) = Client::connect(&server.ws, opts).await else {
+            refused += 1;
+            continue;
+        };
+        if c.request(Command::Resume {
+            token: accounts[2].token.clone(),
+        })
+        .await
+        .is_err()
+        {
+            refused += 1;
+            continue;
+        }
+        let (stop, limited, served) = (stop.clone(), limited.clone(), served.clone());
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                match c.request(Command::ListContacts).await {
+                    Ok(_) => served.fetch_add(1, Ordering::Relaxed),
+                    Err(e) if e.code() == Some(liao_shared::ErrorCode::RateLimited) => {
+                        limited.fetch_add(1, Ordering::Relaxed)
+                    }
+                    Err(_) => break,
+                };
+            }
+            drop(_p);
+        }));
+    }
+    let meter = server.meter();
+    let loud = steady(&victim, &conv, secs, "loud").await;
+    let usage = meter.read();
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    let held = sockets.len();
+    drop(sockets);
+
+    let (q, l) = (percentiles(&quiet), percentiles(&loud));
+    let mut baseline = Row::new(
+        format!("flood: victim alone ({})", transport(tls)),
+        q[1],
+        "ms p99",
+    );
+    baseline.latency_ms = Some(q);
+    baseline.note = "one send every 50 ms, next after the ack".into();
+    let mut during = with_usage(
+        Row::new(
+            format!("flood: victim during the flood ({})", transport(tls)),
+            l[1],
+            "ms p99",
+        ),
+        usage,
+        0.0,
+    );
+    during.latency_ms = Some(l);
+    during.note = format!(
+        "p99 {:.1}x the baseline (target at most 2x); {held} idle sockets from one address, {} of \
+         {connections} flooding connections of one account admitted, {} commands served, {} \
+         rate_limited",
+        l[1] / q[1].max(0.001),
+        connections - refused,
+        served.load(Ordering::Relaxed),
+        limited.load(Ordering::Relaxed),
+    );
+    Ok(vec![baseline, during])
+}

@@ -48,4 +48,6 @@ fn every_scenario_runs_at_tiny_sizes() {
     assert!(run(&["files", "--large-mb", "5", "--concurrent", "2"]).contains("MB/s"));
     let resync = run(&["resync", "--clients", "4", "--behind", "5"]);
     assert!(resync.contains("20 of 20 messages replayed"), "{resync}");
+    let flood = run(&["flood", "--connections", "4", "--idle", "20", "--secs", "1"]);
+    assert!(flood.contains("victim during the flood"), "{flood}");
 }

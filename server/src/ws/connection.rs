@@ -152,6 +152,9 @@ struct Connection {
     unflushed: u32,
     /// Their bytes.
     unflushed_bytes: usize,
+    /// After a rate-limited frame, no frame is read before this: a flooding client gets one
+    /// answer per wait instead of one per frame it sends (pushes still flow meanwhile).
+    read_paused_until: Option<tokio::time::Instant>,
     /// A write failed or stalled: the connection ends.
     broken: bool,
     ip: IpAddr,
@@ -178,6 +181,7 @@ where
         sink: Box::pin(sink),
         unflushed: 0,
         unflushed_bytes: 0,
+        read_paused_until: None,
         broken: false,
         ip,
         session: None,
@@ -242,7 +246,11 @@ impl Connection {
                     Some(push) => self.deliver(&push).await.unwrap_or_else(|e| self.fatal(e)),
                     None => Flow::Close(close_frame(1011, "internal error")),
                 },
-                frame = stream.next() => {
+                _ = tokio::time::sleep_until(self.read_paused_until.unwrap_or_else(tokio::time::Instant::now)), if self.read_paused_until.is_some() => {
+                    self.read_paused_until = None;
+                    Flow::Continue
+                }
+                frame = stream.next(), if self.read_paused_until.is_none() => {
                     last_inbound = Instant::now();
                     match frame {
                         Some(Ok(Message::Text(text))) => Box::pin(self.on_text(&text, registration)).await,
@@ -347,6 +355,11 @@ impl Connection {
     }
 
     async fn error_frame(&mut self, id: Option<String>, e: &Error) {
+        if let Error::RateLimited { retry_after_ms } = e {
+            // Read this client's next frame only once it may be served (at most a second).
+            let wait = Duration::from_millis((*retry_after_ms).min(1000));
+            self.read_paused_until = Some(tokio::time::Instant::now() + wait);
+        }
         if e.is_internal() {
             tracing::error!(error = %e, "request failed");
         }
