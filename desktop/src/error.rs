@@ -1,5 +1,6 @@
 //! The desktop app's error type. Commands return it to JavaScript as a `{kind, message}` object
-//! so the UI can pick a translated text by `kind` and still show the detail.
+//! so the UI can pick a translated text by `kind` and still show the detail; an error the server
+//! answered also carries its protocol `code` (e.g. `storage_full` for an upload).
 
 use serde::ser::SerializeStruct;
 
@@ -70,9 +71,13 @@ impl Error {
 
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Error", 2)?;
+        let mut st = s.serialize_struct("Error", 3)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
+        match self {
+            Error::Client(e) if e.code().is_some() => st.serialize_field("code", &e.code())?,
+            _ => st.skip_field("code")?,
+        }
         st.end()
     }
 }

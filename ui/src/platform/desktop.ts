@@ -4,6 +4,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { localStorageStore, type KeyValueStore } from "../protocol/client";
+import type { ErrorCode } from "../protocol/generated/protocol";
 import type { Transport } from "../protocol/transport";
 import type { DesktopSettings, Platform } from "./platform";
 import { webPlatform } from "./web";
@@ -12,6 +13,8 @@ import { webPlatform } from "./web";
 export interface DesktopError {
   kind: "bad_address" | "certificate_changed" | "fingerprint_mismatch" | "no_server" | "not_connected" | "network" | "io" | "cancelled" | "not_chosen" | "internal";
   message: string;
+  /** The server's error code, when the server answered (e.g. `storage_full` for an upload). */
+  code?: ErrorCode;
 }
 
 export function isDesktopError(e: unknown): e is DesktopError {
