@@ -166,6 +166,10 @@ pub struct ServeArgs {
     /// Tuning knobs (rate limits, hashing cost, timeouts).
     #[command(flatten)]
     pub tuning: Tuning,
+    /// Tests only: also serve `/_test/echo`, a WebSocket peer that echoes every frame, for
+    /// WebSocket conformance suites. Hidden from `--help`; never enable it in production.
+    #[arg(long, env = "LIAO_TEST_ECHO_ROUTE", hide = true)]
+    pub test_echo_route: bool,
 }
 
 /// Limits and costs. Defaults are production values; tests relax some of them.
@@ -291,6 +295,8 @@ pub struct Config {
     pub tls: bool,
     /// The data directory (file store lives in `files/` below it).
     pub data_dir: PathBuf,
+    /// Whether `/_test/echo` is served (tests only).
+    pub test_echo_route: bool,
 }
 
 impl Config {
@@ -308,6 +314,7 @@ impl Config {
             tuning: args.tuning.clone(),
             tls: !args.no_tls,
             data_dir: args.storage.data_dir.clone(),
+            test_echo_route: args.test_echo_route,
         }
     }
 
@@ -329,6 +336,7 @@ impl Config {
             tuning: Tuning::relaxed_for_tests(),
             tls: true,
             data_dir: PathBuf::from("liao-data"),
+            test_echo_route: false,
         }
     }
 }

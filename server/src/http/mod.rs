@@ -1,6 +1,7 @@
 //! HTTP routes on the one port: `/healthz`, `/ws` (the WebSocket upgrade, with the cross-site
 //! WebSocket hijacking check), the file endpoints in [`files`] (tus uploads, downloads), and the
-//! embedded web UI ([`ui`]) for everything else.
+//! embedded web UI ([`ui`]) for everything else. With `--test-echo-route` (tests only) also
+//! `/_test/echo`, an echo peer behind the same upgrade checks and WebSocket settings as `/ws`.
 
 pub mod files;
 pub mod ui;
@@ -43,9 +44,13 @@ const DESKTOP_ORIGINS: &[&str] = &[
 
 /// The router.
 pub fn router(state: HttpState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/ws", get(websocket))
+        .route("/ws", get(websocket));
+    if state.app.config.test_echo_route {
+        router = router.route(crate::ws::echo::PATH, get(test_echo));
+    }
+    router
         .merge(files::routes())
         // Everything else under /api is an API path that does not exist: a JSON 404, not the UI.
         .route("/api", axum::routing::any(api_not_found))
@@ -122,41 +127,51 @@ async fn websocket(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     mut request: Request,
 ) -> Response {
-    let headers = request.headers();
-    let has_token = |name: header::HeaderName, token: &str| {
-        headers.get_all(name).iter().any(|v| {
-            v.to_str()
-                .map(|s| s.split(',').any(|p| p.trim().eq_ignore_ascii_case(token)))
-                .unwrap_or(false)
-        })
+    let ip = client_ip(
+        peer.ip(),
+        request.headers(),
+        &state.app.config.trusted_proxies,
+    );
+    let (app, shutdown) = (state.app.clone(), state.shutdown.clone());
+    upgrade(&state, &mut request, ip, move |ws| {
+        crate::ws::connection::serve(app, ws, ip, shutdown)
+    })
+}
+
+/// `/_test/echo` (only with `--test-echo-route`): a WebSocket peer that echoes every frame, for
+/// protocol conformance suites. Same upgrade checks, cap, settings and socket as `/ws`.
+async fn test_echo(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+) -> Response {
+    let ip = client_ip(
+        peer.ip(),
+        request.headers(),
+        &state.app.config.trusted_proxies,
+    );
+    let shutdown = state.shutdown.clone();
+    upgrade(&state, &mut request, ip, move |ws| {
+        crate::ws::echo::serve(ws, shutdown)
+    })
+}
+
+/// The upgraded socket every WebSocket route gets.
+type Upgraded = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// Check a WebSocket upgrade from `ip` and answer it: 101, and `serve` runs the upgraded socket
+/// (with [`crate::ws::config`]) on a tracked task that holds the connection's place under its
+/// address's cap; or the refusal, when the request is not an acceptable upgrade or the address
+/// is at its cap.
+fn upgrade<F, Fut>(state: &HttpState, request: &mut Request, ip: IpAddr, serve: F) -> Response
+where
+    F: FnOnce(Upgraded) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let key = match check_upgrade(request.headers(), &state.app) {
+        Ok(key) => key,
+        Err((status, why)) => return refuse(status, why),
     };
-    if !has_token(header::UPGRADE, "websocket") || !has_token(header::CONNECTION, "upgrade") {
-        return refuse(StatusCode::UPGRADE_REQUIRED, "WebSocket upgrade required");
-    }
-    if headers
-        .get(header::SEC_WEBSOCKET_VERSION)
-        .map(|v| v.as_bytes())
-        != Some(b"13")
-    {
-        return refuse(StatusCode::BAD_REQUEST, "unsupported WebSocket version");
-    }
-    let Some(key) = headers
-        .get(header::SEC_WEBSOCKET_KEY)
-        .map(|k| derive_accept_key(k.as_bytes()))
-    else {
-        return refuse(StatusCode::BAD_REQUEST, "missing Sec-WebSocket-Key");
-    };
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let ok = origin
-            .to_str()
-            .map(|o| origin_allowed(o, host, &state.app))
-            .unwrap_or(false);
-        if !ok {
-            return refuse(StatusCode::FORBIDDEN, "origin not allowed");
-        }
-    }
-    let ip = client_ip(peer.ip(), headers, &state.app.config.trusted_proxies);
     // The place this connection holds under its address's cap; behind a trusted proxy, the
     // forwarded address is counted here instead.
     let mut place = request
@@ -175,9 +190,7 @@ async fn websocket(
             }
         }
     }
-    let on_upgrade = hyper::upgrade::on(&mut request);
-    let app = state.app.clone();
-    let shutdown = state.shutdown.clone();
+    let on_upgrade = hyper::upgrade::on(request);
     state.tasks.spawn(async move {
         let _place = place;
         match on_upgrade.await {
@@ -188,7 +201,7 @@ async fn websocket(
                     Some(crate::ws::config()),
                 )
                 .await;
-                crate::ws::connection::serve(app, ws, ip, shutdown).await;
+                serve(ws).await;
             }
             Err(e) => tracing::debug!(error = %e, "upgrade failed"),
         }
@@ -201,4 +214,43 @@ async fn websocket(
         h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
     }
     response
+}
+
+/// The `Sec-WebSocket-Accept` value for an acceptable upgrade request, or the status and reason
+/// refusing it (not an upgrade, wrong version, no key, or a cross-site origin).
+fn check_upgrade(headers: &HeaderMap, app: &App) -> Result<String, (StatusCode, &'static str)> {
+    let has_token = |name: header::HeaderName, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .map(|s| s.split(',').any(|p| p.trim().eq_ignore_ascii_case(token)))
+                .unwrap_or(false)
+        })
+    };
+    if !has_token(header::UPGRADE, "websocket") || !has_token(header::CONNECTION, "upgrade") {
+        return Err((StatusCode::UPGRADE_REQUIRED, "WebSocket upgrade required"));
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(|v| v.as_bytes())
+        != Some(b"13")
+    {
+        return Err((StatusCode::BAD_REQUEST, "unsupported WebSocket version"));
+    }
+    let Some(key) = headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .map(|k| derive_accept_key(k.as_bytes()))
+    else {
+        return Err((StatusCode::BAD_REQUEST, "missing Sec-WebSocket-Key"));
+    };
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let ok = origin
+            .to_str()
+            .map(|o| origin_allowed(o, host, app))
+            .unwrap_or(false);
+        if !ok {
+            return Err((StatusCode::FORBIDDEN, "origin not allowed"));
+        }
+    }
+    Ok(key)
 }

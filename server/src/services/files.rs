@@ -110,14 +110,35 @@ impl ActiveUploads {
     }
 }
 
-/// File names are display text: keep them, minus control characters, at most 255 characters.
+/// Longest stored file name, in Unicode scalar values.
+const MAX_FILE_NAME_CHARS: usize = 255;
+
+/// File names are display text, but they also become the download name on the recipient's disk:
+/// control characters are removed, `/` and `\` become `_`, every run of dots collapses to one
+/// (so no `..` is left), leading dots and surrounding white space are trimmed (no hidden or
+/// dot-only names), and at most 255 characters are kept; an empty result becomes `file`.
+/// Applying it twice changes nothing more.
 pub fn clean_file_name(name: &str) -> String {
-    let cleaned: String = name.chars().filter(|c| !c.is_control()).take(255).collect();
-    let trimmed = cleaned.trim();
-    if trimmed.is_empty() {
+    let mut cleaned = String::with_capacity(name.len().min(4 * MAX_FILE_NAME_CHARS));
+    for c in name.chars().filter(|c| !c.is_control()) {
+        match c {
+            '/' | '\\' => cleaned.push('_'),
+            '.' if cleaned.ends_with('.') => {}
+            c => cleaned.push(c),
+        }
+    }
+    let trim = |s: &str| {
+        s.trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+            .trim_end()
+            .to_owned()
+    };
+    // Trimmed again after the cut: it may end the name in white space.
+    let cut: String = trim(&cleaned).chars().take(MAX_FILE_NAME_CHARS).collect();
+    let cleaned = trim(&cut);
+    if cleaned.is_empty() {
         "file".to_owned()
     } else {
-        trimmed.to_owned()
+        cleaned
     }
 }
 

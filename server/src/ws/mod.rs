@@ -1,7 +1,9 @@
 //! WebSocket connections: [`connection`] runs one authenticated (or authenticating) client, in
-//! one task that also writes to the socket, batching frames into few flushes.
+//! one task that also writes to the socket, batching frames into few flushes. [`echo`] is a
+//! test-only peer on the same settings, for WebSocket conformance suites.
 
 pub mod connection;
+pub mod echo;
 
 use liao_shared::limits;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
