@@ -216,7 +216,10 @@ async fn malformed_frames_count_against_the_rate_limit() {
         })
         .collect();
     assert_eq!(codes.len(), 30, "every frame is answered: {codes:?}");
-    let limited = codes.iter().filter(|c| **c == ErrorCode::RateLimited).count();
+    let limited = codes
+        .iter()
+        .filter(|c| **c == ErrorCode::RateLimited)
+        .count();
     let malformed = codes
         .iter()
         .filter(|c| **c == ErrorCode::MalformedFrame)
