@@ -349,35 +349,68 @@ impl App {
 
     /// tus HEAD: where the upload stands. An upload whose bytes have all arrived but that was
     /// never finished (the server stopped in between) is finished now.
+    ///
+    /// The upload file is only trusted, recreated or finished under the upload's claim: another
+    /// request (a PATCH, the start-up repair) may be finishing it right now, and then removes
+    /// the file just after recording the upload complete. Without the claim, HEAD reports the
+    /// bytes on disk while they are still arriving, and waits for a finish in progress.
     pub async fn upload_state(&self, user: &UserId, id: &str) -> Result<UploadState> {
         let (row, path) = self.upload_row(user, id).await?;
+        let complete = |row: UploadRow| UploadState {
+            id: row.id,
+            offset: row.length,
+            length: row.length,
+            file_id: row.file_id,
+        };
         if row.file_id.is_some() {
-            return Ok(UploadState {
-                id: row.id,
-                offset: row.length,
-                length: row.length,
-                file_id: row.file_id,
-            });
+            return Ok(complete(row));
         }
-        let offset = self.upload_offset(&row, &path).await?;
-        let mut file_id = None;
-        if offset == row.length {
-            // All bytes are here. If another request (or the start-up repair) is finishing it,
-            // wait for that rather than report a complete upload without its file.
-            for _ in 0..100 {
-                if let Some(_guard) = self.active_uploads.claim(&row.id) {
-                    file_id = self.finish_claimed(&row, &path).await?;
-                    break;
+        for _ in 0..100 {
+            if let Some(_guard) = self.active_uploads.claim(&row.id) {
+                let current = self
+                    .store
+                    .upload(user, id)
+                    .await?
+                    .ok_or_else(|| Error::not_found("no such upload"))?;
+                if current.file_id.is_some() {
+                    return Ok(complete(current));
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let offset = self.upload_offset(&current, &path).await?;
+                let file_id = if offset == current.length {
+                    self.finish_claimed(&current, &path).await?
+                } else {
+                    None
+                };
+                return Ok(UploadState {
+                    id: current.id,
+                    offset,
+                    length: current.length,
+                    file_id,
+                });
+            }
+            // Someone else holds it. Bytes still arriving: say how many are here.
+            if let Ok(meta) = tokio::fs::metadata(&path).await
+                && meta.len() < row.length
+            {
+                return Ok(UploadState {
+                    id: row.id,
+                    offset: meta.len(),
+                    length: row.length,
+                    file_id: None,
+                });
+            }
+            // All here (being finished) or gone (just finished): wait for the outcome.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            if let Some(current) = self.store.upload(user, id).await?
+                && current.file_id.is_some()
+            {
+                return Ok(complete(current));
             }
         }
-        Ok(UploadState {
-            id: row.id,
-            offset,
-            length: row.length,
-            file_id,
-        })
+        Err(Error::Busy(format!(
+            "upload {} is still being finished",
+            row.id
+        )))
     }
 
     /// Bytes received so far: the upload file's length. A missing file (lost in a crash of
