@@ -1,0 +1,236 @@
+//! `client/`: the group commands.
+
+use liao_shared::*;
+
+use super::client::request;
+use super::*;
+
+pub fn cases(c: &mut Cases) {
+    request(
+        c,
+        "client/create_group",
+        "29",
+        Command::CreateGroup {
+            name: "Book club".into(),
+            description: "One book a month".into(),
+            join_policy: JoinPolicy::Approval,
+            searchable: false,
+            allow_temp_sessions: false,
+        },
+    );
+    // The defaults, as a client that omits them gets them.
+    request(
+        c,
+        "client/create_group_minimal",
+        "29",
+        Command::CreateGroup {
+            name: "Hiking".into(),
+            description: String::new(),
+            join_policy: JoinPolicy::Open,
+            searchable: true,
+            allow_temp_sessions: true,
+        },
+    );
+    request(
+        c,
+        "client/search_groups",
+        "30",
+        Command::SearchGroups {
+            query: "book".into(),
+            offset: 20,
+            limit: Some(50),
+        },
+    );
+    request(
+        c,
+        "client/search_groups_minimal",
+        "30",
+        Command::SearchGroups {
+            query: "48213377".into(),
+            offset: 0,
+            limit: None,
+        },
+    );
+    request(
+        c,
+        "client/join_group",
+        "31",
+        Command::JoinGroup {
+            conversation_id: cid(GROUP),
+            message: Some("Carol here, I love sci-fi".into()),
+        },
+    );
+    request(
+        c,
+        "client/join_group_minimal",
+        "31",
+        Command::JoinGroup {
+            conversation_id: cid(GROUP),
+            message: None,
+        },
+    );
+    request(
+        c,
+        "client/list_join_requests",
+        "32",
+        Command::ListJoinRequests {
+            conversation_id: cid(GROUP),
+        },
+    );
+    request(
+        c,
+        "client/decide_join",
+        "33",
+        Command::DecideJoin {
+            conversation_id: cid(GROUP),
+            user_id: uid(CAROL),
+            approve: true,
+        },
+    );
+    request(
+        c,
+        "client/list_members",
+        "34",
+        Command::ListMembers {
+            conversation_id: cid(GROUP),
+            offset: 200,
+            limit: Some(500),
+        },
+    );
+    request(
+        c,
+        "client/list_members_minimal",
+        "34",
+        Command::ListMembers {
+            conversation_id: cid(GROUP),
+            offset: 0,
+            limit: None,
+        },
+    );
+    request(
+        c,
+        "client/update_group",
+        "35",
+        Command::UpdateGroup {
+            conversation_id: cid(GROUP),
+            name: Some("Book club 📚".into()),
+            description: Some("".into()),
+            join_policy: Some(JoinPolicy::InviteOnly),
+            searchable: Some(false),
+            allow_temp_sessions: Some(true),
+        },
+    );
+    request(
+        c,
+        "client/update_group_minimal",
+        "35",
+        Command::UpdateGroup {
+            conversation_id: cid(GROUP),
+            name: Some("Book club".into()),
+            description: None,
+            join_policy: None,
+            searchable: None,
+            allow_temp_sessions: None,
+        },
+    );
+    request(
+        c,
+        "client/set_group_avatar",
+        "36",
+        Command::SetGroupAvatar {
+            conversation_id: cid(GROUP),
+            file_id: Some(fid(GROUP_AVATAR)),
+        },
+    );
+    request(
+        c,
+        "client/set_group_avatar_remove",
+        "36",
+        Command::SetGroupAvatar {
+            conversation_id: cid(GROUP),
+            file_id: None,
+        },
+    );
+    request(
+        c,
+        "client/add_member",
+        "37",
+        Command::AddMember {
+            conversation_id: cid(GROUP),
+            user_id: uid(DAVE),
+        },
+    );
+    request(
+        c,
+        "client/remove_member",
+        "38",
+        Command::RemoveMember {
+            conversation_id: cid(GROUP),
+            user_id: uid(DAVE),
+        },
+    );
+    request(
+        c,
+        "client/mute_member",
+        "39",
+        Command::MuteMember {
+            conversation_id: cid(GROUP),
+            user_id: uid(CAROL),
+            seconds: 3600,
+        },
+    );
+    request(
+        c,
+        "client/mute_member_unmute",
+        "39",
+        Command::MuteMember {
+            conversation_id: cid(GROUP),
+            user_id: uid(CAROL),
+            seconds: 0,
+        },
+    );
+    request(
+        c,
+        "client/mute_all",
+        "40",
+        Command::MuteAll {
+            conversation_id: cid(GROUP),
+            on: true,
+        },
+    );
+    request(
+        c,
+        "client/set_admin",
+        "41",
+        Command::SetAdmin {
+            conversation_id: cid(GROUP),
+            user_id: uid(BOB),
+            admin: false,
+        },
+    );
+    request(
+        c,
+        "client/transfer_group",
+        "42",
+        Command::TransferGroup {
+            conversation_id: cid(GROUP),
+            user_id: uid(BOB),
+        },
+    );
+    request(
+        c,
+        "client/leave_group",
+        "43",
+        Command::LeaveGroup {
+            conversation_id: cid(GROUP),
+        },
+    );
+    request(
+        c,
+        "client/dissolve_group",
+        "44",
+        Command::DissolveGroup {
+            conversation_id: cid(GROUP),
+        },
+    );
+}
