@@ -1,32 +1,19 @@
-//! Builds the UI (ui/dist, the frontendDist of tauri.conf.json) when it is missing, so a fresh
-//! clone builds with plain `cargo build -p liao-desktop`; then runs tauri-build against the
-//! configuration at the repository root.
+//! Builds the web UI into `ui/dist` (the frontendDist of tauri.conf.json) when its sources change,
+//! through the same owner as the server's build (`shared/build/ui.rs`), so a fresh clone builds
+//! with plain `cargo build -p liao-desktop` and a build with nothing changed is a no-op; then
+//! runs tauri-build against the configuration at the repository root.
 
 use std::path::Path;
-use std::process::Command;
 
-#[path = "../shared/build/npm_ci.rs"]
-mod npm_ci;
+#[path = "../shared/build/ui.rs"]
+mod ui;
 
 fn main() {
-    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
-    println!("cargo:rerun-if-changed=../ui/src");
-    println!("cargo:rerun-if-changed=../ui/index.html");
-    println!("cargo:rerun-if-changed=../ui/package-lock.json");
+    ui::rerun_if_changed();
     // The Tauri CLI runs beforeBuildCommand itself and says so; don't build the UI twice.
     if std::env::var_os("TAURI_ENV_PLATFORM").is_none() {
-        npm_ci::ensure_installed(&ui);
-        run(Command::new("npx")
-            .args(["vite", "build", "--outDir", "dist", "--emptyOutDir"])
-            .current_dir(&ui));
+        ui::build(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui"));
     }
     tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
         .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));
-}
-
-fn run(cmd: &mut Command) {
-    let status = cmd
-        .status()
-        .unwrap_or_else(|e| panic!("could not run {cmd:?} (is Node.js installed?): {e}"));
-    assert!(status.success(), "{cmd:?} failed: {status}");
 }

@@ -1,13 +1,12 @@
-//! The web UI, built by Vite and embedded in the binary (vite-rs), served at `/` with a strict
+//! The web UI, built by Vite (`build.rs`) and embedded in the binary (rust-embed), served at `/` with a strict
 //! Content-Security-Policy. Unknown paths without a file extension get `index.html` (the UI
 //! routes on the client); hashed assets are cached for a year, `index.html` never.
 
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-#[derive(vite_rs::Embed)]
-#[root = "../ui"]
-#[output = "./dist-server"]
+#[derive(rust_embed::Embed)]
+#[folder = "../ui/dist"]
 struct Assets;
 
 /// Scripts only from this origin, no framing, connections only to this origin (the WebSocket
@@ -29,9 +28,9 @@ pub async fn serve(uri: Uri) -> Response {
         }
         None => return StatusCode::NOT_FOUND.into_response(),
     };
-    let mut res = (StatusCode::OK, file.bytes.to_vec()).into_response();
+    let mut res = (StatusCode::OK, file.data.into_owned()).into_response();
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(file.content_type) {
+    if let Ok(v) = HeaderValue::from_str(file.metadata.mimetype()) {
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(
