@@ -6,6 +6,7 @@
 use liao_shared::{ErrorCode, Role};
 
 use crate::error::{Error, Result};
+pub use crate::store::groups::MemberState;
 
 /// What a caller wants to do in a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,22 +73,6 @@ impl Action {
                 | Action::SetAdmin
                 | Action::Transfer
         )
-    }
-}
-
-/// A member as authorization sees them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MemberState {
-    /// Their role.
-    pub role: Role,
-    /// Until when they are muted (ms), if ever.
-    pub muted_until: Option<u64>,
-}
-
-impl MemberState {
-    /// The mute end if it is still in the future.
-    pub fn muted_at(&self, now: u64) -> Option<u64> {
-        self.muted_until.filter(|until| *until > now)
     }
 }
 

@@ -1,9 +1,12 @@
 //! The server's error type. Client-caused errors carry an [`ErrorCode`] and a message that is safe
 //! to show; everything else is internal, logged once at the connection boundary and reported to
-//! the client only as `internal`.
+//! the client only as `internal`. Over HTTP an error is a JSON `{code, message}` with the status
+//! of [`Error::http_status`] (the `IntoResponse` below).
 
 use std::borrow::Cow;
 
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use liao_shared::ErrorCode;
 
 /// Result with the server's [`Error`].
@@ -146,6 +149,56 @@ impl Error {
                 _ => "internal server error".into(),
             },
         }
+    }
+}
+
+/// A value in the database that this version does not know: the server's problem, reported to
+/// the client as `internal` (never guessed into some other value).
+impl From<liao_shared::UnknownValue> for Error {
+    fn from(e: liao_shared::UnknownValue) -> Self {
+        Error::Internal(format!("in the database: {e}"))
+    }
+}
+
+impl Error {
+    /// The HTTP status that goes with this error's code.
+    pub fn http_status(&self) -> StatusCode {
+        match self.code() {
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::InvalidSession
+            | ErrorCode::AccountDisabled
+            | ErrorCode::NotAuthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::FileTooLarge | ErrorCode::QuotaExceeded => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedImage => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+            ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// JSON `{code, message}` with [`Error::http_status`], and `Retry-After` (seconds) for what may be
+/// retried; internal causes are logged here, never sent.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if self.is_internal() {
+            tracing::error!(error = %self, "HTTP request failed");
+        }
+        let body = serde_json::json!({ "code": self.code(), "message": self.client_message() });
+        let mut res = (
+            self.http_status(),
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
+        if let Some(ms) = self.retry_after_ms() {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(ms.div_ceil(1000)));
+        }
+        res
     }
 }
 

@@ -18,6 +18,43 @@ pub enum JoinPolicy {
     InviteOnly,
 }
 
+/// A name that is none of an enum's values (a stored value this version does not know).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} {value:?}")]
+pub struct UnknownValue {
+    /// Which enum.
+    pub kind: &'static str,
+    /// The name found.
+    pub value: String,
+}
+
+impl JoinPolicy {
+    /// The policy's name, as on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JoinPolicy::Open => "open",
+            JoinPolicy::Approval => "approval",
+            JoinPolicy::InviteOnly => "invite_only",
+        }
+    }
+}
+
+impl TryFrom<&str> for JoinPolicy {
+    type Error = UnknownValue;
+
+    fn try_from(s: &str) -> Result<Self, UnknownValue> {
+        match s {
+            "open" => Ok(JoinPolicy::Open),
+            "approval" => Ok(JoinPolicy::Approval),
+            "invite_only" => Ok(JoinPolicy::InviteOnly),
+            _ => Err(UnknownValue {
+                kind: "join policy",
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
 /// A member's rank. Owner > admin > member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -28,6 +65,33 @@ pub enum Role {
     Admin,
     /// The one owner.
     Owner,
+}
+
+impl Role {
+    /// The role's name, as on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+}
+
+impl TryFrom<&str> for Role {
+    type Error = UnknownValue;
+
+    fn try_from(s: &str) -> Result<Self, UnknownValue> {
+        match s {
+            "owner" => Ok(Role::Owner),
+            "admin" => Ok(Role::Admin),
+            "member" => Ok(Role::Member),
+            _ => Err(UnknownValue {
+                kind: "role",
+                value: s.to_owned(),
+            }),
+        }
+    }
 }
 
 /// A group as its members see it.

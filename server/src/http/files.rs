@@ -47,43 +47,12 @@ pub fn routes() -> Router<HttpState> {
         )
 }
 
-fn status_of(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::InvalidSession | ErrorCode::AccountDisabled | ErrorCode::NotAuthenticated => {
-            StatusCode::UNAUTHORIZED
-        }
-        ErrorCode::FileTooLarge | ErrorCode::QuotaExceeded => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::UnsupportedImage => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::Conflict => StatusCode::CONFLICT,
-        ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
-        ErrorCode::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
-/// An error as JSON `{code, message}` with a matching status (and `Retry-After` for what may be
-/// retried); internal causes are logged, not sent.
+/// An error as the file endpoints answer it: the JSON error (see `Error`'s `IntoResponse`) with
+/// the tus version header.
 pub fn error_response(e: Error) -> Response {
-    if e.is_internal() {
-        tracing::error!(error = %e, "file request failed");
-    }
-    let code = e.code();
-    let body = serde_json::json!({ "code": code, "message": e.client_message() });
-    let mut res = (
-        status_of(code),
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response();
+    let mut res = e.into_response();
     res.headers_mut()
         .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
-    if let Some(ms) = e.retry_after_ms() {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(ms.div_ceil(1000)));
-    }
     res
 }
 

@@ -60,7 +60,7 @@ pub fn router(state: HttpState) -> Router {
 }
 
 async fn api_not_found() -> Response {
-    files::error_response(crate::error::Error::not_found("no such API path"))
+    crate::error::Error::not_found("no such API path").into_response()
 }
 
 /// Always 200 while the server answers; `degraded` says what an operator should look at (free

@@ -74,7 +74,7 @@ impl App {
     /// Open a transaction and load the group (not_found if it is not one).
     async fn group_tx(&self, conversation: &ConversationId) -> Result<(Tx, GroupRow)> {
         let mut tx = self.store.begin().await?;
-        let g = groups::group(&mut tx, conversation)
+        let g = groups::group(&mut tx, self.store.backend(), conversation)
             .await?
             .ok_or_else(|| Error::not_found("no such group"))?;
         Ok((tx, g))
@@ -279,7 +279,7 @@ impl App {
             // Hidden groups are invisible to outsiders; people get in by being added.
             return Err(Error::not_found("no such group"));
         }
-        if groups::member_state(&mut tx, &g.id, &actor.user)
+        if groups::member_state(&mut *tx, &g.id, &actor.user)
             .await?
             .is_some()
         {
@@ -347,7 +347,7 @@ impl App {
         actor: &Actor,
         action: Action,
     ) -> Result<MemberState> {
-        let caller = groups::member_state(tx, &g.id, &actor.user).await?;
+        let caller = groups::member_state(&mut **tx, &g.id, &actor.user).await?;
         authorize(caller.as_ref(), action, None, g.muted_all, now_ms())?;
         caller.ok_or_else(|| Error::not_found("no such group"))
     }
@@ -367,8 +367,8 @@ impl App {
                 "you cannot do that to yourself",
             ));
         }
-        let caller = groups::member_state(tx, &g.id, &actor.user).await?;
-        let other = groups::member_state(tx, &g.id, target).await?;
+        let caller = groups::member_state(&mut **tx, &g.id, &actor.user).await?;
+        let other = groups::member_state(&mut **tx, &g.id, target).await?;
         authorize(
             caller.as_ref(),
             action,
@@ -434,7 +434,7 @@ impl App {
                 approved: approve,
             },
         ));
-        if approve && groups::member_state(&mut tx, &g.id, user).await?.is_none() {
+        if approve && groups::member_state(&mut *tx, &g.id, user).await?.is_none() {
             self.admit(&mut tx, &g, user, Some(&actor.user), &mut out)
                 .await?;
         }
@@ -570,7 +570,7 @@ impl App {
         let (mut tx, g) = self.group_tx(conversation).await?;
         self.authorized(&mut tx, &g, actor, Action::AddMember)
             .await?;
-        if groups::member_state(&mut tx, &g.id, user).await?.is_some() {
+        if groups::member_state(&mut *tx, &g.id, user).await?.is_some() {
             return Err(Error::client(ErrorCode::AlreadyMember, "already a member"));
         }
         let mut out = Outcome::default();
@@ -837,7 +837,7 @@ impl App {
         let (mut tx, g) = self.group_tx(via).await?;
         self.authorized(&mut tx, &g, actor, Action::OpenTemp)
             .await?;
-        if groups::member_state(&mut tx, &g.id, peer).await?.is_none() {
+        if groups::member_state(&mut *tx, &g.id, peer).await?.is_none() {
             return Err(Error::not_found("not a member of that group"));
         }
         if !g.allow_temp {
@@ -917,15 +917,15 @@ impl App {
         conversation: &ConversationId,
         sender: &UserId,
     ) -> Result<bool> {
-        let g = groups::group(tx, conversation)
+        let g = groups::group(tx, self.store.backend(), conversation)
             .await?
             .ok_or_else(|| Error::not_found("no such group"))?;
-        let caller = groups::member_state(tx, conversation, &actor.user).await?;
+        let caller = groups::member_state(&mut **tx, conversation, &actor.user).await?;
         let is_admin = caller.is_some_and(|c| c.role >= Role::Admin);
         if sender == &actor.user {
             return Ok(!is_admin);
         }
-        let target = groups::member_state(tx, conversation, sender).await?;
+        let target = groups::member_state(&mut **tx, conversation, sender).await?;
         authorize(
             caller.as_ref(),
             Action::RecallOthers,

@@ -6,8 +6,8 @@
 //! single writer (SQLite) makes seqs commit in order.
 
 use liao_shared::{
-    ConversationId, ConversationInfo, ConversationKind, GroupInfo, Message, MessageBody, MessageId,
-    Role, UserId,
+    ConversationId, ConversationInfo, ConversationKind, GroupInfo, JoinPolicy, Message,
+    MessageBody, MessageId, Role, UserId,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -60,8 +60,8 @@ pub struct Membership {
 
 impl Membership {
     /// The authorization view of this membership.
-    pub fn state(&self) -> crate::authz::MemberState {
-        crate::authz::MemberState {
+    pub fn state(&self) -> super::groups::MemberState {
+        super::groups::MemberState {
             role: self.role,
             muted_until: self.muted_until,
         }
@@ -194,7 +194,7 @@ pub async fn append_own(
     client_msg_id: Option<&str>,
     body: &MessageBody,
 ) -> Result<Message> {
-    if tx.backend_name() != "SQLite" {
+    if Backend::of(tx) == Backend::Postgres {
         let message = append_message(tx, conversation, sender, client_msg_id, body).await?;
         advance_read(tx, conversation, sender, message.seq).await?;
         return Ok(message);
@@ -388,7 +388,7 @@ pub async fn send_context(
     sender: &UserId,
     client_msg_id: &str,
 ) -> Result<Option<SendContext>> {
-    let sql = if tx.backend_name() == "SQLite" {
+    let sql = if Backend::of(tx) == Backend::Sqlite {
         send_context_select!("group_concat")
     } else {
         send_context_select!("string_agg")
@@ -564,8 +564,7 @@ impl Store {
                         number: u(r.try_get("number")?),
                         name: r.try_get("group_name")?,
                         description: r.try_get("description")?,
-                        join_policy: serde_json::from_value(serde_json::Value::String(policy))
-                            .map_err(|e| Error::Internal(e.to_string()))?,
+                        join_policy: JoinPolicy::try_from(policy.as_str())?,
                         searchable: r.try_get::<i64, _>("searchable")? != 0,
                         allow_temp_sessions: r.try_get::<i64, _>("allow_temp")? != 0,
                         muted_all: r.try_get::<i64, _>("muted_all")? != 0,
@@ -574,7 +573,7 @@ impl Store {
                         avatar: r
                             .try_get::<Option<String>, _>("group_avatar")?
                             .map(liao_shared::FileId),
-                        my_role: super::groups::role_from_str(&role),
+                        my_role: super::groups::role_from_str(&role)?,
                         my_muted_until: muted.map(u).filter(|t| *t > now),
                     })
                 }
@@ -620,7 +619,7 @@ fn membership_from_row(r: &AnyRow) -> Result<Membership> {
         last_seq: u(r.try_get("last_seq")?),
         read_seq: u(r.try_get("read_seq")?),
         visible_from: u(r.try_get("visible_from")?),
-        role: super::groups::role_from_str(&role),
+        role: super::groups::role_from_str(&role)?,
         muted_until: muted.map(u),
     })
 }

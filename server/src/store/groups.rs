@@ -10,10 +10,25 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::accounts::profile_from_row;
-use super::{Store, Tx, i, u};
-use crate::authz::MemberState;
+use super::{Backend, Store, Tx, i, u};
 use crate::error::Result;
 use crate::util::{new_id, now_ms};
+
+/// A member's standing in a group (role and mute), as stored and as authorization sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberState {
+    /// Their role.
+    pub role: Role,
+    /// Until when they are muted (ms), if ever.
+    pub muted_until: Option<u64>,
+}
+
+impl MemberState {
+    /// The mute end if it is still in the future.
+    pub fn muted_at(&self, now: u64) -> Option<u64> {
+        self.muted_until.filter(|until| *until > now)
+    }
+}
 
 /// A group's settings as stored.
 #[derive(Debug, Clone)]
@@ -51,39 +66,9 @@ impl GroupRow {
     }
 }
 
-/// Wire name of a role.
-pub fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Owner => "owner",
-        Role::Admin => "admin",
-        Role::Member => "member",
-    }
-}
-
-/// Role from its stored name.
-pub fn role_from_str(s: &str) -> Role {
-    match s {
-        "owner" => Role::Owner,
-        "admin" => Role::Admin,
-        _ => Role::Member,
-    }
-}
-
-/// Stored name of a join policy.
-pub fn policy_str(p: JoinPolicy) -> &'static str {
-    match p {
-        JoinPolicy::Open => "open",
-        JoinPolicy::Approval => "approval",
-        JoinPolicy::InviteOnly => "invite_only",
-    }
-}
-
-fn policy_from_str(s: &str) -> JoinPolicy {
-    match s {
-        "open" => JoinPolicy::Open,
-        "approval" => JoinPolicy::Approval,
-        _ => JoinPolicy::InviteOnly,
-    }
+/// A role read from the database; an unknown name is an error, never a guess.
+pub fn role_from_str(s: &str) -> Result<Role> {
+    Ok(Role::try_from(s)?)
 }
 
 const GROUP_COLS: &str = "conversation_id, number, name, description, join_policy, searchable, allow_temp, muted_all, owner_id, avatar_file_id";
@@ -96,7 +81,7 @@ fn group_from_row(r: &AnyRow) -> Result<GroupRow> {
         number: u(r.try_get("number")?),
         name: r.try_get("name")?,
         description: r.try_get("description")?,
-        join_policy: policy_from_str(&policy),
+        join_policy: JoinPolicy::try_from(policy.as_str())?,
         searchable: flag("searchable")?,
         allow_temp: flag("allow_temp")?,
         muted_all: flag("muted_all")?,
@@ -149,7 +134,7 @@ pub async fn create(tx: &mut Tx, owner: &UserId, g: &NewGroup<'_>) -> Result<Gro
     .bind(number)
     .bind(g.name)
     .bind(g.description)
-    .bind(policy_str(g.join_policy))
+    .bind(g.join_policy.as_str())
     .bind(i64::from(g.searchable))
     .bind(i64::from(g.allow_temp))
     .bind(owner.as_str())
@@ -186,7 +171,7 @@ pub async fn add_member(
     .bind(conversation.as_str())
     .bind(user.as_str())
     .bind(i(visible_from))
-    .bind(role_str(role))
+    .bind(role.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -221,22 +206,26 @@ pub async fn remove_member(
     Ok(res.rows_affected() > 0)
 }
 
-/// A member's role and mute, read inside `tx` (None: not a member).
-pub async fn member_state(
-    tx: &mut Tx,
+/// A member's role and mute, read through `db` (a transaction or the read pool; None: not a
+/// member).
+pub async fn member_state<'e, E>(
+    db: E,
     conversation: &ConversationId,
     user: &UserId,
-) -> Result<Option<MemberState>> {
+) -> Result<Option<MemberState>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query("SELECT role, muted_until FROM conversation_members WHERE conversation_id = $1 AND user_id = $2")
         .bind(conversation.as_str())
         .bind(user.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(db)
         .await?;
     row.map(|r| {
         let role: String = r.try_get("role")?;
         let muted: Option<i64> = r.try_get("muted_until")?;
         Ok(MemberState {
-            role: role_from_str(&role),
+            role: role_from_str(&role)?,
             muted_until: muted.map(u),
         })
     })
@@ -253,7 +242,7 @@ pub async fn set_role(
     sqlx::query(
         "UPDATE conversation_members SET role = $1 WHERE conversation_id = $2 AND user_id = $3",
     )
-    .bind(role_str(role))
+    .bind(role.as_str())
     .bind(conversation.as_str())
     .bind(user.as_str())
     .execute(&mut **tx)
@@ -277,13 +266,36 @@ pub async fn set_mute(
     Ok(())
 }
 
-/// A group, read inside `tx` and locked against concurrent changes where the database supports it.
-pub async fn group(tx: &mut Tx, conversation: &ConversationId) -> Result<Option<GroupRow>> {
+/// A group, read inside `tx` and locked against concurrent changes until `tx` ends: on
+/// PostgreSQL the row is locked (`FOR UPDATE`), so two admins' governance changes to one group
+/// run one after the other, each seeing the other's result; on SQLite every write transaction
+/// already holds the database's one write lock (`BEGIN IMMEDIATE`).
+pub async fn group(
+    tx: &mut Tx,
+    backend: Backend,
+    conversation: &ConversationId,
+) -> Result<Option<GroupRow>> {
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    select_group(&mut **tx, conversation, lock).await
+}
+
+/// A group read through `db` (a transaction or the read pool), `suffix` ending the query.
+async fn select_group<'e, E>(
+    db: E,
+    conversation: &ConversationId,
+    suffix: &'static str,
+) -> Result<Option<GroupRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {GROUP_COLS} FROM groups WHERE conversation_id = $1"
+        "SELECT {GROUP_COLS} FROM groups WHERE conversation_id = $1{suffix}"
     )))
     .bind(conversation.as_str())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(db)
     .await?;
     row.as_ref().map(group_from_row).transpose()
 }
@@ -317,7 +329,7 @@ pub async fn update(tx: &mut Tx, conversation: &ConversationId, c: &GroupChanges
     )
     .bind(c.name.as_deref())
     .bind(c.description.as_deref())
-    .bind(c.join_policy.map(policy_str))
+    .bind(c.join_policy.map(JoinPolicy::as_str))
     .bind(c.searchable.map(i64::from))
     .bind(c.allow_temp.map(i64::from))
     .bind(c.muted_all.map(i64::from))
@@ -351,7 +363,7 @@ pub async fn members_with_roles(
     let mut out = Vec::new();
     for r in rows {
         let role: String = r.try_get("role")?;
-        if roles.contains(&role_from_str(&role)) {
+        if roles.contains(&role_from_str(&role)?) {
             out.push(UserId(r.try_get("user_id")?));
         }
     }
@@ -510,7 +522,7 @@ impl Store {
                     number: u(r.try_get("number")?),
                     name: r.try_get("name")?,
                     description: r.try_get("description")?,
-                    join_policy: policy_from_str(&policy),
+                    join_policy: JoinPolicy::try_from(policy.as_str())?,
                     member_count: u(r.try_get("member_count")?),
                     avatar: r
                         .try_get::<Option<String>, _>("avatar_file_id")?
@@ -522,13 +534,7 @@ impl Store {
 
     /// A group by its conversation id.
     pub async fn group(&self, conversation: &ConversationId) -> Result<Option<GroupRow>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {GROUP_COLS} FROM groups WHERE conversation_id = $1"
-        )))
-        .bind(conversation.as_str())
-        .fetch_optional(self.reader())
-        .await?;
-        row.as_ref().map(group_from_row).transpose()
+        select_group(self.reader(), conversation, "").await
     }
 
     /// Members with roles and mutes: owner, admins, then members by username.
@@ -556,7 +562,7 @@ impl Store {
                 let muted: Option<i64> = r.try_get("muted_until")?;
                 Ok(MemberInfo {
                     profile: profile_from_row(r)?,
-                    role: role_from_str(&role),
+                    role: role_from_str(&role)?,
                     muted_until: muted.map(u).filter(|t| *t > now),
                     online: false,
                 })
@@ -593,9 +599,6 @@ impl Store {
         conversation: &ConversationId,
         user: &UserId,
     ) -> Result<Option<MemberState>> {
-        let mut tx = self.read_tx().await?;
-        let state = member_state(&mut tx, conversation, user).await?;
-        drop(tx);
-        Ok(state)
+        member_state(self.reader(), conversation, user).await
     }
 }

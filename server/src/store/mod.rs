@@ -51,6 +51,14 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend a transaction runs on: the one place a driver's name becomes a [`Backend`].
+    pub fn of(tx: &Tx) -> Backend {
+        match tx.backend_name() {
+            "SQLite" => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+
     /// Start a write transaction on a connection of `pool`. On SQLite it takes the write lock at
     /// once (`BEGIN IMMEDIATE`), so a writer that finds the database locked by another process
     /// waits out the busy timeout instead of failing when its first write tries to upgrade a
