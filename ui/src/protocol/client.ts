@@ -312,11 +312,6 @@ export class LiaoClient {
     return checkReply(cmd, await this.rawRequest(cmd), expect);
   }
 
-  /** Sends a command whose reply kind varies (e.g. `join_group`). */
-  requestAny(cmd: Command): Promise<Reply> {
-    return this.rawRequest(cmd);
-  }
-
   /** Queues a message; it is sent now if connected and again after every reconnect until acknowledged. */
   sendMessage(conversation_id: string, body: NewMessageBody, clientMsgId?: string): PendingSend {
     const p: PendingSend = {

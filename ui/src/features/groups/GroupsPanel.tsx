@@ -10,6 +10,7 @@ import { charCount } from "../../lib/format";
 import type { GroupSummary, JoinPolicy } from "../../protocol/types";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
+import { createGroup, joinGroup, searchGroups } from "./actions";
 import "../contacts/ContactsPanel.css";
 import "./Groups.css";
 
@@ -32,9 +33,8 @@ export default function GroupsPanel() {
     if (!enough) return;
     let stale = false;
     const id = setTimeout(() => {
-      client
-        .request({ type: "search_groups", query: q, offset: 0, limit: 20 }, "groups")
-        .then((r) => !stale && setResults(r.groups))
+      searchGroups(client, q)
+        .then((groups) => !stale && setResults(groups))
         .catch(() => !stale && setResults([]));
     }, 250);
     return () => {
@@ -45,10 +45,10 @@ export default function GroupsPanel() {
 
   const join = (g: GroupSummary, message?: string) =>
     run(async () => {
-      const r = await client.requestAny({ type: "join_group", conversation_id: g.conversation_id, message });
+      const joined = await joinGroup(client, g.conversation_id, message);
       setJoining(null);
       setJoinMsg("");
-      if (r.kind === "conversation") open(r.conversation.conversation_id);
+      if (joined) open(joined.conversation_id);
     });
 
   const mine = sortedConversations(byId).filter((c) => c.kind === "group" && !c.ended);
@@ -196,12 +196,15 @@ function CreateGroup({ onClose }: { onClose(): void }) {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const r = await client.request(
-              { type: "create_group", name: name.trim(), description: description.trim(), join_policy: policy, searchable, allow_temp_sessions: temp },
-              "conversation",
-            );
+            const conversation = await createGroup(client, {
+              name: name.trim(),
+              description: description.trim(),
+              join_policy: policy,
+              searchable,
+              allow_temp_sessions: temp,
+            });
             onClose();
-            open(r.conversation.conversation_id);
+            open(conversation.conversation_id);
           });
         }}
       >
