@@ -12,7 +12,7 @@ import { useUserSearch } from "../../hooks/useUserSearch";
 import { useGroupMembers } from "../../hooks/useGroupMembers";
 import { usePickAndUploadImage } from "../../hooks/useUploadImage";
 import { formatDateTime } from "../../lib/format";
-import type { JoinPolicy, MemberInfo, Role } from "../../protocol/types";
+import type { MemberInfo, Role } from "../../protocol/types";
 import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
@@ -32,7 +32,10 @@ import {
   setGroupAvatar,
   transferGroup,
   updateGroup,
+  type GroupChanges,
+  type GroupSettingsValues,
 } from "./actions";
+import { GroupSettingsFields } from "./GroupSettingsFields";
 import "../contacts/ContactsPanel.css";
 import "./Groups.css";
 
@@ -343,18 +346,22 @@ function GroupSettings({ conversationId }: { conversationId: string }) {
   const client = useClient();
   const { run, busy } = useAction();
   const g = useConversations((s) => s.byId[conversationId]?.group);
-  const [name, setName] = useState(g?.name ?? "");
-  const [description, setDescription] = useState(g?.description ?? "");
-  const [policy, setPolicy] = useState<JoinPolicy>(g?.join_policy ?? "approval");
-  const [searchable, setSearchable] = useState(g?.searchable ?? true);
-  const [temp, setTemp] = useState(g?.allow_temp_sessions ?? true);
+  const [values, setValues] = useState<GroupSettingsValues>({
+    name: g?.name ?? "",
+    description: g?.description ?? "",
+    join_policy: g?.join_policy ?? "approval",
+    searchable: g?.searchable ?? true,
+    allow_temp_sessions: g?.allow_temp_sessions ?? true,
+  });
   if (!g) return null;
-  const changed = {
-    name: name.trim() !== g.name ? name.trim() : undefined,
-    description: description.trim() !== g.description ? description.trim() : undefined,
-    join_policy: policy !== g.join_policy ? policy : undefined,
-    searchable: searchable !== g.searchable ? searchable : undefined,
-    allow_temp_sessions: temp !== g.allow_temp_sessions ? temp : undefined,
+  const name = values.name.trim();
+  const description = values.description.trim();
+  const changed: GroupChanges = {
+    name: name !== g.name ? name : undefined,
+    description: description !== g.description ? description : undefined,
+    join_policy: values.join_policy !== g.join_policy ? values.join_policy : undefined,
+    searchable: values.searchable !== g.searchable ? values.searchable : undefined,
+    allow_temp_sessions: values.allow_temp_sessions !== g.allow_temp_sessions ? values.allow_temp_sessions : undefined,
   };
   const dirty = Object.values(changed).some((v) => v !== undefined);
   return (
@@ -376,32 +383,7 @@ function GroupSettings({ conversationId }: { conversationId: string }) {
           void run(() => updateGroup(client, conversationId, changed));
         }}
       >
-        <label className="field">
-          <span>{t("groups.name")}</span>
-          <input className="input" required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t("groups.description")}</span>
-          <textarea className="textarea" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t("groups.joinPolicy")}</span>
-          <select className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)}>
-            {(["open", "approval", "invite_only"] as const).map((p) => (
-              <option key={p} value={p}>
-                {t(`groups.policy.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={searchable} onChange={(e) => setSearchable(e.target.checked)} />
-          {t("groups.searchable")}
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={temp} onChange={(e) => setTemp(e.target.checked)} />
-          {t("groups.allowTemp")}
-        </label>
+        <GroupSettingsFields value={values} onChange={(patch) => setValues((v) => ({ ...v, ...patch }))} />
         <button type="submit" className="button button--primary button--block" disabled={!dirty || busy}>
           {t("common.save")}
         </button>

@@ -7,8 +7,8 @@ import type { Command, ConversationInfo, GroupSummary, JoinRequestInfo, MemberIn
 
 type CommandOf<T extends Command["type"]> = Extract<Command, { type: T }>;
 
-/** A new group's settings, as `create_group` takes them. */
-export type NewGroup = Omit<CommandOf<"create_group">, "type">;
+/** All five settings of a group, as `create_group` takes them. */
+export type GroupSettingsValues = Omit<CommandOf<"create_group">, "type">;
 
 /** Settings to change; a field left undefined stays as it is and is not sent. */
 export type GroupChanges = Omit<CommandOf<"update_group">, "type" | "conversation_id">;
@@ -20,7 +20,7 @@ export async function searchGroups(client: Requester, query: string): Promise<Gr
 }
 
 /** Creates a group with me as owner; returns its conversation. */
-export async function createGroup(client: Requester, group: NewGroup): Promise<ConversationInfo> {
+export async function createGroup(client: Requester, group: GroupSettingsValues): Promise<ConversationInfo> {
   const r = await client.request(
     {
       type: "create_group",
