@@ -21,7 +21,7 @@ import {
   sendFriendRequest,
   unblockUser,
 } from "./actions";
-import "./ContactsPanel.css";
+import "../../components/Panel.css";
 
 export default function ContactsPanel() {
   const { t } = useTranslation();

@@ -36,7 +36,7 @@ import {
   type GroupSettingsValues,
 } from "./actions";
 import { GroupSettingsFields } from "./GroupSettingsFields";
-import "../contacts/ContactsPanel.css";
+import "../../components/Panel.css";
 import "./Groups.css";
 
 const MUTE_PRESETS: Array<[key: string, seconds: number]> = [

@@ -12,7 +12,7 @@ import { sortedConversations, useConversations } from "../../state/conversations
 import { useGroups } from "../../state/groups";
 import { createGroup, joinGroup, searchGroups, type GroupSettingsValues } from "./actions";
 import { GroupSettingsFields } from "./GroupSettingsFields";
-import "../contacts/ContactsPanel.css";
+import "../../components/Panel.css";
 import "./Groups.css";
 
 export default function GroupsPanel() {

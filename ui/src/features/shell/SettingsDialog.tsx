@@ -14,7 +14,7 @@ import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
 import { changePassword, listSessions, revokeSession, setAvatar, updateProfile } from "./actions";
 import { LanguageSwitch } from "./LanguageSwitch";
-import "../contacts/ContactsPanel.css";
+import "../../components/Panel.css";
 
 /** Profile, password, signed-in devices, language and notifications. */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
