@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useClient } from "./useClient";
 import { usePlatform } from "./usePlatform";
+import { fileUrls } from "../features/files/actions";
 
 export interface FileUrls {
   url: string;
@@ -23,7 +24,7 @@ export function useFileUrls(fileId: string): FileUrls | null {
     let stale = false;
     let p = inflight.get(fileId);
     if (!p) {
-      p = client.request({ type: "file_urls", file_id: fileId }, "file_urls").then((r) => {
+      p = fileUrls(client, fileId).then((r) => {
         const u = { url: platform.mediaUrl(r.url), thumbnail: r.thumbnail_url ? platform.mediaUrl(r.thumbnail_url) : undefined };
         cache.set(fileId, { urls: u, expires: r.expires_at });
         return u;

@@ -4,6 +4,7 @@ import type { MemberInfo } from "../protocol/types";
 import { useConversations } from "../state/conversations";
 import { useDirectory } from "../state/directory";
 import { useGroups } from "../state/groups";
+import { listMembers } from "../features/groups/actions";
 
 const EMPTY: MemberInfo[] = [];
 
@@ -22,12 +23,11 @@ export function useGroupMembers(conversationId: string, enabled: boolean): Membe
   useEffect(() => {
     if (!enabled) return;
     let stale = false;
-    client
-      .request({ type: "list_members", conversation_id: conversationId, offset: 0, limit: 500 }, "members")
-      .then((r) => {
+    listMembers(client, conversationId)
+      .then((members) => {
         if (stale) return;
-        useGroups.getState().setMembers(conversationId, r.members);
-        useDirectory.getState().add(r.members.map((m) => m.profile));
+        useGroups.getState().setMembers(conversationId, members);
+        useDirectory.getState().add(members.map((m) => m.profile));
       })
       .catch(() => undefined);
     return () => {

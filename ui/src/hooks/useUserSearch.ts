@@ -3,6 +3,7 @@ import { useClient } from "./useClient";
 import type { Profile } from "../protocol/types";
 import { useDirectory } from "../state/directory";
 import { charCount } from "../lib/format";
+import { searchUsers } from "../features/contacts/actions";
 
 /** Debounced `search_users`; needs at least 2 characters. */
 export function useUserSearch(): { query: string; setQuery(q: string): void; results: Profile[] | null; hint: boolean } {
@@ -15,12 +16,11 @@ export function useUserSearch(): { query: string; setQuery(q: string): void; res
     if (!enough) return;
     let stale = false;
     const id = setTimeout(() => {
-      client
-        .request({ type: "search_users", query: q, offset: 0, limit: 20 }, "users")
-        .then((r) => {
+      searchUsers(client, q)
+        .then((users) => {
           if (stale) return;
-          useDirectory.getState().add(r.users);
-          setResults(r.users);
+          useDirectory.getState().add(users);
+          setResults(users);
         })
         .catch(() => !stale && setResults([]));
     }, 250);

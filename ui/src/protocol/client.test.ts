@@ -148,6 +148,16 @@ describe("LiaoClient", () => {
     await assertion;
   });
 
+  it("accepts a reply of any expected kind and refuses others with unexpected_reply", async () => {
+    const { server, client } = setup();
+    await client.login("alice", "password1");
+    server.handlers.join_group = (t, f) => t.push({ type: "ok", id: f.id, result: { kind: "join_requested" } });
+    const r = await client.request({ type: "join_group", conversation_id: "g1" }, ["conversation", "join_requested"]);
+    expect(r.kind).toBe("join_requested");
+    const wrong = client.request({ type: "join_group", conversation_id: "g1" }, "conversation");
+    await expect(wrong).rejects.toMatchObject({ code: "unexpected_reply", message: "unexpected_reply: join_group expects conversation, got join_requested" });
+  });
+
   it("persists the token and cursors, resumes and syncs with them after a drop", async () => {
     const { server, client, storage, messages } = setup();
     server.eventsSeq = 3;

@@ -32,8 +32,9 @@ export class ProtocolError extends Error {
   readonly code: ClientErrorCode;
   readonly until?: number;
   readonly retryAfterMs?: number;
-  constructor(code: ClientErrorCode, extra?: { until?: number; retryAfterMs?: number }) {
-    super(code);
+  /** `detail` goes into the message for developers only; users see the translated code. */
+  constructor(code: ClientErrorCode, extra?: { until?: number; retryAfterMs?: number; detail?: string }) {
+    super(extra?.detail ? `${code}: ${extra.detail}` : code);
     this.name = "ProtocolError";
     this.code = code;
     this.until = extra?.until;
@@ -105,7 +106,26 @@ export interface SessionState {
   sessionId: string;
 }
 
-type ReplyOf<K extends Reply["kind"]> = Extract<Reply, { kind: K }>;
+/** The reply of kind `K`. */
+export type ReplyOf<K extends Reply["kind"]> = Extract<Reply, { kind: K }>;
+
+/** The reply kind a request expects, or the kinds when the answer varies (e.g. `join_group`). */
+export type Expected<K extends Reply["kind"]> = K | readonly K[];
+
+/** Passes `reply` through when it is of an expected kind; otherwise throws `unexpected_reply`. */
+export function checkReply<K extends Reply["kind"]>(cmd: Command, reply: Reply, expect: Expected<K>): ReplyOf<K> {
+  const kinds: readonly Reply["kind"][] = typeof expect === "string" ? [expect] : expect;
+  if (!kinds.includes(reply.kind)) {
+    throw new ProtocolError("unexpected_reply", { detail: `${cmd.type} expects ${kinds.join(" or ")}, got ${reply.kind}` });
+  }
+  return reply as ReplyOf<K>;
+}
+
+/**
+ * What the feature actions need from the client: one typed request. The app passes the
+ * `LiaoClient`; action tests pass a fake that records the command.
+ */
+export type Requester = Pick<LiaoClient, "request">;
 
 export interface ClientEvents {
   status: ConnectionStatus;
@@ -287,16 +307,9 @@ export class LiaoClient {
     this.transport?.close(1000, "logout");
   }
 
-  /** Sends a command and waits for its reply of the expected kind. */
-  async request<K extends Reply["kind"]>(cmd: Command, expect: K): Promise<ReplyOf<K>> {
-    const reply = await this.rawRequest(cmd);
-    if (reply.kind !== expect) throw new ProtocolError("unexpected_reply");
-    return reply as ReplyOf<K>;
-  }
-
-  /** Sends a command whose reply kind varies (e.g. `join_group`). */
-  requestAny(cmd: Command): Promise<Reply> {
-    return this.rawRequest(cmd);
+  /** Sends a command and waits for its reply of the expected kind (or one of the expected kinds). */
+  async request<K extends Reply["kind"]>(cmd: Command, expect: Expected<K>): Promise<ReplyOf<K>> {
+    return checkReply(cmd, await this.rawRequest(cmd), expect);
   }
 
   /** Queues a message; it is sent now if connected and again after every reconnect until acknowledged. */

@@ -14,6 +14,7 @@ import { useSession } from "../../state/session";
 import { useUi } from "../../state/ui";
 import { conversationAvatar, conversationTitle } from "../conversations/title";
 import { useDirectory } from "../../state/directory";
+import { markRead as sendReadMark } from "./actions";
 import { ComposerArea } from "./ComposerArea";
 import { MessageList } from "./MessageList";
 import { TypingIndicator } from "./TypingIndicator";
@@ -54,7 +55,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
     const seq = cur.last_seq;
     if (seq > cur.read_seq && seq > sentMark.current) {
       sentMark.current = seq;
-      client.request({ type: "mark_read", conversation_id: conversationId, seq }, "done").catch(() => {
+      sendReadMark(client, conversationId, seq).catch(() => {
         sentMark.current = 0;
       });
     }

@@ -9,6 +9,7 @@ import { charCount, utf8Bytes } from "../../lib/format";
 import { useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
 import { useSession } from "../../state/session";
+import { sendTyping } from "./actions";
 import { isSendKey } from "./composerKeys";
 import { useSendFiles } from "../../hooks/useSendFiles";
 
@@ -167,7 +168,7 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
           const now = Date.now();
           if (e.target.value && now - lastTyping.current > TYPING_EVERY_MS) {
             lastTyping.current = now;
-            client.request({ type: "typing", conversation_id: conversationId }, "done").catch(() => undefined);
+            sendTyping(client, conversationId).catch(() => undefined);
           }
         }}
         onPaste={(e) => {

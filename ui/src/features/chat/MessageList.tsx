@@ -11,6 +11,7 @@ import { useGroups } from "../../state/groups";
 import { useMessages } from "../../state/messages";
 import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
+import { recallMessage } from "./actions";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
@@ -94,7 +95,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder }:
       out.push({
         label: t("chat.recall"),
         danger: true,
-        onSelect: () => void run(() => client.request({ type: "recall", conversation_id: m.conversation_id, message_id: m.message_id }, "done")),
+        onSelect: () => void run(() => recallMessage(client, m.conversation_id, m.message_id)),
       });
     }
     return out;

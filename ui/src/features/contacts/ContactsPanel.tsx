@@ -11,7 +11,17 @@ import { useUserSearch } from "../../hooks/useUserSearch";
 import type { Profile } from "../../protocol/types";
 import { useContacts } from "../../state/contacts";
 import { useSession } from "../../state/session";
-import "./ContactsPanel.css";
+import {
+  acceptFriendRequest,
+  blockUser,
+  cancelFriendRequest,
+  declineFriendRequest,
+  openDirect,
+  removeFriend,
+  sendFriendRequest,
+  unblockUser,
+} from "./actions";
+import "../../components/Panel.css";
 
 export default function ContactsPanel() {
   const { t } = useTranslation();
@@ -28,8 +38,8 @@ export default function ContactsPanel() {
 
   const message = (p: Profile) =>
     void run(async () => {
-      const r = await client.request({ type: "open_direct", user_id: p.user_id }, "conversation");
-      open(r.conversation.conversation_id);
+      const conversation = await openDirect(client, p.user_id);
+      open(conversation.conversation_id);
     });
 
   const friendList = Object.values(friends).sort(
@@ -96,10 +106,10 @@ export default function ContactsPanel() {
                     <span className="pitem__sub">{r.message ? `“${r.message}”` : `@${r.user.username}`}</span>
                   </span>
                   <span className="pitem__actions">
-                    <button type="button" className="button button--primary button--small" onClick={() => void run(() => client.request({ type: "friend_accept", user_id: r.user.user_id }, "done"))}>
+                    <button type="button" className="button button--primary button--small" onClick={() => void run(() => acceptFriendRequest(client, r.user.user_id))}>
                       {t("contacts.accept")}
                     </button>
-                    <button type="button" className="button button--small" onClick={() => void run(() => client.request({ type: "friend_decline", user_id: r.user.user_id }, "done"))}>
+                    <button type="button" className="button button--small" onClick={() => void run(() => declineFriendRequest(client, r.user.user_id))}>
                       {t("contacts.decline")}
                     </button>
                   </span>
@@ -112,7 +122,7 @@ export default function ContactsPanel() {
                     <span className="pitem__name">{r.user.display_name}</span>
                     <span className="pitem__sub">{t("contacts.pending")}</span>
                   </span>
-                  <button type="button" className="button button--small" onClick={() => void run(() => client.request({ type: "friend_cancel", user_id: r.user.user_id }, "done"))}>
+                  <button type="button" className="button button--small" onClick={() => void run(() => cancelFriendRequest(client, r.user.user_id))}>
                     {t("contacts.cancelRequest")}
                   </button>
                 </li>
@@ -173,7 +183,7 @@ export default function ContactsPanel() {
                     <span className="pitem__name">{p.display_name}</span>
                     <span className="pitem__sub">@{p.username}</span>
                   </span>
-                  <button type="button" className="button button--small" onClick={() => void run(() => client.request({ type: "unblock", user_id: p.user_id }, "done"))}>
+                  <button type="button" className="button button--small" onClick={() => void run(() => unblockUser(client, p.user_id))}>
                     {t("contacts.unblock")}
                   </button>
                 </li>
@@ -190,7 +200,7 @@ export default function ContactsPanel() {
               e.preventDefault();
               const p = requestTo;
               void run(async () => {
-                await client.request({ type: "friend_request", user_id: p.user_id, message: greeting.trim() || undefined }, "done");
+                await sendFriendRequest(client, p.user_id, greeting.trim() || undefined);
                 setRequestTo(null);
                 setGreeting("");
               });
@@ -232,7 +242,7 @@ export default function ContactsPanel() {
               onSelect: () =>
                 setConfirm({
                   text: t("contacts.confirmRemove", { name: menu.p.display_name }),
-                  action: () => void run(() => client.request({ type: "friend_remove", user_id: menu.p.user_id }, "done")),
+                  action: () => void run(() => removeFriend(client, menu.p.user_id)),
                 }),
             },
             {
@@ -241,7 +251,7 @@ export default function ContactsPanel() {
               onSelect: () =>
                 setConfirm({
                   text: t("contacts.confirmBlock", { name: menu.p.display_name }),
-                  action: () => void run(() => client.request({ type: "block", user_id: menu.p.user_id }, "done")),
+                  action: () => void run(() => blockUser(client, menu.p.user_id)),
                 }),
             },
           ]}

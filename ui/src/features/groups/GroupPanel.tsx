@@ -12,13 +12,31 @@ import { useUserSearch } from "../../hooks/useUserSearch";
 import { useGroupMembers } from "../../hooks/useGroupMembers";
 import { usePickAndUploadImage } from "../../hooks/useUploadImage";
 import { formatDateTime } from "../../lib/format";
-import type { JoinPolicy, MemberInfo, Role } from "../../protocol/types";
+import type { MemberInfo, Role } from "../../protocol/types";
 import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
 import { useSession } from "../../state/session";
 import { useUi } from "../../state/ui";
-import "../contacts/ContactsPanel.css";
+import {
+  addMember,
+  decideJoin,
+  dissolveGroup,
+  leaveGroup,
+  listJoinRequests,
+  muteAll,
+  muteMember,
+  openTemp,
+  removeMember,
+  setAdmin,
+  setGroupAvatar,
+  transferGroup,
+  updateGroup,
+  type GroupChanges,
+  type GroupSettingsValues,
+} from "./actions";
+import { GroupSettingsFields } from "./GroupSettingsFields";
+import "../../components/Panel.css";
 import "./Groups.css";
 
 const MUTE_PRESETS: Array<[key: string, seconds: number]> = [
@@ -49,9 +67,8 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
   const mod = myRole !== "member";
   useEffect(() => {
     if (!mod || !g) return;
-    client
-      .request({ type: "list_join_requests", conversation_id: conversationId }, "join_requests")
-      .then((r) => useGroups.getState().setJoinRequests(conversationId, { conversation_id: conversationId, number: g.number, name: g.name }, r.requests))
+    listJoinRequests(client, conversationId)
+      .then((requests) => useGroups.getState().setJoinRequests(conversationId, { conversation_id: conversationId, number: g.number, name: g.name }, requests))
       .catch(() => undefined);
     // Reload when my rank changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -59,7 +76,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
 
   if (!c || !g) return null;
   const close = () => useUi.getState().set({ groupPanel: false });
-  const act = (cmd: Parameters<typeof client.request>[0]) => void run(() => client.request(cmd, "done"));
+  const act = (action: () => Promise<void>) => void run(action);
 
   const memberItems = (m: MemberInfo): MenuItem[] => {
     const id = m.profile.user_id;
@@ -70,32 +87,32 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
         label: t("groups.tempChat"),
         onSelect: () =>
           void run(async () => {
-            const r = await client.request({ type: "open_temp", user_id: id, via: conversationId }, "conversation");
-            openConv(r.conversation.conversation_id);
+            const conversation = await openTemp(client, id, conversationId);
+            openConv(conversation.conversation_id);
           }),
       });
     }
     const outranks = RANK[myRole] > RANK[m.role];
     if (outranks) {
       const muted = m.muted_until !== undefined && m.muted_until > now;
-      if (muted) items.push({ label: t("groups.unmute"), onSelect: () => act({ type: "mute_member", conversation_id: conversationId, user_id: id, seconds: 0 }) });
+      if (muted) items.push({ label: t("groups.unmute"), onSelect: () => act(() => muteMember(client, conversationId, id, 0)) });
       items.push({ label: t("groups.mute"), heading: true });
       for (const [key, seconds] of MUTE_PRESETS) {
-        items.push({ label: `  ${t(`groups.mutePresets.${key}`)}`, onSelect: () => act({ type: "mute_member", conversation_id: conversationId, user_id: id, seconds }) });
+        items.push({ label: `  ${t(`groups.mutePresets.${key}`)}`, onSelect: () => act(() => muteMember(client, conversationId, id, seconds)) });
       }
     }
     if (myRole === "owner") {
       items.push(
         m.role === "admin"
-          ? { label: t("groups.removeAdmin"), onSelect: () => act({ type: "set_admin", conversation_id: conversationId, user_id: id, admin: false }) }
-          : { label: t("groups.makeAdmin"), onSelect: () => act({ type: "set_admin", conversation_id: conversationId, user_id: id, admin: true }) },
+          ? { label: t("groups.removeAdmin"), onSelect: () => act(() => setAdmin(client, conversationId, id, false)) }
+          : { label: t("groups.makeAdmin"), onSelect: () => act(() => setAdmin(client, conversationId, id, true)) },
       );
       items.push({
         label: t("groups.transfer"),
         onSelect: () =>
           setConfirm({
             text: t("groups.confirmTransfer", { user: m.profile.display_name, name: g.name }),
-            action: () => act({ type: "transfer_group", conversation_id: conversationId, user_id: id }),
+            action: () => act(() => transferGroup(client, conversationId, id)),
           }),
       });
     }
@@ -106,7 +123,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
         onSelect: () =>
           setConfirm({
             text: t("groups.confirmRemove", { user: m.profile.display_name, name: g.name }),
-            action: () => act({ type: "remove_member", conversation_id: conversationId, user_id: id }),
+            action: () => act(() => removeMember(client, conversationId, id)),
           }),
       });
     }
@@ -142,7 +159,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
             onClick={() =>
               void run(async () => {
                 const fileId = await pickImage();
-                if (fileId) await client.request({ type: "set_group_avatar", conversation_id: conversationId, file_id: fileId }, "done");
+                if (fileId) await setGroupAvatar(client, conversationId, fileId);
               })
             }
           >
@@ -165,10 +182,10 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
                     <span className="pitem__sub">{r.message ? `“${r.message}”` : `@${r.user.username}`}</span>
                   </span>
                   <span className="pitem__actions">
-                    <button type="button" className="button button--primary button--small" onClick={() => act({ type: "decide_join", conversation_id: conversationId, user_id: r.user.user_id, approve: true })}>
+                    <button type="button" className="button button--primary button--small" onClick={() => act(() => decideJoin(client, conversationId, r.user.user_id, true))}>
                       {t("groups.approve")}
                     </button>
-                    <button type="button" className="button button--small" onClick={() => act({ type: "decide_join", conversation_id: conversationId, user_id: r.user.user_id, approve: false })}>
+                    <button type="button" className="button button--small" onClick={() => act(() => decideJoin(client, conversationId, r.user.user_id, false))}>
                       {t("groups.decline")}
                     </button>
                   </span>
@@ -249,7 +266,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
               <button
                 type="button"
                 className="button button--block"
-                onClick={() => setConfirm({ text: t("groups.confirmLeave", { name: g.name }), action: () => act({ type: "leave_group", conversation_id: conversationId }) })}
+                onClick={() => setConfirm({ text: t("groups.confirmLeave", { name: g.name }), action: () => act(() => leaveGroup(client, conversationId)) })}
               >
                 {t("groups.leave")}
               </button>
@@ -258,7 +275,7 @@ export default function GroupPanel({ conversationId, narrow }: { conversationId:
               <button
                 type="button"
                 className="button button--danger button--block"
-                onClick={() => setConfirm({ text: t("groups.confirmDissolve", { name: g.name }), action: () => act({ type: "dissolve_group", conversation_id: conversationId }) })}
+                onClick={() => setConfirm({ text: t("groups.confirmDissolve", { name: g.name }), action: () => act(() => dissolveGroup(client, conversationId)) })}
               >
                 {t("groups.dissolve")}
               </button>
@@ -309,7 +326,7 @@ function AddMember({ conversationId, members }: { conversationId: string; member
                 className="button button--small"
                 onClick={() =>
                   void run(async () => {
-                    await client.request({ type: "add_member", conversation_id: conversationId, user_id: p.user_id }, "done");
+                    await addMember(client, conversationId, p.user_id);
                     setAdded((a) => ({ ...a, [p.user_id]: true }));
                   })
                 }
@@ -329,18 +346,22 @@ function GroupSettings({ conversationId }: { conversationId: string }) {
   const client = useClient();
   const { run, busy } = useAction();
   const g = useConversations((s) => s.byId[conversationId]?.group);
-  const [name, setName] = useState(g?.name ?? "");
-  const [description, setDescription] = useState(g?.description ?? "");
-  const [policy, setPolicy] = useState<JoinPolicy>(g?.join_policy ?? "approval");
-  const [searchable, setSearchable] = useState(g?.searchable ?? true);
-  const [temp, setTemp] = useState(g?.allow_temp_sessions ?? true);
+  const [values, setValues] = useState<GroupSettingsValues>({
+    name: g?.name ?? "",
+    description: g?.description ?? "",
+    join_policy: g?.join_policy ?? "approval",
+    searchable: g?.searchable ?? true,
+    allow_temp_sessions: g?.allow_temp_sessions ?? true,
+  });
   if (!g) return null;
-  const changed = {
-    name: name.trim() !== g.name ? name.trim() : undefined,
-    description: description.trim() !== g.description ? description.trim() : undefined,
-    join_policy: policy !== g.join_policy ? policy : undefined,
-    searchable: searchable !== g.searchable ? searchable : undefined,
-    allow_temp_sessions: temp !== g.allow_temp_sessions ? temp : undefined,
+  const name = values.name.trim();
+  const description = values.description.trim();
+  const changed: GroupChanges = {
+    name: name !== g.name ? name : undefined,
+    description: description !== g.description ? description : undefined,
+    join_policy: values.join_policy !== g.join_policy ? values.join_policy : undefined,
+    searchable: values.searchable !== g.searchable ? values.searchable : undefined,
+    allow_temp_sessions: values.allow_temp_sessions !== g.allow_temp_sessions ? values.allow_temp_sessions : undefined,
   };
   const dirty = Object.values(changed).some((v) => v !== undefined);
   return (
@@ -352,42 +373,17 @@ function GroupSettings({ conversationId }: { conversationId: string }) {
         <input
           type="checkbox"
           checked={g.muted_all}
-          onChange={(e) => void run(() => client.request({ type: "mute_all", conversation_id: conversationId, on: e.target.checked }, "done"))}
+          onChange={(e) => void run(() => muteAll(client, conversationId, e.target.checked))}
         />
         {t("groups.muteAll")}
       </label>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() => client.request({ type: "update_group", conversation_id: conversationId, ...changed }, "done"));
+          void run(() => updateGroup(client, conversationId, changed));
         }}
       >
-        <label className="field">
-          <span>{t("groups.name")}</span>
-          <input className="input" required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t("groups.description")}</span>
-          <textarea className="textarea" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t("groups.joinPolicy")}</span>
-          <select className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)}>
-            {(["open", "approval", "invite_only"] as const).map((p) => (
-              <option key={p} value={p}>
-                {t(`groups.policy.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={searchable} onChange={(e) => setSearchable(e.target.checked)} />
-          {t("groups.searchable")}
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={temp} onChange={(e) => setTemp(e.target.checked)} />
-          {t("groups.allowTemp")}
-        </label>
+        <GroupSettingsFields value={values} onChange={(patch) => setValues((v) => ({ ...v, ...patch }))} />
         <button type="submit" className="button button--primary button--block" disabled={!dirty || busy}>
           {t("common.save")}
         </button>

@@ -7,10 +7,12 @@ import { useAction } from "../../hooks/useAction";
 import { useClient } from "../../hooks/useClient";
 import { useOpenConversation } from "../../hooks/useOpenConversation";
 import { charCount } from "../../lib/format";
-import type { GroupSummary, JoinPolicy } from "../../protocol/types";
+import type { GroupSummary } from "../../protocol/types";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
-import "../contacts/ContactsPanel.css";
+import { createGroup, joinGroup, searchGroups, type GroupSettingsValues } from "./actions";
+import { GroupSettingsFields } from "./GroupSettingsFields";
+import "../../components/Panel.css";
 import "./Groups.css";
 
 export default function GroupsPanel() {
@@ -32,9 +34,8 @@ export default function GroupsPanel() {
     if (!enough) return;
     let stale = false;
     const id = setTimeout(() => {
-      client
-        .request({ type: "search_groups", query: q, offset: 0, limit: 20 }, "groups")
-        .then((r) => !stale && setResults(r.groups))
+      searchGroups(client, q)
+        .then((groups) => !stale && setResults(groups))
         .catch(() => !stale && setResults([]));
     }, 250);
     return () => {
@@ -45,10 +46,10 @@ export default function GroupsPanel() {
 
   const join = (g: GroupSummary, message?: string) =>
     run(async () => {
-      const r = await client.requestAny({ type: "join_group", conversation_id: g.conversation_id, message });
+      const joined = await joinGroup(client, g.conversation_id, message);
       setJoining(null);
       setJoinMsg("");
-      if (r.kind === "conversation") open(r.conversation.conversation_id);
+      if (joined) open(joined.conversation_id);
     });
 
   const mine = sortedConversations(byId).filter((c) => c.kind === "group" && !c.ended);
@@ -185,57 +186,36 @@ function CreateGroup({ onClose }: { onClose(): void }) {
   const client = useClient();
   const { run, busy } = useAction();
   const open = useOpenConversation();
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const [policy, setPolicy] = useState<JoinPolicy>("approval");
-  const [searchable, setSearchable] = useState(true);
-  const [temp, setTemp] = useState(true);
+  const [values, setValues] = useState<GroupSettingsValues>({
+    name: "",
+    description: "",
+    join_policy: "approval",
+    searchable: true,
+    allow_temp_sessions: true,
+  });
   return (
     <Modal title={t("groups.createTitle")} onClose={onClose}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const r = await client.request(
-              { type: "create_group", name: name.trim(), description: description.trim(), join_policy: policy, searchable, allow_temp_sessions: temp },
-              "conversation",
-            );
+            const conversation = await createGroup(client, { ...values, name: values.name.trim(), description: values.description.trim() });
             onClose();
-            open(r.conversation.conversation_id);
+            open(conversation.conversation_id);
           });
         }}
       >
-        <label className="field">
-          <span>{t("groups.name")}</span>
-          <input className="input" required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} autoFocus data-testid="group-name" />
-        </label>
-        <label className="field">
-          <span>{t("groups.description")}</span>
-          <textarea className="textarea" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t("groups.joinPolicy")}</span>
-          <select className="select" value={policy} onChange={(e) => setPolicy(e.target.value as JoinPolicy)} data-testid="group-policy">
-            {(["open", "approval", "invite_only"] as const).map((p) => (
-              <option key={p} value={p}>
-                {t(`groups.policy.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={searchable} onChange={(e) => setSearchable(e.target.checked)} />
-          {t("groups.searchable")}
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={temp} onChange={(e) => setTemp(e.target.checked)} />
-          {t("groups.allowTemp")}
-        </label>
+        <GroupSettingsFields
+          value={values}
+          onChange={(patch) => setValues((v) => ({ ...v, ...patch }))}
+          autoFocus
+          testIds={{ name: "group-name", policy: "group-policy" }}
+        />
         <div className="form-actions">
           <button type="button" className="button" onClick={onClose}>
             {t("common.cancel")}
           </button>
-          <button type="submit" className="button button--primary" disabled={busy || !name.trim()}>
+          <button type="submit" className="button button--primary" disabled={busy || !values.name.trim()}>
             {t("groups.create")}
           </button>
         </div>

@@ -12,8 +12,9 @@ import type { SessionInfo } from "../../protocol/types";
 import { usePrefs } from "../../state/prefs";
 import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
+import { changePassword, listSessions, revokeSession, setAvatar, updateProfile } from "./actions";
 import { LanguageSwitch } from "./LanguageSwitch";
-import "../contacts/ContactsPanel.css";
+import "../../components/Panel.css";
 
 /** Profile, password, signed-in devices, language and notifications. */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
@@ -43,9 +44,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   };
 
   useEffect(() => {
-    client
-      .request({ type: "list_sessions" }, "sessions")
-      .then((r) => setSessions(r.sessions))
+    listSessions(client)
+      .then(setSessions)
       .catch(() => setSessions([]));
   }, [client]);
 
@@ -73,8 +73,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                 void run(async () => {
                   const fileId = await pickImage();
                   if (!fileId) return;
-                  const r = await client.request({ type: "set_avatar", file_id: fileId }, "profile");
-                  useSession.getState().set({ user: r.profile });
+                  const profile = await setAvatar(client, fileId);
+                  useSession.getState().set({ user: profile });
                 })
               }
             >
@@ -83,8 +83,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             {user.avatar && (
               <button type="button" className="button button--small button--ghost" onClick={() =>
                   void run(async () => {
-                    const r = await client.request({ type: "set_avatar", file_id: null }, "profile");
-                    useSession.getState().set({ user: r.profile });
+                    const profile = await setAvatar(client, null);
+                    useSession.getState().set({ user: profile });
                   })
                 }>
                 {t("settings.removeAvatar")}
@@ -96,8 +96,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             onSubmit={(e) => {
               e.preventDefault();
               void run(async () => {
-                const r = await client.request({ type: "update_profile", display_name: name.trim() }, "profile");
-                useSession.getState().set({ user: r.profile });
+                const profile = await updateProfile(client, name.trim());
+                useSession.getState().set({ user: profile });
                 useToasts.getState().push(t("common.saved"), "info");
               });
             }}
@@ -121,7 +121,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             onSubmit={(e) => {
               e.preventDefault();
               void run(async () => {
-                await client.request({ type: "change_password", old_password: oldPw, new_password: newPw }, "done");
+                await changePassword(client, oldPw, newPw);
                 setOldPw("");
                 setNewPw("");
                 useToasts.getState().push(t("settings.passwordChanged"), "info");
@@ -162,7 +162,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                     className="button button--small"
                     onClick={() =>
                       void run(async () => {
-                        await client.request({ type: "revoke_session", session_id: s.session_id }, "done");
+                        await revokeSession(client, s.session_id);
                         setSessions((list) => list?.filter((x) => x.session_id !== s.session_id) ?? null);
                       })
                     }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { fakeRequester } from "../../protocol/fakeRequester";
+import { markRead, recallMessage, sendTyping } from "./actions";
+
+const done = { kind: "done" } as const;
+
+describe("chat actions", () => {
+  it("marks read", async () => {
+    const c = fakeRequester(done);
+    await markRead(c, "c1", 42);
+    expect(c.sent()).toEqual({ json: '{"type":"mark_read","conversation_id":"c1","seq":42}', expect: ["done"] });
+  });
+
+  it("sends typing", async () => {
+    const c = fakeRequester(done);
+    await sendTyping(c, "c1");
+    expect(c.sent()).toEqual({ json: '{"type":"typing","conversation_id":"c1"}', expect: ["done"] });
+  });
+
+  it("recalls a message", async () => {
+    const c = fakeRequester(done);
+    await recallMessage(c, "c1", "m7");
+    expect(c.sent()).toEqual({ json: '{"type":"recall","conversation_id":"c1","message_id":"m7"}', expect: ["done"] });
+  });
+
+  it("fails with unexpected_reply on another kind of reply", async () => {
+    const c = fakeRequester({ kind: "sync_started" });
+    await expect(markRead(c, "c1", 1)).rejects.toMatchObject({ code: "unexpected_reply" });
+  });
+});

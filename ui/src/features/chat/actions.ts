@@ -1,0 +1,19 @@
+// The chat commands a conversation view sends besides messages (those go through the client's
+// outbox): read markers, typing notices and recalls. Each builds its command and waits for `done`.
+
+import type { Requester } from "../../protocol/client";
+
+/** Marks the conversation read up to `seq`. */
+export async function markRead(client: Requester, conversationId: string, seq: number): Promise<void> {
+  await client.request({ type: "mark_read", conversation_id: conversationId, seq }, "done");
+}
+
+/** Tells the others in the conversation that I am typing. */
+export async function sendTyping(client: Requester, conversationId: string): Promise<void> {
+  await client.request({ type: "typing", conversation_id: conversationId }, "done");
+}
+
+/** Recalls a message (mine within the window, or another's as a moderator). */
+export async function recallMessage(client: Requester, conversationId: string, messageId: string): Promise<void> {
+  await client.request({ type: "recall", conversation_id: conversationId, message_id: messageId }, "done");
+}
