@@ -23,36 +23,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::process::{Launch, ServerProcess};
-use common::{Db, TestDb, TestServer, User, befriend};
+use common::{Db, TestDb, TestServer, User, befriend, whole_history};
 use liao_shared::client::{Client, ConnectOptions};
 use liao_shared::{Command, ConversationId, ErrorCode, Message, NewMessageBody, Reply};
 use rand::Rng;
 use tokio::sync::RwLock;
-
-/// Every message of `conv` as `user` sees it, oldest first.
-async fn whole_history(user: &User, conv: &ConversationId) -> Vec<Message> {
-    let mut all = Vec::new();
-    let mut before = None;
-    loop {
-        let Reply::History { messages, has_more } = user
-            .ok(Command::History {
-                conversation_id: conv.clone(),
-                before_seq: before,
-                limit: Some(100),
-            })
-            .await
-        else {
-            panic!("expected history")
-        };
-        before = messages.first().map(|m| m.seq);
-        let mut page = messages;
-        page.append(&mut all);
-        all = page;
-        if !has_more {
-            return all;
-        }
-    }
-}
 
 /// What one conversation must hold: `acked` (every acknowledged message), exactly once each,
 /// nothing else from the sender, seqs gap-free from 1.

@@ -11,33 +11,8 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Db, TestServer, befriend, text_of};
+use common::{Db, TestServer, befriend, text_of, whole_history};
 use liao_shared::{Command, ErrorCode, Message, NewMessageBody, Reply};
-
-/// Every message of `conv` as `alice` sees it, oldest first.
-async fn whole_history(user: &common::User, conv: &liao_shared::ConversationId) -> Vec<Message> {
-    let mut all = Vec::new();
-    let mut before = None;
-    loop {
-        let Reply::History { messages, has_more } = user
-            .ok(Command::History {
-                conversation_id: conv.clone(),
-                before_seq: before,
-                limit: Some(100),
-            })
-            .await
-        else {
-            panic!("expected history")
-        };
-        before = messages.first().map(|m| m.seq);
-        let mut page = messages;
-        page.append(&mut all);
-        all = page;
-        if !has_more {
-            return all;
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost() {

@@ -352,6 +352,31 @@ impl User {
     }
 }
 
+/// Every message of `conv` as `user` sees it, oldest first.
+pub async fn whole_history(user: &User, conv: &ConversationId) -> Vec<Message> {
+    let mut all = Vec::new();
+    let mut before = None;
+    loop {
+        let Reply::History { messages, has_more } = user
+            .ok(Command::History {
+                conversation_id: conv.clone(),
+                before_seq: before,
+                limit: Some(100),
+            })
+            .await
+        else {
+            panic!("expected history")
+        };
+        before = messages.first().map(|m| m.seq);
+        let mut page = messages;
+        page.append(&mut all);
+        all = page;
+        if !has_more {
+            return all;
+        }
+    }
+}
+
 /// Make `a` and `b` friends (a asks, b accepts).
 pub async fn befriend(a: &User, b: &User) {
     a.ok(Command::FriendRequest {
