@@ -6,8 +6,12 @@
 //! - [`error`]: [`ErrorCode`], the stable machine codes every error frame carries.
 //! - [`limits`]: the documented limits (frame sizes, text length, page sizes).
 //! - [`groups`]: group models (roles, policies, members, timeline system events).
-//! - [`protocol`]: [`ClientFrame`] (requests) and [`ServerFrame`] (replies, events, pushes), plus the
-//!   models they carry.
+//! - [`protocol`]: the frames and what they carry, one module each:
+//!   - `protocol/frame.rs`: [`ClientFrame`] (requests) and [`ServerFrame`] (replies, pushes);
+//!   - `protocol/command.rs`: [`Command`], everything a client can ask;
+//!   - `protocol/reply.rs`: [`Reply`], the result of a successful request;
+//!   - `protocol/event.rs`: [`UserEvent`], a user's own event stream;
+//!   - `protocol/model.rs`: profiles, conversations, messages and files.
 //! - [`client`] (feature `client`): the async Rust client over a TLS WebSocket, with certificate
 //!   pinning; used by tests, benchmarks and the desktop app.
 //!

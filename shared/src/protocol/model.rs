@@ -1,0 +1,200 @@
+//! The values frames carry: profiles, friends, sessions, conversations, messages and files.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{
+    ConversationId, FileId, GroupInfo, GroupRef, MessageId, SessionId, SystemEvent, UserId,
+};
+
+/// A user's public profile. Usernames are public by design: they are how people find each other.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Profile {
+    /// The user.
+    pub user_id: UserId,
+    /// Unique, lowercase login name.
+    pub username: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+    /// Avatar image (fetch its thumbnail via `file_urls`); absent for initials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub avatar: Option<FileId>,
+}
+
+/// A friend, with presence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Friend {
+    /// Their profile.
+    pub profile: Profile,
+    /// Whether they have at least one connection now.
+    pub online: bool,
+    /// When the friendship began.
+    pub since: u64,
+}
+
+/// A pending friend request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FriendRequestInfo {
+    /// The other user (the requester for incoming requests, the addressee for outgoing ones).
+    pub user: Profile,
+    /// The greeting, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub message: Option<String>,
+    /// When it was sent.
+    pub sent_at: u64,
+}
+
+/// One logged-in session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SessionInfo {
+    /// The session.
+    pub session_id: SessionId,
+    /// Device label given at login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub device: Option<String>,
+    /// When it was created.
+    pub created_at: u64,
+    /// When it last authenticated a connection.
+    pub last_seen_at: u64,
+    /// Whether this is the session of the connection asking.
+    pub current: bool,
+}
+
+/// What kind of conversation this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationKind {
+    /// A 1:1 chat between friends.
+    Direct,
+    /// A group.
+    Group,
+    /// A temporary session (临时会话) between members of a shared group.
+    Temporary,
+}
+
+/// A conversation as one member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ConversationInfo {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// Its kind.
+    pub kind: ConversationKind,
+    /// For direct conversations and temporary sessions: the other person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub peer: Option<Profile>,
+    /// For groups: the group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub group: Option<GroupInfo>,
+    /// For temporary sessions: the group it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub via_group: Option<GroupRef>,
+    /// The newest seq in the conversation (0 when empty).
+    pub last_seq: u64,
+    /// Your read marker.
+    pub read_seq: u64,
+    /// Messages after your read marker.
+    pub unread: u64,
+    /// The newest message, for previews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last_message: Option<Message>,
+}
+
+/// An entry of a conversation's sequence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Message {
+    /// Server-assigned id.
+    pub message_id: MessageId,
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// Position in the conversation: 1, 2, 3, … with no gaps.
+    pub seq: u64,
+    /// Who sent it.
+    pub sender_id: UserId,
+    /// The sender's idempotency key; the sender's devices use it to match their pending sends
+    /// (other members receive it too and may ignore it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub client_msg_id: Option<String>,
+    /// Server time when stored.
+    pub sent_at: u64,
+    /// The content.
+    pub body: MessageBody,
+}
+
+/// Message content as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MessageBody {
+    /// Plain text.
+    Text {
+        /// The text.
+        text: String,
+        /// Members mentioned.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<UserId>>", optional)]
+        mentions: Vec<UserId>,
+        /// Whether everyone is mentioned (@all).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[ts(as = "Option<bool>", optional)]
+        mention_all: bool,
+    },
+    /// A file.
+    File {
+        /// The file.
+        file: FileInfo,
+    },
+    /// An image.
+    Image {
+        /// The image.
+        file: FileInfo,
+    },
+    /// Group governance (joins, mutes, admin changes, renames…); the sender is who did it.
+    System {
+        /// What happened.
+        event: SystemEvent,
+    },
+    /// A message that was recalled; its content is gone from the server.
+    Recalled {
+        /// When it was recalled.
+        recalled_at: u64,
+    },
+    /// Timeline entry saying message `message_id` (at `target_seq`) was recalled by `sender_id`.
+    Recall {
+        /// The recalled message.
+        message_id: MessageId,
+        /// Its seq.
+        target_seq: u64,
+    },
+}
+
+/// An uploaded file as messages carry it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FileInfo {
+    /// The file (random, never sequential).
+    pub file_id: FileId,
+    /// Original file name, for display and downloads only (never used as a path).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// MIME type: detected from the content for images, as declared by the uploader otherwise.
+    pub mime: String,
+    /// For images: width in pixels (after EXIF orientation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub width: Option<u32>,
+    /// For images: height in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub height: Option<u32>,
+    /// Whether a thumbnail exists (images).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub thumbnail: bool,
+}
