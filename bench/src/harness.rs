@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use futures_util::StreamExt;
 use liao_shared::client::{Client, ConnectOptions, Pushes, Trust, parse_fingerprint};
-use liao_shared::{Command as Cmd, Reply, UserId};
+use liao_shared::command::{Register, Resume};
+use liao_shared::{Reply, UserId};
 
 /// Pin the generator to the last core, leaving core 0 to the server (where there are two).
 pub fn pin_self() {
@@ -323,7 +324,7 @@ pub async fn register(server: &Server, prefix: &str, n: usize) -> anyhow::Result
             async move {
                 let (c, _p) = Client::connect(&url, opts).await?;
                 let reply = c
-                    .request(Cmd::Register {
+                    .request(Register {
                         username: name,
                         password: "bench-password".into(),
                         display_name: None,
@@ -359,7 +360,7 @@ pub async fn connect(
             let token = a.token.clone();
             async move {
                 let (c, p) = Client::connect(&url, opts).await?;
-                c.request(Cmd::Resume { token }).await?;
+                c.request(Resume { token }).await?;
                 anyhow::Ok((c, p))
             }
         })

@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 use hdrhistogram::Histogram;
 use liao_shared::client::transfer::{Transfers, UploadKind};
 use liao_shared::client::{Client, Pushes};
+use liao_shared::command;
 use liao_shared::{
     Command, ConversationCursor, ConversationId, JoinPolicy, MessageBody, NewMessageBody, Reply,
     ServerFrame,
@@ -52,24 +53,24 @@ async fn pair_up(
     for pair in (0..conns.len() / 2).map(|i| (2 * i, 2 * i + 1)) {
         ok(
             &conns[pair.0].0,
-            Command::FriendRequest {
+            Command::FriendRequest(command::FriendRequest {
                 user_id: accounts[pair.1].id.clone(),
                 message: None,
-            },
+            }),
         )
         .await?;
         ok(
             &conns[pair.1].0,
-            Command::FriendAccept {
+            Command::FriendAccept(command::FriendAccept {
                 user_id: accounts[pair.0].id.clone(),
-            },
+            }),
         )
         .await?;
         let Reply::Conversation { conversation } = ok(
             &conns[pair.0].0,
-            Command::OpenDirect {
+            Command::OpenDirect(command::OpenDirect {
                 user_id: accounts[pair.1].id.clone(),
-            },
+            }),
         )
         .await?
         else {
@@ -81,11 +82,11 @@ async fn pair_up(
 }
 
 fn text(conv: &ConversationId, id: String) -> Command {
-    Command::SendMessage {
+    Command::SendMessage(command::SendMessage {
         conversation_id: conv.clone(),
         client_msg_id: id,
         body: NewMessageBody::text(format!("t={} {}", now_us(), "x".repeat(80))),
-    }
+    })
 }
 
 fn sent_at(body: &MessageBody) -> Option<u64> {
@@ -145,7 +146,7 @@ pub async fn connect(tls: bool, clients: usize) -> anyhow::Result<Vec<Row>> {
             async move {
                 let started = Instant::now();
                 let (c, p) = Client::connect(&url, opts).await?;
-                c.request(Command::Resume { token }).await?;
+                c.request(command::Resume { token }).await?;
                 anyhow::Ok((started.elapsed(), c, p))
             }
         })
@@ -238,13 +239,13 @@ pub async fn fanout(
         let mut conns = harness::connect(&server, &accounts, 128).await?;
         let Reply::Conversation { conversation } = ok(
             &conns[0].0,
-            Command::CreateGroup {
+            Command::CreateGroup(command::CreateGroup {
                 name: "bench".into(),
                 description: String::new(),
                 join_policy: JoinPolicy::Open,
                 searchable: true,
                 allow_temp_sessions: false,
-            },
+            }),
         )
         .await?
         else {
@@ -256,7 +257,7 @@ pub async fn fanout(
                 let g = g.clone();
                 async move {
                     let _ = c
-                        .request(Command::JoinGroup {
+                        .request(command::JoinGroup {
                             conversation_id: g,
                             message: None,
                         })
@@ -537,7 +538,7 @@ pub async fn persist(
                 let t = Instant::now();
                 conns[2 * i + 1]
                     .0
-                    .request(Command::History {
+                    .request(command::History {
                         conversation_id: conv.clone(),
                         before_seq: None,
                         limit: Some(50),
@@ -774,8 +775,8 @@ pub async fn resync(tls: bool, clients: usize, behind: usize) -> anyhow::Result<
             let conv = conv.clone();
             async move {
                 let (c, mut p) = Client::connect(&url, opts).await?;
-                c.request(Command::Resume { token }).await?;
-                c.request(Command::Sync {
+                c.request(command::Resume { token }).await?;
+                c.request(command::SyncRequest {
                     events_after: 0,
                     conversations: vec![ConversationCursor {
                         conversation_id: conv.clone(),
@@ -890,7 +891,7 @@ pub async fn flood(
             refused += 1;
             continue;
         };
-        if c.request(Command::Resume {
+        if c.request(command::Resume {
             token: accounts[2].token.clone(),
         })
         .await

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::{Db, TestDb, TestServer};
 use liao_server::config::{Config, Registration};
+use liao_shared::command;
 use liao_shared::{Command, ErrorCode, EventBody, Reply, ServerFrame};
 
 on_both_backends!(
@@ -20,12 +21,12 @@ on_both_backends!(
 );
 
 fn register(name: &str, password: &str) -> Command {
-    Command::Register {
+    Command::Register(command::Register {
         username: name.into(),
         password: password.into(),
         display_name: None,
         device: None,
-    }
+    })
 }
 
 async fn registration_rules(db: Db) {
@@ -52,12 +53,12 @@ async fn registration_rules(db: Db) {
     );
     assert_eq!(alice.name, "alice");
     // Display names are validated too.
-    let bad_name = Command::Register {
+    let bad_name = Command::Register(command::Register {
         username: "bob".into(),
         password: "longenough".into(),
         display_name: Some("\u{0000}".into()),
         device: None,
-    };
+    });
     assert_eq!(
         code(c.request(bad_name).await),
         ErrorCode::InvalidDisplayName
@@ -80,7 +81,7 @@ async fn registration_rules(db: Db) {
         .create_account("carol", "Carol", "longenough".into())
         .await
         .unwrap();
-    c.request(Command::Login {
+    c.request(command::Login {
         username: "carol".into(),
         password: "longenough".into(),
         device: None,
@@ -98,10 +99,12 @@ async fn login_failures_look_the_same(db: Db) {
     server.register("alice").await;
     server.register("bob").await;
     let (c, _) = server.connect().await;
-    let login = |user: &str, pw: &str| Command::Login {
-        username: user.into(),
-        password: pw.into(),
-        device: None,
+    let login = |user: &str, pw: &str| {
+        Command::Login(command::Login {
+            username: user.into(),
+            password: pw.into(),
+            device: None,
+        })
     };
     let wrong = c
         .request(login("alice", "wrong-password"))
@@ -159,7 +162,7 @@ async fn sessions_can_be_listed_and_revoked(db: Db) {
         .clone();
 
     phone
-        .ok(Command::RevokeSession {
+        .ok(command::RevokeSession {
             session_id: laptop_session.clone(),
         })
         .await;
@@ -178,7 +181,7 @@ async fn sessions_can_be_listed_and_revoked(db: Db) {
     .expect("the connection closes");
     let (c, _) = server.connect().await;
     let e = c
-        .request(Command::Resume {
+        .request(command::Resume {
             token: laptop.token.clone(),
         })
         .await
@@ -187,7 +190,7 @@ async fn sessions_can_be_listed_and_revoked(db: Db) {
     // Another user's session id is not found (and nothing is revoked).
     let bob = server.register("bob").await;
     assert_eq!(
-        bob.err(Command::RevokeSession {
+        bob.err(command::RevokeSession {
             session_id: laptop_session
         })
         .await,
@@ -206,7 +209,7 @@ async fn logout_and_password_change_end_sessions(db: Db) {
     a3.ok(Command::Logout).await;
     let (c, _) = server.connect().await;
     assert_eq!(
-        c.request(Command::Resume {
+        c.request(command::Resume {
             token: a3.token.clone()
         })
         .await
@@ -216,14 +219,14 @@ async fn logout_and_password_change_end_sessions(db: Db) {
     );
 
     assert_eq!(
-        a1.err(Command::ChangePassword {
+        a1.err(command::ChangePassword {
             old_password: "nope-nope".into(),
             new_password: "new-password".into()
         })
         .await,
         ErrorCode::InvalidCredentials
     );
-    a1.ok(Command::ChangePassword {
+    a1.ok(command::ChangePassword {
         old_password: "password-alice".into(),
         new_password: "new-password".into(),
     })
@@ -237,10 +240,12 @@ async fn logout_and_password_change_end_sessions(db: Db) {
     assert_eq!(code, ErrorCode::SessionRevoked);
     // The changing session stays; the old password no longer works, the new one does.
     a1.ok(Command::ListSessions).await;
-    let login = |pw: &str| Command::Login {
-        username: "alice".into(),
-        password: pw.into(),
-        device: None,
+    let login = |pw: &str| {
+        Command::Login(command::Login {
+            username: "alice".into(),
+            password: pw.into(),
+            device: None,
+        })
     };
     assert_eq!(
         c.request(login("password-alice")).await.unwrap_err().code(),
@@ -268,17 +273,17 @@ async fn disabled_account_is_disconnected(db: Db) {
         .await;
     assert_eq!(code, ErrorCode::AccountDisabled);
     let (c, _) = server.connect().await;
-    let login = Command::Login {
+    let login = Command::Login(command::Login {
         username: "alice".into(),
         password: "password-alice".into(),
         device: None,
-    };
+    });
     assert_eq!(
         c.request(login.clone()).await.unwrap_err().code(),
         Some(ErrorCode::AccountDisabled)
     );
     assert_eq!(
-        c.request(Command::Resume {
+        c.request(command::Resume {
             token: alice.token.clone()
         })
         .await
@@ -289,7 +294,7 @@ async fn disabled_account_is_disconnected(db: Db) {
     // Disabled users are not found by search.
     let bob = server.register("bob").await;
     let Reply::Users { users, .. } = bob
-        .ok(Command::SearchUsers {
+        .ok(command::SearchUsers {
             query: "alice".into(),
             offset: 0,
             limit: None,
@@ -321,7 +326,7 @@ async fn idle_sessions_expire(db: Db) {
     tx.commit().await.unwrap();
     let (c, _) = server.connect().await;
     let e = c
-        .request(Command::Resume {
+        .request(command::Resume {
             token: alice.token.clone(),
         })
         .await
@@ -335,7 +340,7 @@ async fn profile_changes_reach_other_devices(db: Db) {
     let phone = server.register("alice").await;
     let mut laptop = server.login("alice").await;
     let Reply::Profile { profile } = phone
-        .ok(Command::UpdateProfile {
+        .ok(command::UpdateProfile {
             display_name: "  爱丽丝 ".into(),
         })
         .await
@@ -355,7 +360,7 @@ async fn profile_changes_reach_other_devices(db: Db) {
     assert_eq!(seen, "爱丽丝");
     // Searchable by the new display name.
     let Reply::Users { users, .. } = laptop
-        .ok(Command::SearchUsers {
+        .ok(command::SearchUsers {
             query: "爱丽".into(),
             offset: 0,
             limit: None,
@@ -369,7 +374,7 @@ async fn profile_changes_reach_other_devices(db: Db) {
     let mut friend = server.register("friendly").await;
     common::befriend(&phone, &friend).await;
     phone
-        .ok(Command::UpdateProfile {
+        .ok(command::UpdateProfile {
             display_name: "Alice 2".into(),
         })
         .await;
@@ -391,7 +396,7 @@ async fn authentication_deadline() {
     let server = TestServer::start_with(TestDb::new(Db::Sqlite).await, config).await;
     let (c, mut pushes) = server.connect().await;
     // hello is allowed but does not authenticate.
-    c.request(Command::Hello {
+    c.request(command::Hello {
         protocol: liao_shared::PROTOCOL_VERSION,
         client: None,
     })

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::{Db, TestDb, TestServer, befriend};
 use liao_server::config::Config;
+use liao_shared::command;
 use liao_shared::{
     Command, ConversationId, ErrorCode, MessageId, NewMessageBody, Reply, ServerFrame,
 };
@@ -69,7 +70,7 @@ async fn malformed_frames_get_errors_and_the_connection_survives() {
     let e = c.request(Command::ListContacts).await.unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::NotAuthenticated));
     let e = c
-        .request(Command::Hello {
+        .request(command::Hello {
             protocol: 99,
             client: None,
         })
@@ -77,7 +78,7 @@ async fn malformed_frames_get_errors_and_the_connection_survives() {
         .unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::UnsupportedVersion));
     let Reply::Welcome { limits, .. } = c
-        .request(Command::Hello {
+        .request(command::Hello {
             protocol: 1,
             client: Some("test".into()),
         })
@@ -89,7 +90,7 @@ async fn malformed_frames_get_errors_and_the_connection_survives() {
     assert_eq!(limits.max_inbound_frame, 65536);
 
     // Still alive: register works, and a second login on the same connection is refused.
-    c.request(Command::Register {
+    c.request(command::Register {
         username: "alice".into(),
         password: "longenough".into(),
         display_name: None,
@@ -98,7 +99,7 @@ async fn malformed_frames_get_errors_and_the_connection_survives() {
     .await
     .unwrap();
     let e = c
-        .request(Command::Login {
+        .request(command::Login {
             username: "alice".into(),
             password: "longenough".into(),
             device: None,
@@ -147,27 +148,27 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
     let forged = ConversationId("c00000000000000000000000000000000".into());
     for target in [conv.clone(), forged] {
         let cmds = vec![
-            Command::History {
+            Command::History(command::History {
                 conversation_id: target.clone(),
                 before_seq: None,
                 limit: None,
-            },
-            Command::SendMessage {
+            }),
+            Command::SendMessage(command::SendMessage {
                 conversation_id: target.clone(),
                 client_msg_id: "evil".into(),
                 body: NewMessageBody::text("hi"),
-            },
-            Command::MarkRead {
+            }),
+            Command::MarkRead(command::MarkRead {
                 conversation_id: target.clone(),
                 seq: 1,
-            },
-            Command::Typing {
+            }),
+            Command::Typing(command::Typing {
                 conversation_id: target.clone(),
-            },
-            Command::Recall {
+            }),
+            Command::Recall(command::Recall {
                 conversation_id: target.clone(),
                 message_id: msg.message_id.clone(),
-            },
+            }),
         ];
         for cmd in cmds {
             assert_eq!(carol.err(cmd).await, ErrorCode::NotFound);
@@ -176,7 +177,7 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
     // A real conversation with a message id from elsewhere.
     assert_eq!(
         alice
-            .err(Command::Recall {
+            .err(command::Recall {
                 conversation_id: conv.clone(),
                 message_id: MessageId("mforged".into())
             })
@@ -186,7 +187,7 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
     for user in [liao_shared::UserId("uforged".into())] {
         assert_eq!(
             carol
-                .err(Command::FriendRequest {
+                .err(command::FriendRequest {
                     user_id: user.clone(),
                     message: None
                 })
@@ -195,20 +196,20 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
         );
         assert_eq!(
             carol
-                .err(Command::GetProfile {
+                .err(command::GetProfile {
                     user_id: user.clone()
                 })
                 .await,
             ErrorCode::NotFound
         );
         assert_eq!(
-            carol.err(Command::OpenDirect { user_id: user }).await,
+            carol.err(command::OpenDirect { user_id: user }).await,
             ErrorCode::NotFound
         );
     }
     assert_eq!(
         carol
-            .err(Command::FriendRequest {
+            .err(command::FriendRequest {
                 user_id: carol.id.clone(),
                 message: None
             })
@@ -225,7 +226,7 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
         "{extra:?}"
     );
     let Reply::History { messages, .. } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv,
             before_seq: None,
             limit: None,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use common::{Db, TestDb, TestServer, befriend};
 use liao_server::config::Config;
 use liao_shared::client::{Client, ConnectOptions};
+use liao_shared::command;
 use liao_shared::{Command, ErrorCode, ServerFrame};
 
 async fn server_with(tune: impl FnOnce(&mut Config)) -> TestServer {
@@ -29,7 +30,7 @@ async fn one_address_cannot_take_every_connection() {
         .await
         .expect("victim connects");
     client
-        .request(Command::Register {
+        .request(command::Register {
             username: "victim".into(),
             password: "password-victim".into(),
             display_name: None,
@@ -65,7 +66,7 @@ async fn one_address_cannot_take_every_connection() {
         .await
         .expect("the victim still connects");
     client
-        .request(Command::Login {
+        .request(command::Login {
             username: "victim".into(),
             password: "password-victim".into(),
             device: None,
@@ -106,7 +107,7 @@ async fn one_account_holds_a_bounded_number_of_connections() {
     // The fourth, by password or token, is refused and stays unauthenticated.
     let (client, _pushes) = server.connect().await;
     let err = client
-        .request(Command::Login {
+        .request(command::Login {
             username: "alice".into(),
             password: "password-alice".into(),
             device: None,
@@ -115,7 +116,7 @@ async fn one_account_holds_a_bounded_number_of_connections() {
         .expect_err("a fourth connection of one account");
     assert_eq!(err.code(), Some(ErrorCode::RateLimited));
     let err = client
-        .request(Command::Resume {
+        .request(command::Resume {
             token: first.token.clone(),
         })
         .await
@@ -141,7 +142,7 @@ async fn one_account_holds_a_bounded_number_of_connections() {
     for _ in 0..50 {
         let (client, _pushes) = server.connect().await;
         if client
-            .request(Command::Resume {
+            .request(command::Resume {
                 token: first.token.clone(),
             })
             .await

@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Db, TestServer, befriend, text_of};
+use liao_shared::command;
 use liao_shared::{
     Command, ConversationCursor, ErrorCode, EventBody, MessageBody, NewMessageBody, Reply,
     ServerFrame,
@@ -33,7 +34,7 @@ async fn register_search_befriend_and_chat(db: Db) {
 
     // Search by username prefix and by display name; only public fields come back.
     let Reply::Users { users, .. } = alice
-        .ok(Command::SearchUsers {
+        .ok(command::SearchUsers {
             query: "bo".into(),
             offset: 0,
             limit: None,
@@ -46,7 +47,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     assert_eq!(users[0].user_id, bob.id);
     assert_eq!(
         alice
-            .err(Command::SearchUsers {
+            .err(command::SearchUsers {
                 query: "b".into(),
                 offset: 0,
                 limit: None
@@ -58,7 +59,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     // Not friends yet: no 1:1 chat.
     assert_eq!(
         alice
-            .err(Command::OpenDirect {
+            .err(command::OpenDirect {
                 user_id: bob.id.clone()
             })
             .await,
@@ -66,7 +67,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     );
 
     alice
-        .ok(Command::FriendRequest {
+        .ok(command::FriendRequest {
             user_id: bob.id.clone(),
             message: Some("hi, it's alice".into()),
         })
@@ -84,7 +85,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     assert_eq!(request.message.as_deref(), Some("hi, it's alice"));
     assert_eq!(
         alice
-            .err(Command::FriendRequest {
+            .err(command::FriendRequest {
                 user_id: bob.id.clone(),
                 message: None
             })
@@ -92,7 +93,7 @@ async fn register_search_befriend_and_chat(db: Db) {
         ErrorCode::RequestPending
     );
 
-    bob.ok(Command::FriendAccept {
+    bob.ok(command::FriendAccept {
         user_id: alice.id.clone(),
     })
     .await;
@@ -127,7 +128,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     assert_eq!(text_of(&got), "你好, Bob 👋");
 
     // Typing reaches the other side.
-    bob.ok(Command::Typing {
+    bob.ok(command::Typing {
         conversation_id: conv.clone(),
     })
     .await;
@@ -151,7 +152,7 @@ async fn register_search_befriend_and_chat(db: Db) {
         Some(bob.id.clone())
     );
     alice
-        .ok(Command::MarkRead {
+        .ok(command::MarkRead {
             conversation_id: conv.clone(),
             seq: 2,
         })
@@ -168,7 +169,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     // Too long / empty messages are refused and nothing is stored.
     let too_long = "字".repeat(4001);
     let code = alice
-        .err(Command::SendMessage {
+        .err(command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "a-x".into(),
             body: NewMessageBody::text(too_long),
@@ -176,7 +177,7 @@ async fn register_search_befriend_and_chat(db: Db) {
         .await;
     assert_eq!(code, ErrorCode::MessageTooLong);
     let code = alice
-        .err(Command::SendMessage {
+        .err(command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "a-y".into(),
             body: NewMessageBody::text("  "),
@@ -221,7 +222,7 @@ async fn resend_with_same_client_id_stores_one_message(db: Db) {
         .collect();
     assert_eq!(got, vec![1, 2], "bob got each message exactly once");
     let Reply::History { messages, .. } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv.clone(),
             before_seq: None,
             limit: None,
@@ -237,7 +238,7 @@ async fn resend_with_same_client_id_stores_one_message(db: Db) {
     befriend(&alice, &carol).await;
     let conv2 = alice.open_direct(&carol.id).await;
     let code = alice
-        .err(Command::SendMessage {
+        .err(command::SendMessage {
             conversation_id: conv2,
             client_msg_id: "same-id".into(),
             body: NewMessageBody::text("x"),
@@ -258,7 +259,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
 
     // Bob syncs once, remembers his cursors, and goes offline.
     let mut bob = bob;
-    bob.ok(Command::Sync {
+    bob.ok(command::SyncRequest {
         events_after: 0,
         conversations: vec![],
     })
@@ -281,7 +282,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
             .await;
     }
     carol
-        .ok(Command::FriendRequest {
+        .ok(command::FriendRequest {
             user_id: server_user_id(&server, "bob").await,
             message: Some("hey".into()),
         })
@@ -289,7 +290,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
     let bob_id = server_user_id(&server, "bob").await;
     // Bob accepts from another device later; first check the request waits for him.
     let mut bob = server.resume(&token).await;
-    bob.ok(Command::Sync {
+    bob.ok(command::SyncRequest {
         events_after: events_seq,
         conversations: vec![ConversationCursor {
             conversation_id: conv_ab.clone(),
@@ -314,7 +315,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
     );
     assert!(frames.iter().any(|f| matches!(f, ServerFrame::Event { event } if matches!(&event.body, EventBody::FriendRequestReceived { request } if request.user.user_id == carol.id))));
     assert!(matches!(frames.last(), Some(ServerFrame::SyncDone { .. })));
-    bob.ok(Command::FriendAccept {
+    bob.ok(command::FriendAccept {
         user_id: carol.id.clone(),
     })
     .await;
@@ -328,7 +329,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
     alice.send_text(&conv_ab, "a-late", "late").await;
 
     let mut bob = server.resume(&token).await;
-    bob.ok(Command::Sync {
+    bob.ok(command::SyncRequest {
         events_after: events_seq,
         conversations: vec![ConversationCursor {
             conversation_id: conv_ab.clone(),
@@ -398,7 +399,7 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
     befriend(&alice_phone, &bob).await;
     let conv = alice_phone.open_direct(&bob.id).await;
     for dev in [&mut alice_phone, &mut alice_laptop] {
-        dev.ok(Command::Sync {
+        dev.ok(command::SyncRequest {
             events_after: 0,
             conversations: vec![],
         })
@@ -432,7 +433,7 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
 
     // Reading on the laptop clears the phone's unread count.
     alice_laptop
-        .ok(Command::MarkRead {
+        .ok(command::MarkRead {
             conversation_id: conv.clone(),
             seq: last.seq,
         })
@@ -457,7 +458,7 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
     assert_eq!(conversations[0].unread, 0);
     // Markers never move back.
     alice_phone
-        .ok(Command::MarkRead {
+        .ok(command::MarkRead {
             conversation_id: conv.clone(),
             seq: 1,
         })
@@ -490,7 +491,7 @@ async fn restart_keeps_everything(db: Db) {
     let alice = server.resume(&alice_token).await;
     let bob = server.resume(&bob_token).await;
     let Reply::History { messages, has_more } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv.clone(),
             before_seq: None,
             limit: None,
@@ -524,7 +525,7 @@ async fn recall_deletes_content_for_both_sides(db: Db) {
     bob.expect_message(&conv).await;
 
     assert_eq!(
-        bob.err(Command::Recall {
+        bob.err(command::Recall {
             conversation_id: conv.clone(),
             message_id: msg.message_id.clone()
         })
@@ -532,7 +533,7 @@ async fn recall_deletes_content_for_both_sides(db: Db) {
         ErrorCode::NotYourMessage
     );
     alice
-        .ok(Command::Recall {
+        .ok(command::Recall {
             conversation_id: conv.clone(),
             message_id: msg.message_id.clone(),
         })
@@ -543,7 +544,7 @@ async fn recall_deletes_content_for_both_sides(db: Db) {
     );
 
     let Reply::History { messages, .. } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv.clone(),
             before_seq: None,
             limit: None,
@@ -572,7 +573,7 @@ async fn recall_deletes_content_for_both_sides(db: Db) {
     tx.commit().await.unwrap();
     assert_eq!(
         alice
-            .err(Command::Recall {
+            .err(command::Recall {
                 conversation_id: conv.clone(),
                 message_id: old.message_id
             })
@@ -597,7 +598,7 @@ async fn history_pages_backwards(db: Db) {
     let mut before = None;
     loop {
         let Reply::History { messages, has_more } = bob
-            .ok(Command::History {
+            .ok(command::History {
                 conversation_id: conv.clone(),
                 before_seq: before,
                 limit: Some(50),
@@ -621,7 +622,7 @@ async fn history_pages_backwards(db: Db) {
         alice.send_text(&conv, &format!("big{i}"), &big).await;
     }
     let Reply::History { messages, has_more } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv.clone(),
             before_seq: None,
             limit: Some(100),
@@ -653,12 +654,12 @@ async fn blocking_stops_requests_and_messages(db: Db) {
     let mut bob = server.register("bob").await;
     befriend(&alice, &bob).await;
     let conv = alice.open_direct(&bob.id).await;
-    bob.ok(Command::Block {
+    bob.ok(command::Block {
         user_id: alice.id.clone(),
     })
     .await;
     let code = alice
-        .err(Command::SendMessage {
+        .err(command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "x".into(),
             body: NewMessageBody::text("hi"),
@@ -667,7 +668,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
     assert_eq!(code, ErrorCode::Blocked);
     assert_eq!(
         alice
-            .err(Command::FriendRequest {
+            .err(command::FriendRequest {
                 user_id: bob.id.clone(),
                 message: None
             })
@@ -676,19 +677,19 @@ async fn blocking_stops_requests_and_messages(db: Db) {
     );
     // History stays readable.
     alice
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv.clone(),
             before_seq: None,
             limit: None,
         })
         .await;
-    bob.ok(Command::Unblock {
+    bob.ok(command::Unblock {
         user_id: alice.id.clone(),
     })
     .await;
     // The friendship ended with the block; befriend again to chat.
     let code = alice
-        .err(Command::SendMessage {
+        .err(command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: "y".into(),
             body: NewMessageBody::text("hi"),
@@ -701,30 +702,30 @@ async fn blocking_stops_requests_and_messages(db: Db) {
     // Decline and cancel.
     let carol = server.register("carol").await;
     carol
-        .ok(Command::FriendRequest {
+        .ok(command::FriendRequest {
             user_id: bob.id.clone(),
             message: None,
         })
         .await;
-    bob.ok(Command::FriendDecline {
+    bob.ok(command::FriendDecline {
         user_id: carol.id.clone(),
     })
     .await;
     assert_eq!(
-        bob.err(Command::FriendAccept {
+        bob.err(command::FriendAccept {
             user_id: carol.id.clone()
         })
         .await,
         ErrorCode::NoRequest
     );
     carol
-        .ok(Command::FriendRequest {
+        .ok(command::FriendRequest {
             user_id: bob.id.clone(),
             message: None,
         })
         .await;
     carol
-        .ok(Command::FriendCancel {
+        .ok(command::FriendCancel {
             user_id: bob.id.clone(),
         })
         .await;
@@ -800,7 +801,7 @@ async fn reconnecting_during_a_flood_loses_and_repeats_nothing(db: Db) {
         let mut conn = server.resume(&bob.token).await;
         // Give live pushes a chance to arrive before the sync (they must not repeat in it).
         tokio::time::sleep(Duration::from_millis(3 * (rounds % 4))).await;
-        conn.ok(Command::Sync {
+        conn.ok(command::SyncRequest {
             events_after: 0,
             conversations: vec![ConversationCursor {
                 conversation_id: conv.clone(),
@@ -870,7 +871,7 @@ async fn many_concurrent_senders_never_starve_the_database_pool(db: Db) {
         started.elapsed()
     );
     let Reply::History { messages, .. } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: conv,
             before_seq: None,
             limit: Some(100),

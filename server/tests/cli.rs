@@ -10,6 +10,7 @@ use std::process::{Child, Command as Process, Stdio};
 use std::time::Duration;
 
 use liao_shared::client::{Client, ConnectOptions, Trust, parse_fingerprint};
+use liao_shared::command;
 use liao_shared::{Command, ErrorCode, ServerFrame};
 
 const BIN: &str = env!("CARGO_BIN_EXE_liao-server");
@@ -97,7 +98,7 @@ async fn login(
     };
     let (client, pushes) = Client::connect(&server.url, options).await.unwrap();
     client
-        .request(Command::Login {
+        .request(command::Login {
             username: user.into(),
             password: password.into(),
             device: None,
@@ -198,7 +199,7 @@ async fn admin_commands_backup_and_graceful_shutdown() {
             bind: None,
         };
         let (c, p) = Client::connect(&server.url, options).await.unwrap();
-        c.request(Command::Login {
+        c.request(command::Login {
             username: "bob".into(),
             password: "bob-password".into(),
             device: None,

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use common::process::{Launch, ServerProcess};
 use common::{Db, TestDb, TestServer, User, befriend, whole_history};
 use liao_shared::client::{Client, ConnectOptions};
+use liao_shared::command;
 use liao_shared::{Command, ConversationId, ErrorCode, Message, NewMessageBody, Reply};
 use rand::Rng;
 use tokio::sync::RwLock;
@@ -92,7 +93,7 @@ async fn resilient_sender(
                 let current = target.read().await.clone();
                 if let Some((url, options)) = current
                     && let Ok((c, _pushes)) = Client::connect(&url, options).await
-                    && c.request(Command::Resume {
+                    && c.request(command::Resume {
                         token: token.clone(),
                     })
                     .await
@@ -106,7 +107,7 @@ async fn resilient_sender(
             }
             let c = client.as_ref().expect("connected");
             match c
-                .request(Command::SendMessage {
+                .request(command::SendMessage {
                     conversation_id: conv.clone(),
                     client_msg_id: cid.clone(),
                     body: NewMessageBody::text(format!("{cid} {}", "·".repeat(64))),
@@ -218,7 +219,7 @@ async fn kill_nine_under_load(backend: Backend) {
         let again = server.resume(&sender.token).await;
         let last = acked.last().expect("one acknowledged");
         let reply = again
-            .ok(Command::SendMessage {
+            .ok(command::SendMessage {
                 conversation_id: conv.clone(),
                 client_msg_id: last.client_msg_id.clone().expect("client id"),
                 body: NewMessageBody::text("resent"),
@@ -397,7 +398,7 @@ async fn a_full_disk_refuses_writes_and_loses_nothing_acknowledged() {
     for i in 0..120 {
         match alice
             .client
-            .request(Command::SendMessage {
+            .request(command::SendMessage {
                 conversation_id: conv.clone(),
                 client_msg_id: format!("full-{i}"),
                 body: NewMessageBody::text(&text),

@@ -8,6 +8,7 @@ use std::ops::ControlFlow;
 
 use common::{Db, TestServer, User, raw_http};
 use liao_shared::client::transfer::{Transfers, UploadKind};
+use liao_shared::command;
 use liao_shared::{Command, FileId, Reply};
 
 on_both_backends!(signed_urls_die_with_their_session);
@@ -39,7 +40,7 @@ async fn get(server: &TestServer, path: &str, extra: &str) -> (u16, String) {
 
 async fn signed_url(user: &User, file: &FileId) -> String {
     match user
-        .ok(Command::FileUrls {
+        .ok(command::FileUrls {
             file_id: file.clone(),
         })
         .await
@@ -73,7 +74,7 @@ async fn signed_urls_die_with_their_session(db: Db) {
 
     // A password change ends every other session: the phone's URLs die too.
     alice
-        .ok(Command::ChangePassword {
+        .ok(command::ChangePassword {
             old_password: "password-alice".into(),
             new_password: "another-password".into(),
         })

@@ -14,6 +14,7 @@ use common::{Db, TestDb, TestServer, User, befriend, raw_http};
 use liao_server::config::Config;
 use liao_shared::client::ClientError;
 use liao_shared::client::transfer::{Transfers, UploadKind, file_sha256};
+use liao_shared::command;
 use liao_shared::{Command, ErrorCode, FileId, JoinPolicy, MessageBody, NewMessageBody, Reply};
 
 on_both_backends!(
@@ -78,7 +79,7 @@ async fn send_body(
     body: NewMessageBody,
 ) -> Result<Reply, ClientError> {
     user.client
-        .request(Command::SendMessage {
+        .request(command::SendMessage {
             conversation_id: conv.clone(),
             client_msg_id: id.into(),
             body,
@@ -189,7 +190,7 @@ async fn file_round_trip_and_access(db: Db) {
     assert_eq!(get_status(&server, &path, None, None).await.0, 404);
     assert_eq!(
         carol
-            .err(Command::FileUrls {
+            .err(command::FileUrls {
                 file_id: file_id.clone()
             })
             .await,
@@ -214,7 +215,7 @@ async fn file_round_trip_and_access(db: Db) {
     let Reply::FileUrls {
         url, thumbnail_url, ..
     } = bob
-        .ok(Command::FileUrls {
+        .ok(command::FileUrls {
             file_id: file_id.clone(),
         })
         .await
@@ -475,7 +476,7 @@ async fn images_in_groups(db: Db) {
     let mut member = server.register("member").await;
     let outsider = server.register("outsider").await;
     let Reply::Conversation { conversation } = owner
-        .ok(Command::CreateGroup {
+        .ok(command::CreateGroup {
             name: "Photos".into(),
             description: String::new(),
             join_policy: JoinPolicy::Open,
@@ -488,7 +489,7 @@ async fn images_in_groups(db: Db) {
     };
     let g = conversation.conversation_id;
     member
-        .ok(Command::JoinGroup {
+        .ok(command::JoinGroup {
             conversation_id: g.clone(),
             message: None,
         })
@@ -811,7 +812,7 @@ async fn recall_deletes_the_file(db: Db) {
         200
     );
     alice
-        .ok(Command::Recall {
+        .ok(command::Recall {
             conversation_id: conv.clone(),
             message_id: message.message_id,
         })
@@ -917,7 +918,7 @@ async fn avatars_for_users_and_groups(db: Db) {
         .await
         .unwrap();
     let Reply::Profile { profile } = alice
-        .ok(Command::SetAvatar {
+        .ok(command::SetAvatar {
             file_id: Some(id.clone()),
         })
         .await
@@ -927,7 +928,7 @@ async fn avatars_for_users_and_groups(db: Db) {
     assert_eq!(profile.avatar, Some(id.clone()));
     // Users are public, so is their avatar (to any signed-in user).
     let Reply::Users { users, .. } = stranger
-        .ok(Command::SearchUsers {
+        .ok(command::SearchUsers {
             query: "alice".into(),
             offset: 0,
             limit: None,
@@ -956,7 +957,7 @@ async fn avatars_for_users_and_groups(db: Db) {
         .unwrap();
     assert_eq!(
         alice
-            .err(Command::SetAvatar {
+            .err(command::SetAvatar {
                 file_id: Some(doc_id.clone())
             })
             .await,
@@ -964,14 +965,14 @@ async fn avatars_for_users_and_groups(db: Db) {
     );
     assert_eq!(
         stranger
-            .err(Command::SetAvatar {
+            .err(command::SetAvatar {
                 file_id: Some(doc_id)
             })
             .await,
         ErrorCode::NotFound
     );
     // Removing it: nothing references the image any more, so it is gone for everyone.
-    alice.ok(Command::SetAvatar { file_id: None }).await;
+    alice.ok(command::SetAvatar { file_id: None }).await;
     assert_eq!(
         get_status(&server, &thumb, Some(&stranger.token), None)
             .await
@@ -983,7 +984,7 @@ async fn avatars_for_users_and_groups(db: Db) {
     // to members.
     for (searchable, outsider_status) in [(true, 200), (false, 404)] {
         let Reply::Conversation { conversation } = alice
-            .ok(Command::CreateGroup {
+            .ok(command::CreateGroup {
                 name: format!("Avatar {searchable}"),
                 description: String::new(),
                 join_policy: JoinPolicy::Open,
@@ -1001,7 +1002,7 @@ async fn avatars_for_users_and_groups(db: Db) {
             .await
             .unwrap();
         alice
-            .ok(Command::SetGroupAvatar {
+            .ok(command::SetGroupAvatar {
                 conversation_id: g.clone(),
                 file_id: Some(logo_id.clone()),
             })
@@ -1026,7 +1027,7 @@ async fn avatars_for_users_and_groups(db: Db) {
         assert_eq!(status, outsider_status, "searchable={searchable}");
         assert_eq!(
             stranger
-                .err(Command::SetGroupAvatar {
+                .err(command::SetGroupAvatar {
                     conversation_id: g,
                     file_id: None
                 })

@@ -6,7 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Db, TestServer};
-use liao_shared::{Command, JoinPolicy, Reply};
+use liao_shared::command;
+use liao_shared::{JoinPolicy, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_governance_change_waits_for_the_group_row() {
@@ -15,7 +16,7 @@ async fn a_governance_change_waits_for_the_group_row() {
     let owner = server.register("owner").await;
     let member = server.register("member").await;
     let Reply::Conversation { conversation } = owner
-        .ok(Command::CreateGroup {
+        .ok(command::CreateGroup {
             name: "locks".into(),
             description: String::new(),
             join_policy: JoinPolicy::Open,
@@ -28,7 +29,7 @@ async fn a_governance_change_waits_for_the_group_row() {
     };
     let group = conversation.conversation_id;
     member
-        .ok(Command::JoinGroup {
+        .ok(command::JoinGroup {
             conversation_id: group.clone(),
             message: None,
         })
@@ -51,7 +52,7 @@ async fn a_governance_change_waits_for_the_group_row() {
     let mute = tokio::spawn(async move {
         owner
             .client
-            .request(Command::MuteMember {
+            .request(command::MuteMember {
                 conversation_id: group,
                 user_id: member.id.clone(),
                 seconds: 600,

@@ -8,6 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Db, TestServer, User, text_of};
+use liao_shared::command;
 use liao_shared::{
     Command, ConversationCursor, ConversationId, ConversationKind, ErrorCode, EventBody,
     JoinPolicy, MessageBody, NewMessageBody, RemovalReason, Reply, Role, ServerFrame, SystemEvent,
@@ -31,7 +32,7 @@ on_both_backends!(
 
 async fn create_group(owner: &User, name: &str, policy: JoinPolicy) -> ConversationId {
     let reply = owner
-        .ok(Command::CreateGroup {
+        .ok(command::CreateGroup {
             name: name.into(),
             description: format!("about {name}"),
             join_policy: policy,
@@ -50,7 +51,7 @@ async fn create_group(owner: &User, name: &str, policy: JoinPolicy) -> Conversat
 
 async fn join(user: &User, g: &ConversationId) {
     let reply = user
-        .ok(Command::JoinGroup {
+        .ok(command::JoinGroup {
             conversation_id: g.clone(),
             message: None,
         })
@@ -59,11 +60,11 @@ async fn join(user: &User, g: &ConversationId) {
 }
 
 fn send(g: &ConversationId, id: &str, text: &str) -> Command {
-    Command::SendMessage {
+    Command::SendMessage(command::SendMessage {
         conversation_id: g.clone(),
         client_msg_id: id.into(),
         body: NewMessageBody::text(text),
-    }
+    })
 }
 
 fn system_events(frames: &[ServerFrame], g: &ConversationId) -> Vec<SystemEvent> {
@@ -83,7 +84,7 @@ fn system_events(frames: &[ServerFrame], g: &ConversationId) -> Vec<SystemEvent>
 
 async fn members(user: &User, g: &ConversationId) -> Vec<(UserId, Role)> {
     let Reply::Members { members, .. } = user
-        .ok(Command::ListMembers {
+        .ok(command::ListMembers {
             conversation_id: g.clone(),
             offset: 0,
             limit: None,
@@ -112,7 +113,7 @@ async fn create_search_and_join(db: Db) {
     // Found by name fragment and by number; hidden groups are not.
     for query in ["中文", "rust", &number.to_string()] {
         let Reply::Groups { groups, .. } = alice
-            .ok(Command::SearchGroups {
+            .ok(command::SearchGroups {
                 query: query.into(),
                 offset: 0,
                 limit: None,
@@ -126,7 +127,7 @@ async fn create_search_and_join(db: Db) {
         assert_eq!(groups[0].member_count, 1);
     }
     let hidden = owner
-        .ok(Command::CreateGroup {
+        .ok(command::CreateGroup {
             name: "Secret rust club".into(),
             description: String::new(),
             join_policy: JoinPolicy::Open,
@@ -141,7 +142,7 @@ async fn create_search_and_join(db: Db) {
         panic!()
     };
     let Reply::Groups { groups, .. } = alice
-        .ok(Command::SearchGroups {
+        .ok(command::SearchGroups {
             query: "rust".into(),
             offset: 0,
             limit: None,
@@ -153,7 +154,7 @@ async fn create_search_and_join(db: Db) {
     assert_eq!(groups.len(), 1);
     assert_eq!(
         alice
-            .err(Command::JoinGroup {
+            .err(command::JoinGroup {
                 conversation_id: hidden.conversation_id,
                 message: None
             })
@@ -165,7 +166,7 @@ async fn create_search_and_join(db: Db) {
     join(&alice, &g).await;
     assert_eq!(
         alice
-            .err(Command::JoinGroup {
+            .err(command::JoinGroup {
                 conversation_id: g.clone(),
                 message: None
             })
@@ -195,7 +196,7 @@ async fn create_search_and_join(db: Db) {
     let invite = create_group(&owner, "Invite rust", JoinPolicy::InviteOnly).await;
     assert_eq!(
         alice
-            .err(Command::JoinGroup {
+            .err(command::JoinGroup {
                 conversation_id: invite,
                 message: None
             })
@@ -214,21 +215,21 @@ async fn approval_by_one_of_two_admins(db: Db) {
     let g = create_group(&owner, "Approval group", JoinPolicy::Approval).await;
     admin
         .client
-        .request(Command::JoinGroup {
+        .request(command::JoinGroup {
             conversation_id: g.clone(),
             message: None,
         })
         .await
         .unwrap();
     owner
-        .ok(Command::DecideJoin {
+        .ok(command::DecideJoin {
             conversation_id: g.clone(),
             user_id: admin.id.clone(),
             approve: true,
         })
         .await;
     owner
-        .ok(Command::SetAdmin {
+        .ok(command::SetAdmin {
             conversation_id: g.clone(),
             user_id: admin.id.clone(),
             admin: true,
@@ -239,7 +240,7 @@ async fn approval_by_one_of_two_admins(db: Db) {
 
     // Carol asks; both admins see it live.
     let reply = carol
-        .ok(Command::JoinGroup {
+        .ok(command::JoinGroup {
             conversation_id: g.clone(),
             message: Some("I write Rust".into()),
         })
@@ -247,7 +248,7 @@ async fn approval_by_one_of_two_admins(db: Db) {
     assert_eq!(reply, Reply::JoinRequested);
     assert_eq!(
         carol
-            .err(Command::JoinGroup {
+            .err(command::JoinGroup {
                 conversation_id: g.clone(),
                 message: None
             })
@@ -267,7 +268,7 @@ async fn approval_by_one_of_two_admins(db: Db) {
         assert_eq!(note, "I write Rust");
     }
     let Reply::JoinRequests { requests } = admin
-        .ok(Command::ListJoinRequests {
+        .ok(command::ListJoinRequests {
             conversation_id: g.clone(),
         })
         .await
@@ -277,7 +278,7 @@ async fn approval_by_one_of_two_admins(db: Db) {
     assert_eq!(requests.len(), 1);
     // A member cannot see or decide requests.
     assert_eq!(
-        dave.err(Command::ListJoinRequests {
+        dave.err(command::ListJoinRequests {
             conversation_id: g.clone()
         })
         .await,
@@ -286,12 +287,12 @@ async fn approval_by_one_of_two_admins(db: Db) {
 
     // Both admins decide at once: exactly one decision wins.
     let (a, b) = tokio::join!(
-        owner.client.request(Command::DecideJoin {
+        owner.client.request(command::DecideJoin {
             conversation_id: g.clone(),
             user_id: carol.id.clone(),
             approve: true
         }),
-        admin.client.request(Command::DecideJoin {
+        admin.client.request(command::DecideJoin {
             conversation_id: g.clone(),
             user_id: carol.id.clone(),
             approve: false
@@ -339,13 +340,13 @@ async fn approval_by_one_of_two_admins(db: Db) {
 
     // A declined request: dave asks, the admin declines, dave is told and is not a member.
     let mut dave = dave;
-    dave.ok(Command::JoinGroup {
+    dave.ok(command::JoinGroup {
         conversation_id: g.clone(),
         message: None,
     })
     .await;
     admin
-        .ok(Command::DecideJoin {
+        .ok(command::DecideJoin {
             conversation_id: g.clone(),
             user_id: dave.id.clone(),
             approve: false,
@@ -377,21 +378,25 @@ async fn admin_appointment_and_rank_limits(db: Db) {
     }
     for a in [&a1, &a2] {
         owner
-            .ok(Command::SetAdmin {
+            .ok(command::SetAdmin {
                 conversation_id: g.clone(),
                 user_id: a.id.clone(),
                 admin: true,
             })
             .await;
     }
-    let kick = |who: &User| Command::RemoveMember {
-        conversation_id: g.clone(),
-        user_id: who.id.clone(),
+    let kick = |who: &User| {
+        Command::RemoveMember(command::RemoveMember {
+            conversation_id: g.clone(),
+            user_id: who.id.clone(),
+        })
     };
-    let mute = |who: &User| Command::MuteMember {
-        conversation_id: g.clone(),
-        user_id: who.id.clone(),
-        seconds: 600,
+    let mute = |who: &User| {
+        Command::MuteMember(command::MuteMember {
+            conversation_id: g.clone(),
+            user_id: who.id.clone(),
+            seconds: 600,
+        })
     };
     // Admins cannot act on the owner or on each other; members on nobody; only the owner appoints.
     assert_eq!(a1.err(kick(&owner)).await, ErrorCode::Forbidden);
@@ -399,7 +404,7 @@ async fn admin_appointment_and_rank_limits(db: Db) {
     assert_eq!(a1.err(mute(&a2)).await, ErrorCode::Forbidden);
     assert_eq!(m.err(mute(&a1)).await, ErrorCode::Forbidden);
     assert_eq!(
-        a1.err(Command::SetAdmin {
+        a1.err(command::SetAdmin {
             conversation_id: g.clone(),
             user_id: m.id.clone(),
             admin: true
@@ -408,7 +413,7 @@ async fn admin_appointment_and_rank_limits(db: Db) {
         ErrorCode::Forbidden
     );
     assert_eq!(
-        a1.err(Command::DissolveGroup {
+        a1.err(command::DissolveGroup {
             conversation_id: g.clone()
         })
         .await,
@@ -416,7 +421,7 @@ async fn admin_appointment_and_rank_limits(db: Db) {
     );
     assert_eq!(
         owner
-            .err(Command::LeaveGroup {
+            .err(command::LeaveGroup {
                 conversation_id: g.clone()
             })
             .await,
@@ -425,14 +430,14 @@ async fn admin_appointment_and_rank_limits(db: Db) {
     // The owner can act on admins.
     owner.ok(mute(&a2)).await;
     owner
-        .ok(Command::MuteMember {
+        .ok(command::MuteMember {
             conversation_id: g.clone(),
             user_id: a2.id.clone(),
             seconds: 0,
         })
         .await;
     owner
-        .ok(Command::SetAdmin {
+        .ok(command::SetAdmin {
             conversation_id: g.clone(),
             user_id: a2.id.clone(),
             admin: false,
@@ -443,7 +448,7 @@ async fn admin_appointment_and_rank_limits(db: Db) {
 
     // Transfer: the old owner becomes an admin and may then leave.
     owner
-        .ok(Command::TransferGroup {
+        .ok(command::TransferGroup {
             conversation_id: g.clone(),
             user_id: a1.id.clone(),
         })
@@ -453,13 +458,13 @@ async fn admin_appointment_and_rank_limits(db: Db) {
     assert!(roles.contains(&(owner.id.clone(), Role::Admin)));
     assert_eq!(owner.err(kick(&a1)).await, ErrorCode::Forbidden);
     owner
-        .ok(Command::LeaveGroup {
+        .ok(command::LeaveGroup {
             conversation_id: g.clone(),
         })
         .await;
     assert_eq!(
         owner
-            .err(Command::History {
+            .err(command::History {
                 conversation_id: g.clone(),
                 before_seq: None,
                 limit: None
@@ -470,7 +475,7 @@ async fn admin_appointment_and_rank_limits(db: Db) {
 
     // The timeline tells the story the same way to everyone.
     let Reply::History { messages, .. } = m
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: g.clone(),
             before_seq: None,
             limit: Some(100),
@@ -509,14 +514,14 @@ async fn add_remove_and_history_from_join(db: Db) {
     owner.ok(send(&g, "before", "before bob joined")).await;
 
     owner
-        .ok(Command::AddMember {
+        .ok(command::AddMember {
             conversation_id: g.clone(),
             user_id: bob.id.clone(),
         })
         .await;
     assert_eq!(
         owner
-            .err(Command::AddMember {
+            .err(command::AddMember {
                 conversation_id: g.clone(),
                 user_id: bob.id.clone()
             })
@@ -535,7 +540,7 @@ async fn add_remove_and_history_from_join(db: Db) {
     assert_eq!(info.conversation_id, g);
     owner.ok(send(&g, "after", "after bob joined")).await;
     let Reply::History { messages, has_more } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: g.clone(),
             before_seq: None,
             limit: None,
@@ -558,7 +563,7 @@ async fn add_remove_and_history_from_join(db: Db) {
     // Removal: bob is told, loses history and pushes at once.
     bob.drain(Duration::from_millis(200)).await;
     owner
-        .ok(Command::RemoveMember {
+        .ok(command::RemoveMember {
             conversation_id: g.clone(),
             user_id: bob.id.clone(),
         })
@@ -582,7 +587,7 @@ async fn add_remove_and_history_from_join(db: Db) {
         "{later:?}"
     );
     assert_eq!(
-        bob.err(Command::History {
+        bob.err(command::History {
             conversation_id: g.clone(),
             before_seq: None,
             limit: None
@@ -599,7 +604,7 @@ async fn add_remove_and_history_from_join(db: Db) {
     };
     assert!(conversations.is_empty());
     // A sync does not bring it back either.
-    bob.ok(Command::Sync {
+    bob.ok(command::SyncRequest {
         events_after: 0,
         conversations: vec![ConversationCursor {
             conversation_id: g.clone(),
@@ -621,7 +626,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
     join(&admin, &g).await;
     join(&m, &g).await;
     owner
-        .ok(Command::SetAdmin {
+        .ok(command::SetAdmin {
             conversation_id: g.clone(),
             user_id: admin.id.clone(),
             admin: true,
@@ -629,7 +634,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
         .await;
 
     admin
-        .ok(Command::MuteMember {
+        .ok(command::MuteMember {
             conversation_id: g.clone(),
             user_id: m.id.clone(),
             seconds: 1,
@@ -650,7 +655,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
     // Presets up to 30 days; longer is refused.
     assert_eq!(
         admin
-            .err(Command::MuteMember {
+            .err(command::MuteMember {
                 conversation_id: g.clone(),
                 user_id: m.id.clone(),
                 seconds: 31 * 86400
@@ -659,7 +664,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
         ErrorCode::BadRequest
     );
     admin
-        .ok(Command::MuteMember {
+        .ok(command::MuteMember {
             conversation_id: g.clone(),
             user_id: m.id.clone(),
             seconds: 86400,
@@ -694,7 +699,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
     assert!(!message.is_empty());
     let owner = server.login("owner").await;
     owner
-        .ok(Command::MuteMember {
+        .ok(command::MuteMember {
             conversation_id: g.clone(),
             user_id: m.id.clone(),
             seconds: 0,
@@ -705,7 +710,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
 
     // Whole-group mute: members are silenced (without an end time), the owner and admins are not.
     owner
-        .ok(Command::MuteAll {
+        .ok(command::MuteAll {
             conversation_id: g.clone(),
             on: true,
         })
@@ -724,7 +729,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
     ));
     owner.ok(send(&g, "o1", "announcement")).await;
     assert_eq!(
-        m.err(Command::MuteAll {
+        m.err(command::MuteAll {
             conversation_id: g.clone(),
             on: false
         })
@@ -732,7 +737,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
         ErrorCode::Forbidden
     );
     owner
-        .ok(Command::MuteAll {
+        .ok(command::MuteAll {
             conversation_id: g.clone(),
             on: false,
         })
@@ -752,7 +757,7 @@ async fn recall_rules_in_groups(db: Db) {
         join(u, &g).await;
     }
     owner
-        .ok(Command::SetAdmin {
+        .ok(command::SetAdmin {
             conversation_id: g.clone(),
             user_id: admin.id.clone(),
             admin: true,
@@ -764,9 +769,11 @@ async fn recall_rules_in_groups(db: Db) {
     };
     let by_m1 = sent(m1.ok(send(&g, "a", "member one")).await);
     let by_owner = sent(owner.ok(send(&g, "b", "owner's")).await);
-    let recall = |id: &liao_shared::MessageId| Command::Recall {
-        conversation_id: g.clone(),
-        message_id: id.clone(),
+    let recall = |id: &liao_shared::MessageId| {
+        Command::Recall(command::Recall {
+            conversation_id: g.clone(),
+            message_id: id.clone(),
+        })
     };
 
     assert_eq!(
@@ -792,7 +799,7 @@ async fn recall_rules_in_groups(db: Db) {
     admin.ok(recall(&by_m1.message_id)).await;
     owner.ok(recall(&by_owner.message_id)).await;
     let Reply::History { messages, .. } = m2
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: g.clone(),
             before_seq: None,
             limit: Some(100),
@@ -825,14 +832,16 @@ async fn mentions_are_flagged_and_checked(db: Db) {
     let outsider = server.register("outsider").await;
     let g = create_group(&owner, "Mentions", JoinPolicy::Open).await;
     join(&m, &g).await;
-    let with = |mentions: Vec<UserId>, all: bool| Command::SendMessage {
-        conversation_id: g.clone(),
-        client_msg_id: format!("{mentions:?}{all}"),
-        body: NewMessageBody::Text {
-            text: "hey".into(),
-            mentions,
-            mention_all: all,
-        },
+    let with = |mentions: Vec<UserId>, all: bool| {
+        Command::SendMessage(command::SendMessage {
+            conversation_id: g.clone(),
+            client_msg_id: format!("{mentions:?}{all}"),
+            body: NewMessageBody::Text {
+                text: "hey".into(),
+                mentions,
+                mention_all: all,
+            },
+        })
     };
     owner.ok(with(vec![m.id.clone()], false)).await;
     let got = m.expect_text(&g).await;
@@ -867,7 +876,7 @@ async fn temporary_sessions(db: Db) {
     let outsider = server.register("outsider").await;
 
     let reply = alice
-        .ok(Command::OpenTemp {
+        .ok(command::OpenTemp {
             user_id: bob.id.clone(),
             via: g.clone(),
         })
@@ -884,7 +893,7 @@ async fn temporary_sessions(db: Db) {
     // Not through a group you are not in, nor with someone outside it.
     assert_eq!(
         outsider
-            .err(Command::OpenTemp {
+            .err(command::OpenTemp {
                 user_id: bob.id.clone(),
                 via: g.clone()
             })
@@ -893,7 +902,7 @@ async fn temporary_sessions(db: Db) {
     );
     assert_eq!(
         alice
-            .err(Command::OpenTemp {
+            .err(command::OpenTemp {
                 user_id: outsider.id.clone(),
                 via: g.clone()
             })
@@ -903,7 +912,7 @@ async fn temporary_sessions(db: Db) {
 
     // The group switches temporary sessions off: sending fails clearly, history stays readable.
     owner
-        .ok(Command::UpdateGroup {
+        .ok(command::UpdateGroup {
             conversation_id: g.clone(),
             name: None,
             description: None,
@@ -918,7 +927,7 @@ async fn temporary_sessions(db: Db) {
     );
     assert_eq!(
         alice
-            .err(Command::OpenTemp {
+            .err(command::OpenTemp {
                 user_id: bob.id.clone(),
                 via: g.clone()
             })
@@ -926,7 +935,7 @@ async fn temporary_sessions(db: Db) {
         ErrorCode::TempSessionUnavailable
     );
     let Reply::History { messages, .. } = bob
-        .ok(Command::History {
+        .ok(command::History {
             conversation_id: t.clone(),
             before_seq: None,
             limit: None,
@@ -937,7 +946,7 @@ async fn temporary_sessions(db: Db) {
     };
     assert_eq!(messages.len(), 1);
     owner
-        .ok(Command::UpdateGroup {
+        .ok(command::UpdateGroup {
             conversation_id: g.clone(),
             name: None,
             description: None,
@@ -948,7 +957,7 @@ async fn temporary_sessions(db: Db) {
         .await;
     bob.send_text(&t, "t3", "back on").await;
     // Leaving the shared group ends it too.
-    bob.ok(Command::LeaveGroup {
+    bob.ok(command::LeaveGroup {
         conversation_id: g.clone(),
     })
     .await;
@@ -960,7 +969,7 @@ async fn temporary_sessions(db: Db) {
     let carol = server.register("carol").await;
     join(&carol, &g).await;
     let Reply::Conversation { conversation } = carol
-        .ok(Command::OpenTemp {
+        .ok(command::OpenTemp {
             user_id: alice.id.clone(),
             via: g.clone(),
         })
@@ -969,7 +978,7 @@ async fn temporary_sessions(db: Db) {
         panic!()
     };
     alice
-        .ok(Command::Block {
+        .ok(command::Block {
             user_id: carol.id.clone(),
         })
         .await;
@@ -981,7 +990,7 @@ async fn temporary_sessions(db: Db) {
     );
     assert_eq!(
         carol
-            .err(Command::OpenTemp {
+            .err(command::OpenTemp {
                 user_id: alice.id.clone(),
                 via: g.clone()
             })
@@ -990,12 +999,12 @@ async fn temporary_sessions(db: Db) {
     );
     // From a temporary session either side can ask to be friends, and then chat as friends.
     alice
-        .ok(Command::FriendRequest {
+        .ok(command::FriendRequest {
             user_id: bob.id.clone(),
             message: Some("met in Temps".into()),
         })
         .await;
-    bob.ok(Command::FriendAccept {
+    bob.ok(command::FriendAccept {
         user_id: alice.id.clone(),
     })
     .await;
@@ -1024,13 +1033,13 @@ async fn offline_members_catch_up_on_governance(db: Db) {
         .profile
         .user_id;
     owner
-        .ok(Command::AddMember {
+        .ok(command::AddMember {
             conversation_id: g.clone(),
             user_id: bob_id.clone(),
         })
         .await;
     owner
-        .ok(Command::UpdateGroup {
+        .ok(command::UpdateGroup {
             conversation_id: g.clone(),
             name: Some("Renamed".into()),
             description: None,
@@ -1040,14 +1049,14 @@ async fn offline_members_catch_up_on_governance(db: Db) {
         })
         .await;
     owner
-        .ok(Command::MuteMember {
+        .ok(command::MuteMember {
             conversation_id: g.clone(),
             user_id: carol.id.clone(),
             seconds: 600,
         })
         .await;
     let mut bob = server.resume(&token).await;
-    bob.ok(Command::Sync {
+    bob.ok(command::SyncRequest {
         events_after: 0,
         conversations: vec![],
     })
@@ -1092,28 +1101,28 @@ async fn permission_matrix_through_the_server(db: Db) {
     let g = create_group(&owner, "Matrix", JoinPolicy::Approval).await;
     for u in [&admin, &member, &muted, &removed, &target] {
         owner
-            .ok(Command::AddMember {
+            .ok(command::AddMember {
                 conversation_id: g.clone(),
                 user_id: u.id.clone(),
             })
             .await;
     }
     owner
-        .ok(Command::SetAdmin {
+        .ok(command::SetAdmin {
             conversation_id: g.clone(),
             user_id: admin.id.clone(),
             admin: true,
         })
         .await;
     owner
-        .ok(Command::MuteMember {
+        .ok(command::MuteMember {
             conversation_id: g.clone(),
             user_id: muted.id.clone(),
             seconds: 3600,
         })
         .await;
     owner
-        .ok(Command::RemoveMember {
+        .ok(command::RemoveMember {
             conversation_id: g.clone(),
             user_id: removed.id.clone(),
         })
@@ -1124,65 +1133,65 @@ async fn permission_matrix_through_the_server(db: Db) {
         vec![
             (
                 "update",
-                Command::UpdateGroup {
+                Command::UpdateGroup(command::UpdateGroup {
                     conversation_id: g.clone(),
                     name: Some("X".into()),
                     description: None,
                     join_policy: None,
                     searchable: None,
                     allow_temp_sessions: None,
-                },
+                }),
             ),
             (
                 "mute",
-                Command::MuteMember {
+                Command::MuteMember(command::MuteMember {
                     conversation_id: g.clone(),
                     user_id: target.id.clone(),
                     seconds: 60,
-                },
+                }),
             ),
             (
                 "mute_all",
-                Command::MuteAll {
+                Command::MuteAll(command::MuteAll {
                     conversation_id: g.clone(),
                     on: true,
-                },
+                }),
             ),
             (
                 "set_admin",
-                Command::SetAdmin {
+                Command::SetAdmin(command::SetAdmin {
                     conversation_id: g.clone(),
                     user_id: target.id.clone(),
                     admin: true,
-                },
+                }),
             ),
             (
                 "requests",
-                Command::ListJoinRequests {
+                Command::ListJoinRequests(command::ListJoinRequests {
                     conversation_id: g.clone(),
-                },
+                }),
             ),
             (
                 "remove",
-                Command::RemoveMember {
+                Command::RemoveMember(command::RemoveMember {
                     conversation_id: g.clone(),
                     user_id: target.id.clone(),
-                },
+                }),
             ),
             (
                 "dissolve",
-                Command::DissolveGroup {
+                Command::DissolveGroup(command::DissolveGroup {
                     conversation_id: g.clone(),
-                },
+                }),
             ),
             ("send", send(g, "matrix", "hi")),
             (
                 "members",
-                Command::ListMembers {
+                Command::ListMembers(command::ListMembers {
                     conversation_id: g.clone(),
                     offset: 0,
                     limit: None,
-                },
+                }),
             ),
         ]
     };
@@ -1328,7 +1337,7 @@ async fn two_thousand_member_group_fan_out() {
                 let (c, p) = liao_shared::client::Client::connect(&url, options)
                     .await
                     .unwrap();
-                c.request(Command::Resume { token }).await.unwrap();
+                c.request(command::Resume { token }).await.unwrap();
                 (c, p)
             }));
         }
@@ -1400,7 +1409,7 @@ async fn dissolve_removes_the_group_for_everyone(db: Db) {
     join(&m, &g).await;
     owner.ok(send(&g, "bye", "closing soon")).await;
     owner
-        .ok(Command::DissolveGroup {
+        .ok(command::DissolveGroup {
             conversation_id: g.clone(),
         })
         .await;
@@ -1424,7 +1433,7 @@ async fn dissolve_removes_the_group_for_everyone(db: Db) {
     assert_eq!(reason, RemovalReason::Dissolved);
     for u in [&owner, &m] {
         assert_eq!(
-            u.err(Command::History {
+            u.err(command::History {
                 conversation_id: g.clone(),
                 before_seq: None,
                 limit: None
@@ -1438,7 +1447,7 @@ async fn dissolve_removes_the_group_for_everyone(db: Db) {
         assert!(conversations.iter().all(|c| c.conversation_id != g));
     }
     let Reply::Groups { groups, .. } = m
-        .ok(Command::SearchGroups {
+        .ok(command::SearchGroups {
             query: "Short".into(),
             offset: 0,
             limit: None,
@@ -1459,14 +1468,14 @@ async fn rejoining_on_a_live_connection_reveals_nothing_from_the_absence(db: Db)
     let mut m = server.register("member").await;
     let g = create_group(&owner, "Comings and goings", JoinPolicy::Open).await;
     join(&m, &g).await;
-    m.ok(Command::Sync {
+    m.ok(command::SyncRequest {
         events_after: 0,
         conversations: vec![],
     })
     .await;
     owner.ok(send(&g, "hello", "hello member")).await;
     m.expect_text(&g).await;
-    m.ok(Command::LeaveGroup {
+    m.ok(command::LeaveGroup {
         conversation_id: g.clone(),
     })
     .await;

@@ -12,7 +12,8 @@ mod common;
 use std::collections::HashMap;
 
 use common::{Db, TestServer, befriend, text_of, whole_history};
-use liao_shared::{Command, ErrorCode, Message, NewMessageBody, Reply};
+use liao_shared::command;
+use liao_shared::{ErrorCode, Message, NewMessageBody, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost() {
@@ -43,7 +44,7 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
     for i in 0..150 {
         match alice
             .client
-            .request(Command::SendMessage {
+            .request(command::SendMessage {
                 conversation_id: conv.clone(),
                 client_msg_id: format!("full-{i}"),
                 body: NewMessageBody::text(&big),
@@ -173,7 +174,7 @@ async fn writes_wait_for_a_database_locked_by_another_process() {
             for n in 0..5 {
                 let sent = user
                     .client
-                    .request(Command::SendMessage {
+                    .request(command::SendMessage {
                         conversation_id: conv.clone(),
                         client_msg_id: format!("locked-{i}-{n}"),
                         body: NewMessageBody::text("while locked"),
@@ -181,7 +182,7 @@ async fn writes_wait_for_a_database_locked_by_another_process() {
                     .await;
                 let profile = user
                     .client
-                    .request(Command::UpdateProfile {
+                    .request(command::UpdateProfile {
                         display_name: format!("Alice {i}"),
                     })
                     .await;

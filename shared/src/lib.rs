@@ -8,7 +8,8 @@
 //! - [`groups`]: group models (roles, policies, members, timeline system events).
 //! - [`protocol`]: the frames and what they carry, one module each:
 //!   - `protocol/frame.rs`: [`ClientFrame`] (requests) and [`ServerFrame`] (replies, pushes);
-//!   - `protocol/command.rs`: [`Command`], everything a client can ask;
+//!   - `protocol/command/`: [`Command`], everything a client can ask, one struct per command
+//!     (`liao_shared::command::MuteMember`) in one file per capability;
 //!   - `protocol/reply.rs`: [`Reply`], the result of a successful request;
 //!   - `protocol/event.rs`: [`UserEvent`], a user's own event stream;
 //!   - `protocol/model.rs`: profiles, conversations, messages and files.

@@ -478,17 +478,19 @@ fn cursor() -> BoxedStrategy<ConversationCursor> {
 /// Commands that name one user.
 fn user_commands() -> BoxedStrategy<Command> {
     prop_oneof![
-        user_id().prop_map(|user_id| Command::GetProfile { user_id }),
-        (user_id(), opt_text())
-            .prop_map(|(user_id, message)| Command::FriendRequest { user_id, message }),
-        user_id().prop_map(|user_id| Command::FriendAccept { user_id }),
-        user_id().prop_map(|user_id| Command::FriendDecline { user_id }),
-        user_id().prop_map(|user_id| Command::FriendCancel { user_id }),
-        user_id().prop_map(|user_id| Command::FriendRemove { user_id }),
-        user_id().prop_map(|user_id| Command::Block { user_id }),
-        user_id().prop_map(|user_id| Command::Unblock { user_id }),
-        user_id().prop_map(|user_id| Command::OpenDirect { user_id }),
-        (user_id(), conv_id()).prop_map(|(user_id, via)| Command::OpenTemp { user_id, via }),
+        user_id().prop_map(|user_id| Command::GetProfile(command::GetProfile { user_id })),
+        (user_id(), opt_text()).prop_map(|(user_id, message)| Command::FriendRequest(
+            command::FriendRequest { user_id, message }
+        )),
+        user_id().prop_map(|user_id| Command::FriendAccept(command::FriendAccept { user_id })),
+        user_id().prop_map(|user_id| Command::FriendDecline(command::FriendDecline { user_id })),
+        user_id().prop_map(|user_id| Command::FriendCancel(command::FriendCancel { user_id })),
+        user_id().prop_map(|user_id| Command::FriendRemove(command::FriendRemove { user_id })),
+        user_id().prop_map(|user_id| Command::Block(command::Block { user_id })),
+        user_id().prop_map(|user_id| Command::Unblock(command::Unblock { user_id })),
+        user_id().prop_map(|user_id| Command::OpenDirect(command::OpenDirect { user_id })),
+        (user_id(), conv_id())
+            .prop_map(|(user_id, via)| Command::OpenTemp(command::OpenTemp { user_id, via })),
     ]
     .boxed()
 }
@@ -497,45 +499,52 @@ fn user_commands() -> BoxedStrategy<Command> {
 fn account_commands() -> BoxedStrategy<Command> {
     prop_oneof![
         (any::<u32>(), opt_text())
-            .prop_map(|(protocol, client)| Command::Hello { protocol, client }),
+            .prop_map(|(protocol, client)| Command::Hello(command::Hello { protocol, client })),
         (text(), text(), opt_text(), opt_text()).prop_map(
-            |(username, password, display_name, device)| Command::Register {
+            |(username, password, display_name, device)| Command::Register(command::Register {
                 username,
                 password,
                 display_name,
                 device,
-            }
+            })
         ),
-        (text(), text(), opt_text()).prop_map(|(username, password, device)| Command::Login {
-            username,
-            password,
-            device
-        }),
-        text().prop_map(|token| Command::Resume { token }),
+        (text(), text(), opt_text()).prop_map(|(username, password, device)| Command::Login(
+            command::Login {
+                username,
+                password,
+                device
+            }
+        )),
+        text().prop_map(|token| Command::Resume(command::Resume { token })),
         Just(Command::Logout),
-        (text(), text()).prop_map(|(old_password, new_password)| Command::ChangePassword {
-            old_password,
-            new_password
-        }),
+        (text(), text()).prop_map(|(old_password, new_password)| Command::ChangePassword(
+            command::ChangePassword {
+                old_password,
+                new_password
+            }
+        )),
         Just(Command::ListSessions),
-        session_id().prop_map(|session_id| Command::RevokeSession { session_id }),
-        text().prop_map(|display_name| Command::UpdateProfile { display_name }),
-        of(file_id()).prop_map(|file_id| Command::SetAvatar { file_id }),
+        session_id()
+            .prop_map(|session_id| Command::RevokeSession(command::RevokeSession { session_id })),
+        text().prop_map(
+            |display_name| Command::UpdateProfile(command::UpdateProfile { display_name })
+        ),
+        of(file_id()).prop_map(|file_id| Command::SetAvatar(command::SetAvatar { file_id })),
         (text(), any::<u32>(), of(any::<u32>())).prop_map(|(query, offset, limit)| {
-            Command::SearchUsers {
+            Command::SearchUsers(command::SearchUsers {
                 query,
                 offset,
                 limit,
-            }
+            })
         }),
         Just(Command::ListContacts),
         Just(Command::ListConversations),
-        file_id().prop_map(|file_id| Command::FileUrls { file_id }),
+        file_id().prop_map(|file_id| Command::FileUrls(command::FileUrls { file_id })),
         (any::<u64>(), vec(cursor(), 0..3)).prop_map(|(events_after, conversations)| {
-            Command::Sync {
+            Command::Sync(command::SyncRequest {
                 events_after,
                 conversations,
-            }
+            })
         }),
     ]
     .boxed()
@@ -546,29 +555,33 @@ fn chat_commands() -> BoxedStrategy<Command> {
     prop_oneof![
         (conv_id(), text(), new_message_body()).prop_map(
             |(conversation_id, client_msg_id, body)| {
-                Command::SendMessage {
+                Command::SendMessage(command::SendMessage {
                     conversation_id,
                     client_msg_id,
                     body,
-                }
+                })
             }
         ),
         (conv_id(), of(any::<u64>()), of(any::<u32>())).prop_map(
-            |(conversation_id, before_seq, limit)| Command::History {
+            |(conversation_id, before_seq, limit)| Command::History(command::History {
                 conversation_id,
                 before_seq,
                 limit,
-            }
+            })
         ),
-        (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| Command::MarkRead {
-            conversation_id,
-            seq
-        }),
-        conv_id().prop_map(|conversation_id| Command::Typing { conversation_id }),
-        (conv_id(), message_id()).prop_map(|(conversation_id, message_id)| Command::Recall {
-            conversation_id,
-            message_id
-        }),
+        (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| Command::MarkRead(
+            command::MarkRead {
+                conversation_id,
+                seq
+            }
+        )),
+        conv_id().prop_map(|conversation_id| Command::Typing(command::Typing { conversation_id })),
+        (conv_id(), message_id()).prop_map(|(conversation_id, message_id)| Command::Recall(
+            command::Recall {
+                conversation_id,
+                message_id
+            }
+        )),
     ]
     .boxed()
 }
@@ -584,40 +597,44 @@ fn group_commands() -> BoxedStrategy<Command> {
         )
             .prop_map(
                 |(name, description, join_policy, (searchable, allow_temp_sessions))| {
-                    Command::CreateGroup {
+                    Command::CreateGroup(command::CreateGroup {
                         name,
                         description,
                         join_policy,
                         searchable,
                         allow_temp_sessions,
-                    }
+                    })
                 }
             ),
         (text(), any::<u32>(), of(any::<u32>())).prop_map(|(query, offset, limit)| {
-            Command::SearchGroups {
+            Command::SearchGroups(command::SearchGroups {
                 query,
                 offset,
                 limit,
+            })
+        }),
+        (conv_id(), opt_text()).prop_map(|(conversation_id, message)| Command::JoinGroup(
+            command::JoinGroup {
+                conversation_id,
+                message
             }
-        }),
-        (conv_id(), opt_text()).prop_map(|(conversation_id, message)| Command::JoinGroup {
-            conversation_id,
-            message
-        }),
-        conv_id().prop_map(|conversation_id| Command::ListJoinRequests { conversation_id }),
+        )),
+        conv_id().prop_map(|conversation_id| Command::ListJoinRequests(
+            command::ListJoinRequests { conversation_id }
+        )),
         (conv_id(), user_id(), any::<bool>()).prop_map(|(conversation_id, user_id, approve)| {
-            Command::DecideJoin {
+            Command::DecideJoin(command::DecideJoin {
                 conversation_id,
                 user_id,
                 approve,
-            }
+            })
         }),
         (conv_id(), any::<u32>(), of(any::<u32>())).prop_map(|(conversation_id, offset, limit)| {
-            Command::ListMembers {
+            Command::ListMembers(command::ListMembers {
                 conversation_id,
                 offset,
                 limit,
-            }
+            })
         }),
         (
             conv_id(),
@@ -629,54 +646,66 @@ fn group_commands() -> BoxedStrategy<Command> {
         )
             .prop_map(
                 |(conversation_id, name, description, join_policy, searchable, temp)| {
-                    Command::UpdateGroup {
+                    Command::UpdateGroup(command::UpdateGroup {
                         conversation_id,
                         name,
                         description,
                         join_policy,
                         searchable,
                         allow_temp_sessions: temp,
-                    }
+                    })
                 }
             ),
         (conv_id(), of(file_id())).prop_map(|(conversation_id, file_id)| {
-            Command::SetGroupAvatar {
+            Command::SetGroupAvatar(command::SetGroupAvatar {
                 conversation_id,
                 file_id,
+            })
+        }),
+        (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| Command::AddMember(
+            command::AddMember {
+                conversation_id,
+                user_id
             }
-        }),
-        (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| Command::AddMember {
-            conversation_id,
-            user_id
-        }),
-        (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| Command::RemoveMember {
-            conversation_id,
-            user_id
-        }),
+        )),
+        (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| Command::RemoveMember(
+            command::RemoveMember {
+                conversation_id,
+                user_id
+            }
+        )),
         (conv_id(), user_id(), any::<u64>()).prop_map(|(conversation_id, user_id, seconds)| {
-            Command::MuteMember {
+            Command::MuteMember(command::MuteMember {
                 conversation_id,
                 user_id,
                 seconds,
+            })
+        }),
+        (conv_id(), any::<bool>()).prop_map(|(conversation_id, on)| Command::MuteAll(
+            command::MuteAll {
+                conversation_id,
+                on
             }
-        }),
-        (conv_id(), any::<bool>()).prop_map(|(conversation_id, on)| Command::MuteAll {
-            conversation_id,
-            on
-        }),
+        )),
         (conv_id(), user_id(), any::<bool>()).prop_map(|(conversation_id, user_id, admin)| {
-            Command::SetAdmin {
+            Command::SetAdmin(command::SetAdmin {
                 conversation_id,
                 user_id,
                 admin,
+            })
+        }),
+        (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| Command::TransferGroup(
+            command::TransferGroup {
+                conversation_id,
+                user_id
             }
-        }),
-        (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| Command::TransferGroup {
-            conversation_id,
-            user_id
-        }),
-        conv_id().prop_map(|conversation_id| Command::LeaveGroup { conversation_id }),
-        conv_id().prop_map(|conversation_id| Command::DissolveGroup { conversation_id }),
+        )),
+        conv_id().prop_map(|conversation_id| Command::LeaveGroup(command::LeaveGroup {
+            conversation_id
+        })),
+        conv_id().prop_map(
+            |conversation_id| Command::DissolveGroup(command::DissolveGroup { conversation_id })
+        ),
     ]
     .boxed()
 }

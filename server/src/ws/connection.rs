@@ -444,31 +444,22 @@ impl Connection {
         let app = self.app.clone();
         let Some(session) = self.session.as_ref() else {
             let auth = match command {
-                Command::Hello { protocol, .. } => return self.hello(protocol).map(Some),
-                Command::Register {
-                    username,
-                    password,
-                    display_name,
-                    device,
-                } => {
+                Command::Hello(c) => return self.hello(c.protocol).map(Some),
+                Command::Register(c) => {
                     app.register(
-                        &username,
-                        password,
-                        display_name.as_deref(),
-                        device.as_deref(),
+                        &c.username,
+                        c.password,
+                        c.display_name.as_deref(),
+                        c.device.as_deref(),
                         self.ip,
                     )
                     .await?
                 }
-                Command::Login {
-                    username,
-                    password,
-                    device,
-                } => {
-                    app.login(&username, password, device.as_deref(), self.ip)
+                Command::Login(c) => {
+                    app.login(&c.username, c.password, c.device.as_deref(), self.ip)
                         .await?
                 }
-                Command::Resume { token } => app.resume(&token).await?,
+                Command::Resume(c) => app.resume(&c.token).await?,
                 _ => return Err(Error::client(ErrorCode::NotAuthenticated, "log in first")),
             };
             if let Err(e) = self
@@ -490,244 +481,145 @@ impl Connection {
             return Ok(Some(auth.reply()));
         };
         let actor = session.actor.clone();
+        let a = &actor;
         let done = |_: ()| Some(Reply::Done);
+        let conversation = |conversation| Some(Reply::Conversation { conversation });
+        let profile = |profile| Some(Reply::Profile { profile });
         Ok(match command {
-            Command::Hello { protocol, .. } => Some(self.hello(protocol)?),
-            Command::Register { .. } | Command::Login { .. } | Command::Resume { .. } => {
+            Command::Hello(c) => Some(self.hello(c.protocol)?),
+            Command::Register(_) | Command::Login(_) | Command::Resume(_) => {
                 return Err(Error::client(
                     ErrorCode::AlreadyAuthenticated,
                     "this connection is already authenticated",
                 ));
             }
-            Command::Logout => app.logout(&actor).await.map(done)?,
-            Command::ChangePassword {
-                old_password,
-                new_password,
-            } => app
-                .change_password(&actor, old_password, new_password)
+            Command::Logout => app.logout(a).await.map(done)?,
+            Command::ChangePassword(c) => app
+                .change_password(a, c.old_password, c.new_password)
                 .await
                 .map(done)?,
             Command::ListSessions => Some(Reply::Sessions {
-                sessions: app.list_sessions(&actor).await?,
+                sessions: app.list_sessions(a).await?,
             }),
-            Command::RevokeSession { session_id } => {
-                app.revoke_session(&actor, &session_id).await.map(done)?
-            }
-            Command::UpdateProfile { display_name } => Some(Reply::Profile {
-                profile: app.update_profile(&actor, &display_name).await?,
-            }),
-            Command::GetProfile { user_id } => Some(Reply::Profile {
-                profile: app.get_profile(&user_id).await?,
-            }),
-            Command::SearchUsers {
-                query,
-                offset,
-                limit,
-            } => {
+            Command::RevokeSession(c) => app.revoke_session(a, &c.session_id).await.map(done)?,
+            Command::UpdateProfile(c) => profile(app.update_profile(a, &c.display_name).await?),
+            Command::GetProfile(c) => profile(app.get_profile(&c.user_id).await?),
+            Command::SearchUsers(c) => {
                 check_direct(&self.searches)?;
-                Some(app.search_users(&query, offset, limit).await?)
+                Some(app.search_users(&c.query, c.offset, c.limit).await?)
             }
-            Command::FriendRequest { user_id, message } => app
-                .friend_request(&actor, &user_id, message.as_deref())
+            Command::FriendRequest(c) => app
+                .friend_request(a, &c.user_id, c.message.as_deref())
                 .await
                 .map(done)?,
-            Command::FriendAccept { user_id } => {
-                app.friend_accept(&actor, &user_id).await.map(done)?
-            }
-            Command::FriendDecline { user_id } => {
-                app.friend_decline(&actor, &user_id).await.map(done)?
-            }
-            Command::FriendCancel { user_id } => {
-                app.friend_cancel(&actor, &user_id).await.map(done)?
-            }
-            Command::FriendRemove { user_id } => {
-                app.friend_remove(&actor, &user_id).await.map(done)?
-            }
-            Command::Block { user_id } => app.block(&actor, &user_id).await.map(done)?,
-            Command::Unblock { user_id } => app.unblock(&actor, &user_id).await.map(done)?,
-            Command::ListContacts => Some(app.list_contacts(&actor).await?),
-            Command::OpenDirect { user_id } => Some(Reply::Conversation {
-                conversation: app.open_direct(&actor, &user_id).await?,
-            }),
+            Command::FriendAccept(c) => app.friend_accept(a, &c.user_id).await.map(done)?,
+            Command::FriendDecline(c) => app.friend_decline(a, &c.user_id).await.map(done)?,
+            Command::FriendCancel(c) => app.friend_cancel(a, &c.user_id).await.map(done)?,
+            Command::FriendRemove(c) => app.friend_remove(a, &c.user_id).await.map(done)?,
+            Command::Block(c) => app.block(a, &c.user_id).await.map(done)?,
+            Command::Unblock(c) => app.unblock(a, &c.user_id).await.map(done)?,
+            Command::ListContacts => Some(app.list_contacts(a).await?),
+            Command::OpenDirect(c) => conversation(app.open_direct(a, &c.user_id).await?),
             Command::ListConversations => Some(Reply::Conversations {
-                conversations: app.store.conversation_infos(&actor.user, None).await?,
+                conversations: app.store.conversation_infos(&a.user, None).await?,
             }),
-            Command::SendMessage {
-                conversation_id,
-                client_msg_id,
-                body,
-            } => {
+            Command::SendMessage(c) => {
                 let sent = app
-                    .send_message(&actor, &conversation_id, &client_msg_id, &body)
+                    .send_message(a, &c.conversation_id, &c.client_msg_id, &c.body)
                     .await?;
                 Some(Reply::Sent {
                     message: sent.message,
                 })
             }
-            Command::History {
-                conversation_id,
-                before_seq,
-                limit,
-            } => Some(
-                app.history(&actor, &conversation_id, before_seq, limit)
+            Command::History(c) => Some(
+                app.history(a, &c.conversation_id, c.before_seq, c.limit)
                     .await?,
             ),
-            Command::MarkRead {
-                conversation_id,
-                seq,
-            } => app
-                .mark_read(&actor, &conversation_id, seq)
+            Command::MarkRead(c) => app
+                .mark_read(a, &c.conversation_id, c.seq)
                 .await
                 .map(done)?,
-            Command::Typing { conversation_id } => {
-                app.typing(&actor, &conversation_id).await.map(done)?
-            }
-            Command::Recall {
-                conversation_id,
-                message_id,
-            } => app
-                .recall(&actor, &conversation_id, &message_id)
+            Command::Typing(c) => app.typing(a, &c.conversation_id).await.map(done)?,
+            Command::Recall(c) => app
+                .recall(a, &c.conversation_id, &c.message_id)
                 .await
                 .map(done)?,
-            Command::CreateGroup {
-                name,
-                description,
-                join_policy,
-                searchable,
-                allow_temp_sessions,
-            } => {
+            Command::CreateGroup(c) => {
                 let settings = crate::services::groups::GroupSettings {
-                    name,
-                    description,
-                    join_policy,
-                    searchable,
-                    allow_temp: allow_temp_sessions,
+                    name: c.name,
+                    description: c.description,
+                    join_policy: c.join_policy,
+                    searchable: c.searchable,
+                    allow_temp: c.allow_temp_sessions,
                 };
-                Some(Reply::Conversation {
-                    conversation: app.create_group(&actor, settings).await?,
-                })
+                conversation(app.create_group(a, settings).await?)
             }
-            Command::SearchGroups {
-                query,
-                offset,
-                limit,
-            } => {
+            Command::SearchGroups(c) => {
                 check_direct(&self.searches)?;
-                Some(app.search_groups(&query, offset, limit).await?)
+                Some(app.search_groups(&c.query, c.offset, c.limit).await?)
             }
-            Command::JoinGroup {
-                conversation_id,
-                message,
-            } => Some(
-                app.join_group(&actor, &conversation_id, message.as_deref())
+            Command::JoinGroup(c) => Some(
+                app.join_group(a, &c.conversation_id, c.message.as_deref())
                     .await?,
             ),
-            Command::ListJoinRequests { conversation_id } => {
-                Some(app.list_join_requests(&actor, &conversation_id).await?)
+            Command::ListJoinRequests(c) => {
+                Some(app.list_join_requests(a, &c.conversation_id).await?)
             }
-            Command::DecideJoin {
-                conversation_id,
-                user_id,
-                approve,
-            } => app
-                .decide_join(&actor, &conversation_id, &user_id, approve)
+            Command::DecideJoin(c) => app
+                .decide_join(a, &c.conversation_id, &c.user_id, c.approve)
                 .await
                 .map(done)?,
-            Command::ListMembers {
-                conversation_id,
-                offset,
-                limit,
-            } => Some(
-                app.list_members(&actor, &conversation_id, offset, limit)
+            Command::ListMembers(c) => Some(
+                app.list_members(a, &c.conversation_id, c.offset, c.limit)
                     .await?,
             ),
-            Command::UpdateGroup {
-                conversation_id,
-                name,
-                description,
-                join_policy,
-                searchable,
-                allow_temp_sessions,
-            } => {
+            Command::UpdateGroup(c) => {
                 let changes = crate::store::groups::GroupChanges {
-                    name,
-                    description,
-                    join_policy,
-                    searchable,
-                    allow_temp: allow_temp_sessions,
+                    name: c.name,
+                    description: c.description,
+                    join_policy: c.join_policy,
+                    searchable: c.searchable,
+                    allow_temp: c.allow_temp_sessions,
                     ..Default::default()
                 };
-                app.update_group(&actor, &conversation_id, changes)
+                app.update_group(a, &c.conversation_id, changes)
                     .await
                     .map(done)?
             }
-            Command::AddMember {
-                conversation_id,
-                user_id,
-            } => app
-                .add_member(&actor, &conversation_id, &user_id)
+            Command::AddMember(c) => app
+                .add_member(a, &c.conversation_id, &c.user_id)
                 .await
                 .map(done)?,
-            Command::RemoveMember {
-                conversation_id,
-                user_id,
-            } => app
-                .remove_member(&actor, &conversation_id, &user_id)
+            Command::RemoveMember(c) => app
+                .remove_member(a, &c.conversation_id, &c.user_id)
                 .await
                 .map(done)?,
-            Command::MuteMember {
-                conversation_id,
-                user_id,
-                seconds,
-            } => app
-                .mute_member(&actor, &conversation_id, &user_id, seconds)
+            Command::MuteMember(c) => app
+                .mute_member(a, &c.conversation_id, &c.user_id, c.seconds)
                 .await
                 .map(done)?,
-            Command::MuteAll {
-                conversation_id,
-                on,
-            } => app.mute_all(&actor, &conversation_id, on).await.map(done)?,
-            Command::SetAdmin {
-                conversation_id,
-                user_id,
-                admin,
-            } => app
-                .set_admin(&actor, &conversation_id, &user_id, admin)
+            Command::MuteAll(c) => app.mute_all(a, &c.conversation_id, c.on).await.map(done)?,
+            Command::SetAdmin(c) => app
+                .set_admin(a, &c.conversation_id, &c.user_id, c.admin)
                 .await
                 .map(done)?,
-            Command::TransferGroup {
-                conversation_id,
-                user_id,
-            } => app
-                .transfer_group(&actor, &conversation_id, &user_id)
+            Command::TransferGroup(c) => app
+                .transfer_group(a, &c.conversation_id, &c.user_id)
                 .await
                 .map(done)?,
-            Command::LeaveGroup { conversation_id } => {
-                app.leave_group(&actor, &conversation_id).await.map(done)?
+            Command::LeaveGroup(c) => app.leave_group(a, &c.conversation_id).await.map(done)?,
+            Command::DissolveGroup(c) => {
+                app.dissolve_group(a, &c.conversation_id).await.map(done)?
             }
-            Command::DissolveGroup { conversation_id } => app
-                .dissolve_group(&actor, &conversation_id)
+            Command::OpenTemp(c) => conversation(app.open_temp(a, &c.user_id, &c.via).await?),
+            Command::FileUrls(c) => Some(app.file_urls(a, &c.file_id).await?),
+            Command::SetAvatar(c) => profile(app.set_avatar(a, c.file_id.as_ref()).await?),
+            Command::SetGroupAvatar(c) => app
+                .set_group_avatar(a, &c.conversation_id, c.file_id.as_ref())
                 .await
                 .map(done)?,
-            Command::OpenTemp { user_id, via } => Some(Reply::Conversation {
-                conversation: app.open_temp(&actor, &user_id, &via).await?,
-            }),
-            Command::FileUrls { file_id } => Some(app.file_urls(&actor, &file_id).await?),
-            Command::SetAvatar { file_id } => Some(Reply::Profile {
-                profile: app.set_avatar(&actor, file_id.as_ref()).await?,
-            }),
-            Command::SetGroupAvatar {
-                conversation_id,
-                file_id,
-            } => app
-                .set_group_avatar(&actor, &conversation_id, file_id.as_ref())
-                .await
-                .map(done)?,
-            Command::Sync {
-                events_after,
-                conversations,
-            } => {
-                self.sync(id, events_after, conversations).await?;
+            Command::Sync(c) => {
+                self.sync(id, c.events_after, c.conversations).await?;
                 None
             }
         })

@@ -12,6 +12,7 @@ use liao_server::config::{Config, SqliteSync};
 use liao_server::store::Store;
 use liao_server::tls::{CertSource, ReloadableCert};
 use liao_shared::client::{Client, ConnectOptions, Pushes, Trust, parse_fingerprint};
+use liao_shared::command;
 use liao_shared::{
     Command, ConversationId, ErrorCode, Message, MessageBody, NewMessageBody, Reply, ServerFrame,
     UserId,
@@ -196,7 +197,7 @@ impl TestServer {
 /// Register `name` (password `password-<name>`) on `connection`.
 pub async fn register_at((client, pushes): (Client, Pushes), name: &str) -> User {
     let reply = client
-        .request(Command::Register {
+        .request(command::Register {
             username: name.into(),
             password: format!("password-{name}"),
             display_name: None,
@@ -210,7 +211,7 @@ pub async fn register_at((client, pushes): (Client, Pushes), name: &str) -> User
 /// Resume session `token` on `connection`.
 pub async fn resume_at((client, pushes): (Client, Pushes), token: &str) -> User {
     let reply = client
-        .request(Command::Resume {
+        .request(command::Resume {
             token: token.into(),
         })
         .await
@@ -221,7 +222,7 @@ pub async fn resume_at((client, pushes): (Client, Pushes), token: &str) -> User 
 /// Log in as `name` on `connection` (a new session).
 pub async fn login_at((client, pushes): (Client, Pushes), name: &str) -> User {
     let reply = client
-        .request(Command::Login {
+        .request(command::Login {
             username: name.into(),
             password: format!("password-{name}"),
             device: None,
@@ -256,7 +257,8 @@ impl User {
         }
     }
 
-    pub async fn ok(&self, command: Command) -> Reply {
+    pub async fn ok(&self, command: impl Into<Command>) -> Reply {
+        let command = command.into();
         match self.client.request(command.clone()).await {
             Ok(r) => r,
             Err(e) => panic!("{command:?} failed: {e}"),
@@ -264,7 +266,8 @@ impl User {
     }
 
     /// Send a command expecting an error; returns its code.
-    pub async fn err(&self, command: Command) -> ErrorCode {
+    pub async fn err(&self, command: impl Into<Command>) -> ErrorCode {
+        let command = command.into();
         match self.client.request(command.clone()).await {
             Ok(r) => panic!("{command:?} unexpectedly succeeded: {r:?}"),
             Err(e) => e
@@ -327,7 +330,7 @@ impl User {
 
     pub async fn send_text(&self, conv: &ConversationId, client_id: &str, text: &str) -> Message {
         let reply = self
-            .ok(Command::SendMessage {
+            .ok(command::SendMessage {
                 conversation_id: conv.clone(),
                 client_msg_id: client_id.into(),
                 body: NewMessageBody::text(text),
@@ -341,7 +344,7 @@ impl User {
 
     pub async fn open_direct(&self, peer: &UserId) -> ConversationId {
         match self
-            .ok(Command::OpenDirect {
+            .ok(command::OpenDirect {
                 user_id: peer.clone(),
             })
             .await
@@ -358,7 +361,7 @@ pub async fn whole_history(user: &User, conv: &ConversationId) -> Vec<Message> {
     let mut before = None;
     loop {
         let Reply::History { messages, has_more } = user
-            .ok(Command::History {
+            .ok(command::History {
                 conversation_id: conv.clone(),
                 before_seq: before,
                 limit: Some(100),
@@ -379,12 +382,12 @@ pub async fn whole_history(user: &User, conv: &ConversationId) -> Vec<Message> {
 
 /// Make `a` and `b` friends (a asks, b accepts).
 pub async fn befriend(a: &User, b: &User) {
-    a.ok(Command::FriendRequest {
+    a.ok(command::FriendRequest {
         user_id: b.id.clone(),
         message: None,
     })
     .await;
-    b.ok(Command::FriendAccept {
+    b.ok(command::FriendAccept {
         user_id: a.id.clone(),
     })
     .await;

@@ -360,12 +360,13 @@ impl Client {
         ))
     }
 
-    /// Send a command and wait for its reply.
-    pub async fn request(&self, command: Command) -> Result<Reply, ClientError> {
+    /// Send a command and wait for its reply. Takes a [`Command`] or a command's struct alone
+    /// (`client.request(History { … })`).
+    pub async fn request(&self, command: impl Into<Command>) -> Result<Reply, ClientError> {
         let id = format!("r{}", self.next_id.fetch_add(1, Ordering::Relaxed));
         let frame = ClientFrame {
             id: id.clone(),
-            command,
+            command: command.into(),
         };
         let text =
             serde_json::to_string(&frame).map_err(|e| ClientError::Protocol(e.to_string()))?;

@@ -6,7 +6,11 @@ use ts_rs::TS;
 use crate::{Command, ConversationId, ErrorCode, Message, Profile, Reply, UserEvent, UserId};
 
 /// A request from the client.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+///
+/// In TypeScript it is `{ id: string } & Command`, written out here because ts-rs flattens a field
+/// by inlining its type, which would spell out every command a second time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(type = "{ id: string } & Command")]
 pub struct ClientFrame {
     /// Client-chosen request id (at most 64 bytes), echoed in the reply.
     pub id: String,

@@ -11,7 +11,8 @@
 //!
 //! # Layout
 //! - [`frame`]: the two envelopes, [`ClientFrame`] and [`ServerFrame`].
-//! - [`command`]: [`Command`], everything a client can ask, and what a request carries.
+//! - [`command`]: [`Command`], everything a client can ask: one struct per command, in one module
+//!   per capability (`command/{accounts,friends,chat,groups}.rs`).
 //! - [`reply`]: [`Reply`], the result of a successful request.
 //! - [`event`]: [`UserEvent`], the entries of a user's own event stream.
 //! - [`model`]: the values those carry: profiles, conversations, messages, files.
@@ -24,7 +25,7 @@ pub mod frame;
 pub mod model;
 pub mod reply;
 
-pub use command::*;
+pub use command::{Command, ConversationCursor, NewMessageBody};
 pub use event::*;
 pub use frame::*;
 pub use model::*;

@@ -6,12 +6,12 @@ use liao_shared::*;
 
 use super::*;
 
-pub fn request(cases: &mut Cases, name: &'static str, id: &str, command: Command) {
+pub fn request(cases: &mut Cases, name: &'static str, id: &str, command: impl Into<Command>) {
     cases.push((
         name,
         Frame::Client(ClientFrame {
             id: id.into(),
-            command,
+            command: command.into(),
         }),
     ));
 }
@@ -28,7 +28,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/hello",
         "1",
-        Command::Hello {
+        command::Hello {
             protocol: 1,
             client: Some("liao-py 0.1".into()),
         },
@@ -37,7 +37,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/hello_minimal",
         "1",
-        Command::Hello {
+        command::Hello {
             protocol: 1,
             client: None,
         },
@@ -46,7 +46,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/register",
         "2",
-        Command::Register {
+        command::Register {
             username: "alice".into(),
             password: "correct horse battery".into(),
             display_name: Some("Alice".into()),
@@ -57,7 +57,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/register_minimal",
         "1",
-        Command::Register {
+        command::Register {
             username: "bob".into(),
             password: "tr0ub4dor&3-bob".into(),
             display_name: None,
@@ -68,7 +68,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/login",
         "2",
-        Command::Login {
+        command::Login {
             username: "Alice".into(),
             password: "correct horse battery".into(),
             device: Some("Firefox on Linux".into()),
@@ -78,7 +78,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/login_minimal",
         "2",
-        Command::Login {
+        command::Login {
             username: "alice".into(),
             password: "correct horse battery".into(),
             device: None,
@@ -88,7 +88,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/resume",
         "1",
-        Command::Resume {
+        command::Resume {
             token: TOKEN.into(),
         },
     );
@@ -103,7 +103,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/change_password",
         "4",
-        Command::ChangePassword {
+        command::ChangePassword {
             old_password: "correct horse battery".into(),
             new_password: "correct horse battery staple".into(),
         },
@@ -113,7 +113,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/revoke_session",
         "6",
-        Command::RevokeSession {
+        command::RevokeSession {
             session_id: SessionId(OTHER_SESSION.into()),
         },
     );
@@ -123,7 +123,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/update_profile",
         "7",
-        Command::UpdateProfile {
+        command::UpdateProfile {
             display_name: "Alice 🌸".into(),
         },
     );
@@ -131,7 +131,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/set_avatar",
         "8",
-        Command::SetAvatar {
+        command::SetAvatar {
             file_id: Some(fid(AVATAR)),
         },
     );
@@ -139,19 +139,19 @@ fn accounts(c: &mut Cases) {
         c,
         "client/set_avatar_remove",
         "9",
-        Command::SetAvatar { file_id: None },
+        command::SetAvatar { file_id: None },
     );
     request(
         c,
         "client/get_profile",
         "10",
-        Command::GetProfile { user_id: uid(BOB) },
+        command::GetProfile { user_id: uid(BOB) },
     );
     request(
         c,
         "client/search_users",
         "11",
-        Command::SearchUsers {
+        command::SearchUsers {
             query: "bo".into(),
             offset: 20,
             limit: Some(10),
@@ -161,7 +161,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/search_users_minimal",
         "11",
-        Command::SearchUsers {
+        command::SearchUsers {
             query: "大卫".into(),
             offset: 0,
             limit: None,
@@ -173,7 +173,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/friend_request",
         "12",
-        Command::FriendRequest {
+        command::FriendRequest {
             user_id: uid(BOB),
             message: Some("Hi Bob, it's Alice from the book club!".into()),
         },
@@ -182,7 +182,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/friend_request_minimal",
         "12",
-        Command::FriendRequest {
+        command::FriendRequest {
             user_id: uid(BOB),
             message: None,
         },
@@ -191,7 +191,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/friend_accept",
         "13",
-        Command::FriendAccept {
+        command::FriendAccept {
             user_id: uid(ALICE),
         },
     );
@@ -199,7 +199,7 @@ fn accounts(c: &mut Cases) {
         c,
         "client/friend_decline",
         "14",
-        Command::FriendDecline {
+        command::FriendDecline {
             user_id: uid(CAROL),
         },
     );
@@ -207,25 +207,25 @@ fn accounts(c: &mut Cases) {
         c,
         "client/friend_cancel",
         "15",
-        Command::FriendCancel { user_id: uid(DAVE) },
+        command::FriendCancel { user_id: uid(DAVE) },
     );
     request(
         c,
         "client/friend_remove",
         "16",
-        Command::FriendRemove { user_id: uid(BOB) },
+        command::FriendRemove { user_id: uid(BOB) },
     );
     request(
         c,
         "client/block",
         "17",
-        Command::Block { user_id: uid(DAVE) },
+        command::Block { user_id: uid(DAVE) },
     );
     request(
         c,
         "client/unblock",
         "18",
-        Command::Unblock { user_id: uid(DAVE) },
+        command::Unblock { user_id: uid(DAVE) },
     );
     request(c, "client/list_contacts", "19", Command::ListContacts);
 }
@@ -236,7 +236,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/open_direct",
         "20",
-        Command::OpenDirect { user_id: uid(BOB) },
+        command::OpenDirect { user_id: uid(BOB) },
     );
     request(
         c,
@@ -248,7 +248,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/send_message",
         "22",
-        Command::SendMessage {
+        command::SendMessage {
             conversation_id: cid(GROUP),
             client_msg_id: "45842b9b-585f-42d4-91b4-655acafc4809".into(),
             body: NewMessageBody::Text {
@@ -262,7 +262,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/send_message_minimal",
         "3",
-        Command::SendMessage {
+        command::SendMessage {
             conversation_id: cid(DIRECT),
             client_msg_id: "9698624f-fe8c-4934-b05c-17229b1adf13".into(),
             body: NewMessageBody::text("Dinner at 8?"),
@@ -272,7 +272,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/send_message_file",
         "23",
-        Command::SendMessage {
+        command::SendMessage {
             conversation_id: cid(DIRECT),
             client_msg_id: "1f0e3c55-7d0a-4c8e-9a51-0b8f7e2d6c41".into(),
             body: NewMessageBody::File { file_id: fid(FILE) },
@@ -282,7 +282,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/send_message_image",
         "24",
-        Command::SendMessage {
+        command::SendMessage {
             conversation_id: cid(GROUP),
             client_msg_id: "c0ffee00-0000-4000-8000-000000000024".into(),
             body: NewMessageBody::Image {
@@ -294,7 +294,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/history",
         "25",
-        Command::History {
+        command::History {
             conversation_id: cid(GROUP),
             before_seq: Some(101),
             limit: Some(100),
@@ -304,7 +304,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/history_minimal",
         "25",
-        Command::History {
+        command::History {
             conversation_id: cid(DIRECT),
             before_seq: None,
             limit: None,
@@ -314,7 +314,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/mark_read",
         "26",
-        Command::MarkRead {
+        command::MarkRead {
             conversation_id: cid(DIRECT),
             seq: 2,
         },
@@ -323,7 +323,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/typing",
         "27",
-        Command::Typing {
+        command::Typing {
             conversation_id: cid(DIRECT),
         },
     );
@@ -331,7 +331,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/recall",
         "28",
-        Command::Recall {
+        command::Recall {
             conversation_id: cid(DIRECT),
             message_id: mid(MSG_TEXT),
         },
@@ -342,7 +342,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/open_temp",
         "45",
-        Command::OpenTemp {
+        command::OpenTemp {
             user_id: uid(CAROL),
             via: cid(GROUP),
         },
@@ -351,7 +351,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/file_urls",
         "46",
-        Command::FileUrls {
+        command::FileUrls {
             file_id: fid(IMAGE),
         },
     );
@@ -359,7 +359,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/sync",
         "47",
-        Command::Sync {
+        command::SyncRequest {
             events_after: 12,
             conversations: vec![
                 ConversationCursor {
@@ -377,7 +377,7 @@ fn chat(c: &mut Cases) {
         c,
         "client/sync_minimal",
         "3",
-        Command::Sync {
+        command::SyncRequest {
             events_after: 0,
             conversations: Vec::new(),
         },

@@ -10,7 +10,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/create_group",
         "29",
-        Command::CreateGroup {
+        command::CreateGroup {
             name: "Book club".into(),
             description: "One book a month".into(),
             join_policy: JoinPolicy::Approval,
@@ -23,7 +23,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/create_group_minimal",
         "29",
-        Command::CreateGroup {
+        command::CreateGroup {
             name: "Hiking".into(),
             description: String::new(),
             join_policy: JoinPolicy::Open,
@@ -35,7 +35,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/search_groups",
         "30",
-        Command::SearchGroups {
+        command::SearchGroups {
             query: "book".into(),
             offset: 20,
             limit: Some(50),
@@ -45,7 +45,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/search_groups_minimal",
         "30",
-        Command::SearchGroups {
+        command::SearchGroups {
             query: "48213377".into(),
             offset: 0,
             limit: None,
@@ -55,7 +55,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/join_group",
         "31",
-        Command::JoinGroup {
+        command::JoinGroup {
             conversation_id: cid(GROUP),
             message: Some("Carol here, I love sci-fi".into()),
         },
@@ -64,7 +64,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/join_group_minimal",
         "31",
-        Command::JoinGroup {
+        command::JoinGroup {
             conversation_id: cid(GROUP),
             message: None,
         },
@@ -73,7 +73,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/list_join_requests",
         "32",
-        Command::ListJoinRequests {
+        command::ListJoinRequests {
             conversation_id: cid(GROUP),
         },
     );
@@ -81,7 +81,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/decide_join",
         "33",
-        Command::DecideJoin {
+        command::DecideJoin {
             conversation_id: cid(GROUP),
             user_id: uid(CAROL),
             approve: true,
@@ -91,7 +91,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/list_members",
         "34",
-        Command::ListMembers {
+        command::ListMembers {
             conversation_id: cid(GROUP),
             offset: 200,
             limit: Some(500),
@@ -101,7 +101,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/list_members_minimal",
         "34",
-        Command::ListMembers {
+        command::ListMembers {
             conversation_id: cid(GROUP),
             offset: 0,
             limit: None,
@@ -111,7 +111,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/update_group",
         "35",
-        Command::UpdateGroup {
+        command::UpdateGroup {
             conversation_id: cid(GROUP),
             name: Some("Book club 📚".into()),
             description: Some("".into()),
@@ -124,7 +124,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/update_group_minimal",
         "35",
-        Command::UpdateGroup {
+        command::UpdateGroup {
             conversation_id: cid(GROUP),
             name: Some("Book club".into()),
             description: None,
@@ -137,7 +137,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/set_group_avatar",
         "36",
-        Command::SetGroupAvatar {
+        command::SetGroupAvatar {
             conversation_id: cid(GROUP),
             file_id: Some(fid(GROUP_AVATAR)),
         },
@@ -146,7 +146,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/set_group_avatar_remove",
         "36",
-        Command::SetGroupAvatar {
+        command::SetGroupAvatar {
             conversation_id: cid(GROUP),
             file_id: None,
         },
@@ -155,7 +155,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/add_member",
         "37",
-        Command::AddMember {
+        command::AddMember {
             conversation_id: cid(GROUP),
             user_id: uid(DAVE),
         },
@@ -164,7 +164,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/remove_member",
         "38",
-        Command::RemoveMember {
+        command::RemoveMember {
             conversation_id: cid(GROUP),
             user_id: uid(DAVE),
         },
@@ -173,7 +173,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/mute_member",
         "39",
-        Command::MuteMember {
+        command::MuteMember {
             conversation_id: cid(GROUP),
             user_id: uid(CAROL),
             seconds: 3600,
@@ -183,7 +183,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/mute_member_unmute",
         "39",
-        Command::MuteMember {
+        command::MuteMember {
             conversation_id: cid(GROUP),
             user_id: uid(CAROL),
             seconds: 0,
@@ -193,7 +193,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/mute_all",
         "40",
-        Command::MuteAll {
+        command::MuteAll {
             conversation_id: cid(GROUP),
             on: true,
         },
@@ -202,7 +202,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/set_admin",
         "41",
-        Command::SetAdmin {
+        command::SetAdmin {
             conversation_id: cid(GROUP),
             user_id: uid(BOB),
             admin: false,
@@ -212,7 +212,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/transfer_group",
         "42",
-        Command::TransferGroup {
+        command::TransferGroup {
             conversation_id: cid(GROUP),
             user_id: uid(BOB),
         },
@@ -221,7 +221,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/leave_group",
         "43",
-        Command::LeaveGroup {
+        command::LeaveGroup {
             conversation_id: cid(GROUP),
         },
     );
@@ -229,7 +229,7 @@ pub fn cases(c: &mut Cases) {
         c,
         "client/dissolve_group",
         "44",
-        Command::DissolveGroup {
+        command::DissolveGroup {
             conversation_id: cid(GROUP),
         },
     );

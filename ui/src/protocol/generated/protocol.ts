@@ -13,353 +13,11 @@ export type SessionId = string;
 
 export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "storage_full" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "file_too_large" | "quota_exceeded" | "unsupported_image" | "not_allowed_here" | "conflict" | "slow_consumer" | "shutting_down" | "internal";
 
-export type ClientFrame = { 
-/**
- * Client-chosen request id (at most 64 bytes), echoed in the reply.
- */
-id: string, } & ({ "type": "hello", 
-/**
- * The protocol version the client speaks.
- */
-protocol: number, 
-/**
- * Free-form client name and version, for logs.
- */
-client?: string, } | { "type": "register", 
-/**
- * 3–32 characters: `a-z`, `0-9`, `_`, `.`, `-`; starts with a letter or digit; case-insensitive.
- */
-username: string, 
-/**
- * At least 8 characters.
- */
-password: string, 
-/**
- * Shown instead of the username; defaults to the username.
- */
-display_name?: string, 
-/**
- * Device label shown in the session list ("Firefox on Linux").
- */
-device?: string, } | { "type": "login", 
-/**
- * Username (case-insensitive).
- */
-username: string, 
-/**
- * Password.
- */
-password: string, 
-/**
- * Device label shown in the session list.
- */
-device?: string, } | { "type": "resume", 
-/**
- * The session token.
- */
-token: string, } | { "type": "logout" } | { "type": "change_password", 
-/**
- * The current password.
- */
-old_password: string, 
-/**
- * The new password (at least 8 characters).
- */
-new_password: string, } | { "type": "list_sessions" } | { "type": "revoke_session", 
-/**
- * The session to revoke.
- */
-session_id: SessionId, } | { "type": "update_profile", 
-/**
- * New display name (1–64 characters).
- */
-display_name: string, } | { "type": "set_avatar", 
-/**
- * The image, or null to remove.
- */
-file_id: FileId | null, } | { "type": "get_profile", 
-/**
- * The user.
- */
-user_id: UserId, } | { "type": "search_users", 
-/**
- * The search text.
- */
-query: string, 
-/**
- * How many results to skip (paging).
- */
-offset: number, 
-/**
- * Page size, at most 50 (default 20).
- */
-limit?: number, } | { "type": "friend_request", 
-/**
- * The user to befriend.
- */
-user_id: UserId, 
-/**
- * Optional greeting (at most 200 characters).
- */
-message?: string, } | { "type": "friend_accept", 
-/**
- * The requester.
- */
-user_id: UserId, } | { "type": "friend_decline", 
-/**
- * The requester.
- */
-user_id: UserId, } | { "type": "friend_cancel", 
-/**
- * The user you asked.
- */
-user_id: UserId, } | { "type": "friend_remove", 
-/**
- * The friend.
- */
-user_id: UserId, } | { "type": "block", 
-/**
- * The user to block.
- */
-user_id: UserId, } | { "type": "unblock", 
-/**
- * The blocked user.
- */
-user_id: UserId, } | { "type": "list_contacts" } | { "type": "open_direct", 
-/**
- * The friend.
- */
-user_id: UserId, } | { "type": "list_conversations" } | { "type": "send_message", 
-/**
- * Target conversation.
- */
-conversation_id: ConversationId, 
-/**
- * Client-chosen idempotency key (at most 64 bytes, unique per sender; a UUID is ideal).
- */
-client_msg_id: string, 
-/**
- * The content.
- */
-body: NewMessageBody, } | { "type": "history", 
-/**
- * The conversation.
- */
-conversation_id: ConversationId, 
-/**
- * Exclusive upper bound; omit for the latest messages.
- */
-before_seq?: number, 
-/**
- * Page size, at most 100 (default 50). Pages are also cut below the outbound frame limit.
- */
-limit?: number, } | { "type": "mark_read", 
-/**
- * The conversation.
- */
-conversation_id: ConversationId, 
-/**
- * The last message read.
- */
-seq: number, } | { "type": "typing", 
-/**
- * The conversation.
- */
-conversation_id: ConversationId, } | { "type": "recall", 
-/**
- * The conversation.
- */
-conversation_id: ConversationId, 
-/**
- * The message to recall.
- */
-message_id: MessageId, } | { "type": "create_group", 
-/**
- * 1–64 characters.
- */
-name: string, 
-/**
- * Up to 500 characters.
- */
-description: string, 
-/**
- * How people get in.
- */
-join_policy: JoinPolicy, 
-/**
- * Whether search finds it (default true).
- */
-searchable: boolean, 
-/**
- * Whether members may open temporary sessions through it (default true).
- */
-allow_temp_sessions: boolean, } | { "type": "search_groups", 
-/**
- * Name fragment or group number.
- */
-query: string, 
-/**
- * How many results to skip.
- */
-offset: number, 
-/**
- * Page size, at most 50 (default 20).
- */
-limit?: number, } | { "type": "join_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * For approval groups: a note to the admins (at most 200 characters).
- */
-message?: string, } | { "type": "list_join_requests", 
-/**
- * The group.
- */
-conversation_id: ConversationId, } | { "type": "decide_join", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The requester.
- */
-user_id: UserId, 
-/**
- * Approve (true) or decline (false).
- */
-approve: boolean, } | { "type": "list_members", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * How many to skip.
- */
-offset: number, 
-/**
- * Page size, at most 500 (default 200).
- */
-limit?: number, } | { "type": "update_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * New name.
- */
-name?: string, 
-/**
- * New description.
- */
-description?: string, 
-/**
- * New join policy.
- */
-join_policy?: JoinPolicy, 
-/**
- * New searchability.
- */
-searchable?: boolean, 
-/**
- * New temporary-session setting.
- */
-allow_temp_sessions?: boolean, } | { "type": "set_group_avatar", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * An image you can see, or null to remove.
- */
-file_id: FileId | null, } | { "type": "add_member", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The user to add.
- */
-user_id: UserId, } | { "type": "remove_member", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The member.
- */
-user_id: UserId, } | { "type": "mute_member", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The member.
- */
-user_id: UserId, 
-/**
- * Duration in seconds; 0 unmutes.
- */
-seconds: number, } | { "type": "mute_all", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * On or off.
- */
-on: boolean, } | { "type": "set_admin", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The member.
- */
-user_id: UserId, 
-/**
- * Whether they should be an admin.
- */
-admin: boolean, } | { "type": "transfer_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The new owner.
- */
-user_id: UserId, } | { "type": "leave_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, } | { "type": "dissolve_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, } | { "type": "open_temp", 
-/**
- * The other member.
- */
-user_id: UserId, 
-/**
- * The shared group it comes from.
- */
-via: ConversationId, } | { "type": "file_urls", 
-/**
- * The file.
- */
-file_id: FileId, } | { "type": "sync", 
-/**
- * The last user-event `seq` you have processed (0 for none).
- */
-events_after: number, 
-/**
- * The last message `seq` you have per conversation.
- */
-conversations: Array<ConversationCursor>, });
+export type ClientFrame = { id: string } & Command;
 
-export type Command = { "type": "hello", 
+export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
+
+export type Hello = { 
 /**
  * The protocol version the client speaks.
  */
@@ -367,7 +25,9 @@ protocol: number,
 /**
  * Free-form client name and version, for logs.
  */
-client?: string, } | { "type": "register", 
+client?: string, };
+
+export type Register = { 
 /**
  * 3–32 characters: `a-z`, `0-9`, `_`, `.`, `-`; starts with a letter or digit; case-insensitive.
  */
@@ -383,7 +43,9 @@ display_name?: string,
 /**
  * Device label shown in the session list ("Firefox on Linux").
  */
-device?: string, } | { "type": "login", 
+device?: string, };
+
+export type Login = { 
 /**
  * Username (case-insensitive).
  */
@@ -395,11 +57,15 @@ password: string,
 /**
  * Device label shown in the session list.
  */
-device?: string, } | { "type": "resume", 
+device?: string, };
+
+export type Resume = { 
 /**
  * The session token.
  */
-token: string, } | { "type": "logout" } | { "type": "change_password", 
+token: string, };
+
+export type ChangePassword = { 
 /**
  * The current password.
  */
@@ -407,23 +73,33 @@ old_password: string,
 /**
  * The new password (at least 8 characters).
  */
-new_password: string, } | { "type": "list_sessions" } | { "type": "revoke_session", 
+new_password: string, };
+
+export type RevokeSession = { 
 /**
  * The session to revoke.
  */
-session_id: SessionId, } | { "type": "update_profile", 
+session_id: SessionId, };
+
+export type UpdateProfile = { 
 /**
  * New display name (1–64 characters).
  */
-display_name: string, } | { "type": "set_avatar", 
+display_name: string, };
+
+export type SetAvatar = { 
 /**
  * The image, or null to remove.
  */
-file_id: FileId | null, } | { "type": "get_profile", 
+file_id: FileId | null, };
+
+export type GetProfile = { 
 /**
  * The user.
  */
-user_id: UserId, } | { "type": "search_users", 
+user_id: UserId, };
+
+export type SearchUsers = { 
 /**
  * The search text.
  */
@@ -435,7 +111,9 @@ offset: number,
 /**
  * Page size, at most 50 (default 20).
  */
-limit?: number, } | { "type": "friend_request", 
+limit?: number, };
+
+export type FriendRequest = { 
 /**
  * The user to befriend.
  */
@@ -443,35 +121,51 @@ user_id: UserId,
 /**
  * Optional greeting (at most 200 characters).
  */
-message?: string, } | { "type": "friend_accept", 
+message?: string, };
+
+export type FriendAccept = { 
 /**
  * The requester.
  */
-user_id: UserId, } | { "type": "friend_decline", 
+user_id: UserId, };
+
+export type FriendDecline = { 
 /**
  * The requester.
  */
-user_id: UserId, } | { "type": "friend_cancel", 
+user_id: UserId, };
+
+export type FriendCancel = { 
 /**
  * The user you asked.
  */
-user_id: UserId, } | { "type": "friend_remove", 
+user_id: UserId, };
+
+export type FriendRemove = { 
 /**
  * The friend.
  */
-user_id: UserId, } | { "type": "block", 
+user_id: UserId, };
+
+export type Block = { 
 /**
  * The user to block.
  */
-user_id: UserId, } | { "type": "unblock", 
+user_id: UserId, };
+
+export type Unblock = { 
 /**
  * The blocked user.
  */
-user_id: UserId, } | { "type": "list_contacts" } | { "type": "open_direct", 
+user_id: UserId, };
+
+export type OpenDirect = { 
 /**
  * The friend.
  */
-user_id: UserId, } | { "type": "list_conversations" } | { "type": "send_message", 
+user_id: UserId, };
+
+export type SendMessage = { 
 /**
  * Target conversation.
  */
@@ -483,7 +177,9 @@ client_msg_id: string,
 /**
  * The content.
  */
-body: NewMessageBody, } | { "type": "history", 
+body: NewMessageBody, };
+
+export type History = { 
 /**
  * The conversation.
  */
@@ -495,7 +191,9 @@ before_seq?: number,
 /**
  * Page size, at most 100 (default 50). Pages are also cut below the outbound frame limit.
  */
-limit?: number, } | { "type": "mark_read", 
+limit?: number, };
+
+export type MarkRead = { 
 /**
  * The conversation.
  */
@@ -503,11 +201,15 @@ conversation_id: ConversationId,
 /**
  * The last message read.
  */
-seq: number, } | { "type": "typing", 
+seq: number, };
+
+export type Typing = { 
 /**
  * The conversation.
  */
-conversation_id: ConversationId, } | { "type": "recall", 
+conversation_id: ConversationId, };
+
+export type Recall = { 
 /**
  * The conversation.
  */
@@ -515,171 +217,9 @@ conversation_id: ConversationId,
 /**
  * The message to recall.
  */
-message_id: MessageId, } | { "type": "create_group", 
-/**
- * 1–64 characters.
- */
-name: string, 
-/**
- * Up to 500 characters.
- */
-description: string, 
-/**
- * How people get in.
- */
-join_policy: JoinPolicy, 
-/**
- * Whether search finds it (default true).
- */
-searchable: boolean, 
-/**
- * Whether members may open temporary sessions through it (default true).
- */
-allow_temp_sessions: boolean, } | { "type": "search_groups", 
-/**
- * Name fragment or group number.
- */
-query: string, 
-/**
- * How many results to skip.
- */
-offset: number, 
-/**
- * Page size, at most 50 (default 20).
- */
-limit?: number, } | { "type": "join_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * For approval groups: a note to the admins (at most 200 characters).
- */
-message?: string, } | { "type": "list_join_requests", 
-/**
- * The group.
- */
-conversation_id: ConversationId, } | { "type": "decide_join", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The requester.
- */
-user_id: UserId, 
-/**
- * Approve (true) or decline (false).
- */
-approve: boolean, } | { "type": "list_members", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * How many to skip.
- */
-offset: number, 
-/**
- * Page size, at most 500 (default 200).
- */
-limit?: number, } | { "type": "update_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * New name.
- */
-name?: string, 
-/**
- * New description.
- */
-description?: string, 
-/**
- * New join policy.
- */
-join_policy?: JoinPolicy, 
-/**
- * New searchability.
- */
-searchable?: boolean, 
-/**
- * New temporary-session setting.
- */
-allow_temp_sessions?: boolean, } | { "type": "set_group_avatar", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * An image you can see, or null to remove.
- */
-file_id: FileId | null, } | { "type": "add_member", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The user to add.
- */
-user_id: UserId, } | { "type": "remove_member", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The member.
- */
-user_id: UserId, } | { "type": "mute_member", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The member.
- */
-user_id: UserId, 
-/**
- * Duration in seconds; 0 unmutes.
- */
-seconds: number, } | { "type": "mute_all", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * On or off.
- */
-on: boolean, } | { "type": "set_admin", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The member.
- */
-user_id: UserId, 
-/**
- * Whether they should be an admin.
- */
-admin: boolean, } | { "type": "transfer_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, 
-/**
- * The new owner.
- */
-user_id: UserId, } | { "type": "leave_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, } | { "type": "dissolve_group", 
-/**
- * The group.
- */
-conversation_id: ConversationId, } | { "type": "open_temp", 
+message_id: MessageId, };
+
+export type OpenTemp = { 
 /**
  * The other member.
  */
@@ -687,11 +227,15 @@ user_id: UserId,
 /**
  * The shared group it comes from.
  */
-via: ConversationId, } | { "type": "file_urls", 
+via: ConversationId, };
+
+export type FileUrls = { 
 /**
  * The file.
  */
-file_id: FileId, } | { "type": "sync", 
+file_id: FileId, };
+
+export type SyncRequest = { 
 /**
  * The last user-event `seq` you have processed (0 for none).
  */
@@ -700,6 +244,202 @@ events_after: number,
  * The last message `seq` you have per conversation.
  */
 conversations: Array<ConversationCursor>, };
+
+export type CreateGroup = { 
+/**
+ * 1–64 characters.
+ */
+name: string, 
+/**
+ * Up to 500 characters.
+ */
+description: string, 
+/**
+ * How people get in.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Whether search finds it (default true).
+ */
+searchable: boolean, 
+/**
+ * Whether members may open temporary sessions through it (default true).
+ */
+allow_temp_sessions: boolean, };
+
+export type SearchGroups = { 
+/**
+ * Name fragment or group number.
+ */
+query: string, 
+/**
+ * How many results to skip.
+ */
+offset: number, 
+/**
+ * Page size, at most 50 (default 20).
+ */
+limit?: number, };
+
+export type JoinGroup = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * For approval groups: a note to the admins (at most 200 characters).
+ */
+message?: string, };
+
+export type ListJoinRequests = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, };
+
+export type DecideJoin = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The requester.
+ */
+user_id: UserId, 
+/**
+ * Approve (true) or decline (false).
+ */
+approve: boolean, };
+
+export type ListMembers = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * How many to skip.
+ */
+offset: number, 
+/**
+ * Page size, at most 500 (default 200).
+ */
+limit?: number, };
+
+export type UpdateGroup = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * New name.
+ */
+name?: string, 
+/**
+ * New description.
+ */
+description?: string, 
+/**
+ * New join policy.
+ */
+join_policy?: JoinPolicy, 
+/**
+ * New searchability.
+ */
+searchable?: boolean, 
+/**
+ * New temporary-session setting.
+ */
+allow_temp_sessions?: boolean, };
+
+export type SetGroupAvatar = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * An image you can see, or null to remove.
+ */
+file_id: FileId | null, };
+
+export type AddMember = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The user to add.
+ */
+user_id: UserId, };
+
+export type RemoveMember = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, };
+
+export type MuteMember = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, 
+/**
+ * Duration in seconds; 0 unmutes.
+ */
+seconds: number, };
+
+export type MuteAll = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * On or off.
+ */
+on: boolean, };
+
+export type SetAdmin = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The member.
+ */
+user_id: UserId, 
+/**
+ * Whether they should be an admin.
+ */
+admin: boolean, };
+
+export type TransferGroup = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * The new owner.
+ */
+user_id: UserId, };
+
+export type LeaveGroup = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, };
+
+export type DissolveGroup = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, };
 
 export type ConversationCursor = { 
 /**
