@@ -14,8 +14,8 @@ use liao_shared::client::transfer::{Transfers, UploadKind};
 use liao_shared::client::{Client, Pushes};
 use liao_shared::command;
 use liao_shared::{
-    Command, ConversationCursor, ConversationId, JoinPolicy, MessageBody, NewMessageBody, Reply,
-    ServerFrame,
+    Command, ConversationCursor, ConversationId, GroupSettings, JoinPolicy, MessageBody,
+    NewMessageBody, Reply, ServerFrame,
 };
 
 use crate::harness::{self, Server, ServerOpts, Usage, rss_kib};
@@ -240,11 +240,13 @@ pub async fn fanout(
         let Reply::Conversation { conversation } = ok(
             &conns[0].0,
             Command::CreateGroup(command::CreateGroup {
-                name: "bench".into(),
-                description: String::new(),
-                join_policy: JoinPolicy::Open,
-                searchable: true,
-                allow_temp_sessions: false,
+                settings: GroupSettings {
+                    name: "bench".into(),
+                    description: String::new(),
+                    join_policy: JoinPolicy::Open,
+                    searchable: true,
+                    allow_temp_sessions: false,
+                },
             }),
         )
         .await?

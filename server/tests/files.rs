@@ -15,7 +15,9 @@ use liao_server::config::Config;
 use liao_shared::client::ClientError;
 use liao_shared::client::transfer::{Transfers, UploadKind, file_sha256};
 use liao_shared::command;
-use liao_shared::{Command, ErrorCode, FileId, JoinPolicy, MessageBody, NewMessageBody, Reply};
+use liao_shared::{
+    Command, ErrorCode, FileId, GroupSettings, JoinPolicy, MessageBody, NewMessageBody, Reply,
+};
 
 on_both_backends!(
     file_round_trip_and_access,
@@ -477,11 +479,13 @@ async fn images_in_groups(db: Db) {
     let outsider = server.register("outsider").await;
     let Reply::Conversation { conversation } = owner
         .ok(command::CreateGroup {
-            name: "Photos".into(),
-            description: String::new(),
-            join_policy: JoinPolicy::Open,
-            searchable: true,
-            allow_temp_sessions: true,
+            settings: GroupSettings {
+                name: "Photos".into(),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable: true,
+                allow_temp_sessions: true,
+            },
         })
         .await
     else {
@@ -985,11 +989,13 @@ async fn avatars_for_users_and_groups(db: Db) {
     for (searchable, outsider_status) in [(true, 200), (false, 404)] {
         let Reply::Conversation { conversation } = alice
             .ok(command::CreateGroup {
-                name: format!("Avatar {searchable}"),
-                description: String::new(),
-                join_policy: JoinPolicy::Open,
-                searchable,
-                allow_temp_sessions: true,
+                settings: GroupSettings {
+                    name: format!("Avatar {searchable}"),
+                    description: String::new(),
+                    join_policy: JoinPolicy::Open,
+                    searchable,
+                    allow_temp_sessions: true,
+                },
             })
             .await
         else {

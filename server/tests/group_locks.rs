@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{Db, TestServer};
 use liao_shared::command;
-use liao_shared::{JoinPolicy, Reply};
+use liao_shared::{GroupSettings, JoinPolicy, Reply};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_governance_change_waits_for_the_group_row() {
@@ -17,11 +17,13 @@ async fn a_governance_change_waits_for_the_group_row() {
     let member = server.register("member").await;
     let Reply::Conversation { conversation } = owner
         .ok(command::CreateGroup {
-            name: "locks".into(),
-            description: String::new(),
-            join_policy: JoinPolicy::Open,
-            searchable: true,
-            allow_temp_sessions: true,
+            settings: GroupSettings {
+                name: "locks".into(),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable: true,
+                allow_temp_sessions: true,
+            },
         })
         .await
     else {

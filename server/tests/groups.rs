@@ -11,8 +11,8 @@ use common::{Db, TestServer, User, text_of};
 use liao_shared::command;
 use liao_shared::{
     Command, ConversationCursor, ConversationId, ConversationKind, ErrorCode, EventBody,
-    JoinPolicy, MessageBody, NewMessageBody, RemovalReason, Reply, Role, ServerFrame, SystemEvent,
-    UserId,
+    GroupSettings, GroupSettingsPatch, JoinPolicy, MessageBody, NewMessageBody, RemovalReason,
+    Reply, Role, ServerFrame, SystemEvent, UserId,
 };
 
 on_both_backends!(
@@ -33,11 +33,13 @@ on_both_backends!(
 async fn create_group(owner: &User, name: &str, policy: JoinPolicy) -> ConversationId {
     let reply = owner
         .ok(command::CreateGroup {
-            name: name.into(),
-            description: format!("about {name}"),
-            join_policy: policy,
-            searchable: true,
-            allow_temp_sessions: true,
+            settings: GroupSettings {
+                name: name.into(),
+                description: format!("about {name}"),
+                join_policy: policy,
+                searchable: true,
+                allow_temp_sessions: true,
+            },
         })
         .await;
     let Reply::Conversation { conversation } = reply else {
@@ -128,11 +130,13 @@ async fn create_search_and_join(db: Db) {
     }
     let hidden = owner
         .ok(command::CreateGroup {
-            name: "Secret rust club".into(),
-            description: String::new(),
-            join_policy: JoinPolicy::Open,
-            searchable: false,
-            allow_temp_sessions: true,
+            settings: GroupSettings {
+                name: "Secret rust club".into(),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable: false,
+                allow_temp_sessions: true,
+            },
         })
         .await;
     let Reply::Conversation {
@@ -914,11 +918,10 @@ async fn temporary_sessions(db: Db) {
     owner
         .ok(command::UpdateGroup {
             conversation_id: g.clone(),
-            name: None,
-            description: None,
-            join_policy: None,
-            searchable: None,
-            allow_temp_sessions: Some(false),
+            changes: GroupSettingsPatch {
+                allow_temp_sessions: Some(false),
+                ..Default::default()
+            },
         })
         .await;
     assert_eq!(
@@ -948,11 +951,10 @@ async fn temporary_sessions(db: Db) {
     owner
         .ok(command::UpdateGroup {
             conversation_id: g.clone(),
-            name: None,
-            description: None,
-            join_policy: None,
-            searchable: None,
-            allow_temp_sessions: Some(true),
+            changes: GroupSettingsPatch {
+                allow_temp_sessions: Some(true),
+                ..Default::default()
+            },
         })
         .await;
     bob.send_text(&t, "t3", "back on").await;
@@ -1041,11 +1043,10 @@ async fn offline_members_catch_up_on_governance(db: Db) {
     owner
         .ok(command::UpdateGroup {
             conversation_id: g.clone(),
-            name: Some("Renamed".into()),
-            description: None,
-            join_policy: None,
-            searchable: None,
-            allow_temp_sessions: None,
+            changes: GroupSettingsPatch {
+                name: Some("Renamed".into()),
+                ..Default::default()
+            },
         })
         .await;
     owner
@@ -1071,7 +1072,7 @@ async fn offline_members_catch_up_on_governance(db: Db) {
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, SystemEvent::Updated { name: Some(n), .. } if n == "Renamed"))
+            .any(|e| matches!(e, SystemEvent::Updated { changes } if changes.name.as_deref() == Some("Renamed")))
     );
     assert!(
         events
@@ -1135,11 +1136,10 @@ async fn permission_matrix_through_the_server(db: Db) {
                 "update",
                 Command::UpdateGroup(command::UpdateGroup {
                     conversation_id: g.clone(),
-                    name: Some("X".into()),
-                    description: None,
-                    join_policy: None,
-                    searchable: None,
-                    allow_temp_sessions: None,
+                    changes: GroupSettingsPatch {
+                        name: Some("X".into()),
+                        ..Default::default()
+                    },
                 }),
             ),
             (
@@ -1277,7 +1277,7 @@ async fn permission_matrix_through_the_server(db: Db) {
         .group
         .clone()
         .unwrap();
-    assert_eq!(info.name, "Matrix");
+    assert_eq!(info.settings.name, "Matrix");
     assert!(!info.muted_all);
     server.stop().await;
 }

@@ -55,6 +55,65 @@ impl TryFrom<&str> for JoinPolicy {
     }
 }
 
+/// A group's settings: chosen by its owner at creation (`create_group`), shown to its members
+/// (`GroupInfo`), changed by its owner and admins (`update_group`, with a [`GroupSettingsPatch`]).
+/// Flattened wherever it appears: on the wire its fields sit beside the others.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GroupSettings {
+    /// Group name, 1–64 characters.
+    pub name: String,
+    /// Description, up to 500 characters (may be empty; default empty).
+    #[serde(default)]
+    pub description: String,
+    /// How people get in.
+    pub join_policy: JoinPolicy,
+    /// Whether search finds the group (default true).
+    #[serde(default = "yes")]
+    pub searchable: bool,
+    /// Whether members may open temporary sessions with each other through the group (default
+    /// true).
+    #[serde(default = "yes")]
+    pub allow_temp_sessions: bool,
+}
+
+/// serde's default for the settings that are on unless a request says otherwise.
+fn yes() -> bool {
+    true
+}
+
+/// Some of a group's settings: each field present changes (or, in a `updated` timeline entry,
+/// changed) and each absent one stays as it is. The fields and rules are [`GroupSettings`]'s.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GroupSettingsPatch {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub description: Option<String>,
+    /// New join policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub join_policy: Option<JoinPolicy>,
+    /// New searchability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub searchable: Option<bool>,
+    /// New temporary-session setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub allow_temp_sessions: Option<bool>,
+}
+
+impl GroupSettingsPatch {
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// A member's rank. Owner > admin > member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -99,16 +158,9 @@ impl TryFrom<&str> for Role {
 pub struct GroupInfo {
     /// Short number people share to find the group.
     pub number: u64,
-    /// Group name.
-    pub name: String,
-    /// Description (may be empty).
-    pub description: String,
-    /// Join policy.
-    pub join_policy: JoinPolicy,
-    /// Whether the group appears in search.
-    pub searchable: bool,
-    /// Whether members may open temporary sessions with each other through this group.
-    pub allow_temp_sessions: bool,
+    /// Name, description, join policy, searchability, temporary sessions.
+    #[serde(flatten)]
+    pub settings: GroupSettings,
     /// Whether only the owner and admins may speak.
     pub muted_all: bool,
     /// The owner.
@@ -259,28 +311,11 @@ pub enum SystemEvent {
         /// The new owner.
         user_id: UserId,
     },
-    /// Name, description or settings changed; the new values.
+    /// Name, description or settings changed; the new values of those that changed.
     Updated {
-        /// New name, if it changed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        name: Option<String>,
-        /// New description, if it changed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        description: Option<String>,
-        /// New join policy, if it changed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        join_policy: Option<JoinPolicy>,
-        /// New searchability, if it changed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        searchable: Option<bool>,
-        /// New temporary-session setting, if it changed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[ts(optional)]
-        allow_temp_sessions: Option<bool>,
+        /// What changed.
+        #[serde(flatten)]
+        changes: GroupSettingsPatch,
     },
     /// The group's avatar was set (or removed, when absent).
     AvatarChanged {

@@ -156,13 +156,52 @@ fn wire_limits() -> BoxedStrategy<WireLimits> {
         .boxed()
 }
 
-fn group_info() -> BoxedStrategy<GroupInfo> {
+fn group_settings() -> BoxedStrategy<GroupSettings> {
     (
-        any::<u64>(),
         text(),
         text(),
         unit_enum::<JoinPolicy>(),
-        any::<(bool, bool, bool)>(),
+        any::<(bool, bool)>(),
+    )
+        .prop_map(
+            |(name, description, join_policy, (searchable, allow_temp_sessions))| GroupSettings {
+                name,
+                description,
+                join_policy,
+                searchable,
+                allow_temp_sessions,
+            },
+        )
+        .boxed()
+}
+
+fn settings_patch() -> BoxedStrategy<GroupSettingsPatch> {
+    (
+        opt_text(),
+        opt_text(),
+        of(unit_enum::<JoinPolicy>()),
+        of(any::<bool>()),
+        of(any::<bool>()),
+    )
+        .prop_map(
+            |(name, description, join_policy, searchable, allow_temp_sessions)| {
+                GroupSettingsPatch {
+                    name,
+                    description,
+                    join_policy,
+                    searchable,
+                    allow_temp_sessions,
+                }
+            },
+        )
+        .boxed()
+}
+
+fn group_info() -> BoxedStrategy<GroupInfo> {
+    (
+        any::<u64>(),
+        group_settings(),
+        any::<bool>(),
         user_id(),
         any::<u64>(),
         of(file_id()),
@@ -172,10 +211,8 @@ fn group_info() -> BoxedStrategy<GroupInfo> {
         .prop_map(
             |(
                 number,
-                name,
-                description,
-                join_policy,
-                (searchable, allow_temp_sessions, muted_all),
+                settings,
+                muted_all,
                 owner_id,
                 member_count,
                 avatar,
@@ -183,11 +220,7 @@ fn group_info() -> BoxedStrategy<GroupInfo> {
                 my_muted_until,
             )| GroupInfo {
                 number,
-                name,
-                description,
-                join_policy,
-                searchable,
-                allow_temp_sessions,
+                settings,
                 muted_all,
                 owner_id,
                 member_count,
@@ -274,24 +307,7 @@ fn system_event() -> BoxedStrategy<SystemEvent> {
         user_id().prop_map(|user_id| SystemEvent::AdminAdded { user_id }),
         user_id().prop_map(|user_id| SystemEvent::AdminRemoved { user_id }),
         user_id().prop_map(|user_id| SystemEvent::OwnerChanged { user_id }),
-        (
-            opt_text(),
-            opt_text(),
-            of(unit_enum::<JoinPolicy>()),
-            of(any::<bool>()),
-            of(any::<bool>()),
-        )
-            .prop_map(
-                |(name, description, join_policy, searchable, allow_temp_sessions)| {
-                    SystemEvent::Updated {
-                        name,
-                        description,
-                        join_policy,
-                        searchable,
-                        allow_temp_sessions,
-                    }
-                }
-            ),
+        settings_patch().prop_map(|changes| SystemEvent::Updated { changes }),
         of(file_id()).prop_map(|avatar| SystemEvent::AvatarChanged { avatar }),
         Just(SystemEvent::Dissolved),
     ]
@@ -589,23 +605,8 @@ fn chat_commands() -> BoxedStrategy<Command> {
 /// Group life cycle and governance.
 fn group_commands() -> BoxedStrategy<Command> {
     prop_oneof![
-        (
-            text(),
-            text(),
-            unit_enum::<JoinPolicy>(),
-            any::<(bool, bool)>()
-        )
-            .prop_map(
-                |(name, description, join_policy, (searchable, allow_temp_sessions))| {
-                    Command::CreateGroup(command::CreateGroup {
-                        name,
-                        description,
-                        join_policy,
-                        searchable,
-                        allow_temp_sessions,
-                    })
-                }
-            ),
+        group_settings()
+            .prop_map(|settings| Command::CreateGroup(command::CreateGroup { settings })),
         (text(), any::<u32>(), of(any::<u32>())).prop_map(|(query, offset, limit)| {
             Command::SearchGroups(command::SearchGroups {
                 query,
@@ -636,26 +637,12 @@ fn group_commands() -> BoxedStrategy<Command> {
                 limit,
             })
         }),
-        (
-            conv_id(),
-            opt_text(),
-            opt_text(),
-            of(unit_enum::<JoinPolicy>()),
-            of(any::<bool>()),
-            of(any::<bool>()),
-        )
-            .prop_map(
-                |(conversation_id, name, description, join_policy, searchable, temp)| {
-                    Command::UpdateGroup(command::UpdateGroup {
-                        conversation_id,
-                        name,
-                        description,
-                        join_policy,
-                        searchable,
-                        allow_temp_sessions: temp,
-                    })
-                }
-            ),
+        (conv_id(), settings_patch()).prop_map(|(conversation_id, changes)| {
+            Command::UpdateGroup(command::UpdateGroup {
+                conversation_id,
+                changes,
+            })
+        }),
         (conv_id(), of(file_id())).prop_map(|(conversation_id, file_id)| {
             Command::SetGroupAvatar(command::SetGroupAvatar {
                 conversation_id,

@@ -77,6 +77,8 @@ fn generated() -> String {
         FileId::decl(&cfg),
         FileInfo::decl(&cfg),
         JoinPolicy::decl(&cfg),
+        GroupSettings::decl(&cfg),
+        GroupSettingsPatch::decl(&cfg),
         Role::decl(&cfg),
         GroupInfo::decl(&cfg),
         GroupSummary::decl(&cfg),

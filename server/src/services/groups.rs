@@ -6,8 +6,8 @@
 
 use liao_shared::{
     ConversationId, ConversationInfo, ConversationKind, ErrorCode, EventBody, GroupInfo,
-    JoinPolicy, JoinRequestInfo, Message, MessageBody, Profile, RemovalReason, Reply, Role,
-    SystemEvent, UserId, limits,
+    GroupSettings, GroupSettingsPatch, JoinPolicy, JoinRequestInfo, Message, MessageBody, Profile,
+    RemovalReason, Reply, Role, SystemEvent, UserId, limits,
 };
 
 use super::{clean_display_name, clean_note, paged, search_params};
@@ -22,20 +22,6 @@ use crate::util::now_ms;
 const DESCRIPTION_MAX: usize = 500;
 /// Longest mute: 30 days.
 const MAX_MUTE_SECS: u64 = 30 * 24 * 3600;
-
-/// Group settings for `create_group`.
-pub struct GroupSettings {
-    /// Name.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// Policy.
-    pub join_policy: JoinPolicy,
-    /// Searchable.
-    pub searchable: bool,
-    /// Temporary sessions allowed.
-    pub allow_temp: bool,
-}
 
 fn clean_group_name(name: &str) -> Result<String> {
     clean_display_name(name)
@@ -154,11 +140,7 @@ impl App {
             peer: None,
             group: Some(GroupInfo {
                 number: g.number,
-                name: g.name.clone(),
-                description: g.description.clone(),
-                join_policy: g.join_policy,
-                searchable: g.searchable,
-                allow_temp_sessions: g.allow_temp,
+                settings: g.settings(),
                 muted_all: g.muted_all,
                 owner_id: g.owner_id.clone(),
                 member_count: count.max(0) as u64,
@@ -230,7 +212,7 @@ impl App {
                 description: &description,
                 join_policy: s.join_policy,
                 searchable: s.searchable,
-                allow_temp: s.allow_temp,
+                allow_temp: s.allow_temp_sessions,
             },
         )
         .await?;
@@ -511,11 +493,13 @@ impl App {
             &g,
             &actor.user,
             SystemEvent::Updated {
-                name,
-                description,
-                join_policy,
-                searchable,
-                allow_temp_sessions: allow_temp,
+                changes: GroupSettingsPatch {
+                    name,
+                    description,
+                    join_policy,
+                    searchable,
+                    allow_temp_sessions: allow_temp,
+                },
             },
         )
         .await

@@ -6,8 +6,8 @@
 //! single writer (SQLite) makes seqs commit in order.
 
 use liao_shared::{
-    ConversationId, ConversationInfo, ConversationKind, GroupInfo, JoinPolicy, Message,
-    MessageBody, MessageId, Role, UserId,
+    ConversationId, ConversationInfo, ConversationKind, GroupInfo, GroupSettings, JoinPolicy,
+    Message, MessageBody, MessageId, Role, UserId,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -562,11 +562,13 @@ impl Store {
                     let policy: String = r.try_get("join_policy")?;
                     Some(GroupInfo {
                         number: u(r.try_get("number")?),
-                        name: r.try_get("group_name")?,
-                        description: r.try_get("description")?,
-                        join_policy: JoinPolicy::try_from(policy.as_str())?,
-                        searchable: r.try_get::<i64, _>("searchable")? != 0,
-                        allow_temp_sessions: r.try_get::<i64, _>("allow_temp")? != 0,
+                        settings: GroupSettings {
+                            name: r.try_get("group_name")?,
+                            description: r.try_get("description")?,
+                            join_policy: JoinPolicy::try_from(policy.as_str())?,
+                            searchable: r.try_get::<i64, _>("searchable")? != 0,
+                            allow_temp_sessions: r.try_get::<i64, _>("allow_temp")? != 0,
+                        },
                         muted_all: r.try_get::<i64, _>("muted_all")? != 0,
                         owner_id: UserId(r.try_get("owner_id")?),
                         member_count: u(r.try_get("member_count")?),

@@ -2,8 +2,8 @@
 //! roles and mutes live on `conversation_members`).
 
 use liao_shared::{
-    ConversationId, FileId, GroupRef, GroupSummary, JoinPolicy, JoinRequestInfo, MemberInfo, Role,
-    UserId,
+    ConversationId, FileId, GroupRef, GroupSettings, GroupSettingsPatch, GroupSummary, JoinPolicy,
+    JoinRequestInfo, MemberInfo, Role, UserId,
 };
 use rand::Rng;
 use sqlx::Row;
@@ -62,6 +62,17 @@ impl GroupRow {
             conversation_id: self.id.clone(),
             number: self.number,
             name: self.name.clone(),
+        }
+    }
+
+    /// The settings members see.
+    pub fn settings(&self) -> GroupSettings {
+        GroupSettings {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            join_policy: self.join_policy,
+            searchable: self.searchable,
+            allow_temp_sessions: self.allow_temp,
         }
     }
 }
@@ -317,6 +328,19 @@ pub struct GroupChanges {
     pub muted_all: Option<bool>,
     /// Owner.
     pub owner: Option<UserId>,
+}
+
+impl From<GroupSettingsPatch> for GroupChanges {
+    fn from(p: GroupSettingsPatch) -> Self {
+        GroupChanges {
+            name: p.name,
+            description: p.description,
+            join_policy: p.join_policy,
+            searchable: p.searchable,
+            allow_temp: p.allow_temp_sessions,
+            ..GroupChanges::default()
+        }
+    }
 }
 
 /// Apply changes to a group.

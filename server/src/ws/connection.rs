@@ -544,16 +544,7 @@ impl Connection {
                 .recall(a, &c.conversation_id, &c.message_id)
                 .await
                 .map(done)?,
-            Command::CreateGroup(c) => {
-                let settings = crate::services::groups::GroupSettings {
-                    name: c.name,
-                    description: c.description,
-                    join_policy: c.join_policy,
-                    searchable: c.searchable,
-                    allow_temp: c.allow_temp_sessions,
-                };
-                conversation(app.create_group(a, settings).await?)
-            }
+            Command::CreateGroup(c) => conversation(app.create_group(a, c.settings).await?),
             Command::SearchGroups(c) => {
                 check_direct(&self.searches)?;
                 Some(app.search_groups(&c.query, c.offset, c.limit).await?)
@@ -573,19 +564,10 @@ impl Connection {
                 app.list_members(a, &c.conversation_id, c.offset, c.limit)
                     .await?,
             ),
-            Command::UpdateGroup(c) => {
-                let changes = crate::store::groups::GroupChanges {
-                    name: c.name,
-                    description: c.description,
-                    join_policy: c.join_policy,
-                    searchable: c.searchable,
-                    allow_temp: c.allow_temp_sessions,
-                    ..Default::default()
-                };
-                app.update_group(a, &c.conversation_id, changes)
-                    .await
-                    .map(done)?
-            }
+            Command::UpdateGroup(c) => app
+                .update_group(a, &c.conversation_id, c.changes.into())
+                .await
+                .map(done)?,
             Command::AddMember(c) => app
                 .add_member(a, &c.conversation_id, &c.user_id)
                 .await

@@ -11,11 +11,13 @@ pub fn cases(c: &mut Cases) {
         "client/create_group",
         "29",
         command::CreateGroup {
-            name: "Book club".into(),
-            description: "One book a month".into(),
-            join_policy: JoinPolicy::Approval,
-            searchable: false,
-            allow_temp_sessions: false,
+            settings: GroupSettings {
+                name: "Book club".into(),
+                description: "One book a month".into(),
+                join_policy: JoinPolicy::Approval,
+                searchable: false,
+                allow_temp_sessions: false,
+            },
         },
     );
     // The defaults, as a client that omits them gets them.
@@ -24,11 +26,13 @@ pub fn cases(c: &mut Cases) {
         "client/create_group_minimal",
         "29",
         command::CreateGroup {
-            name: "Hiking".into(),
-            description: String::new(),
-            join_policy: JoinPolicy::Open,
-            searchable: true,
-            allow_temp_sessions: true,
+            settings: GroupSettings {
+                name: "Hiking".into(),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable: true,
+                allow_temp_sessions: true,
+            },
         },
     );
     request(
@@ -113,11 +117,13 @@ pub fn cases(c: &mut Cases) {
         "35",
         command::UpdateGroup {
             conversation_id: cid(GROUP),
-            name: Some("Book club 📚".into()),
-            description: Some("".into()),
-            join_policy: Some(JoinPolicy::InviteOnly),
-            searchable: Some(false),
-            allow_temp_sessions: Some(true),
+            changes: GroupSettingsPatch {
+                name: Some("Book club 📚".into()),
+                description: Some("".into()),
+                join_policy: Some(JoinPolicy::InviteOnly),
+                searchable: Some(false),
+                allow_temp_sessions: Some(true),
+            },
         },
     );
     request(
@@ -126,11 +132,10 @@ pub fn cases(c: &mut Cases) {
         "35",
         command::UpdateGroup {
             conversation_id: cid(GROUP),
-            name: Some("Book club".into()),
-            description: None,
-            join_policy: None,
-            searchable: None,
-            allow_temp_sessions: None,
+            changes: GroupSettingsPatch {
+                name: Some("Book club".into()),
+                ..Default::default()
+            },
         },
     );
     request(

@@ -144,11 +144,13 @@ pub fn group_ref() -> GroupRef {
 pub fn group_info() -> GroupInfo {
     GroupInfo {
         number: GROUP_NUMBER,
-        name: "Book club".into(),
-        description: "One book a month".into(),
-        join_policy: JoinPolicy::Approval,
-        searchable: true,
-        allow_temp_sessions: true,
+        settings: GroupSettings {
+            name: "Book club".into(),
+            description: "One book a month".into(),
+            join_policy: JoinPolicy::Approval,
+            searchable: true,
+            allow_temp_sessions: true,
+        },
         muted_all: false,
         owner_id: uid(ALICE),
         member_count: 4,
@@ -162,11 +164,13 @@ pub fn group_info() -> GroupInfo {
 pub fn new_group_info() -> GroupInfo {
     GroupInfo {
         number: 51730442,
-        name: "Hiking".into(),
-        description: String::new(),
-        join_policy: JoinPolicy::Open,
-        searchable: false,
-        allow_temp_sessions: false,
+        settings: GroupSettings {
+            name: "Hiking".into(),
+            description: String::new(),
+            join_policy: JoinPolicy::Open,
+            searchable: false,
+            allow_temp_sessions: false,
+        },
         muted_all: true,
         owner_id: uid(BOB),
         member_count: 1,

@@ -326,22 +326,23 @@ fn messages(c: &mut Cases) {
             "server/message/system_updated",
             21,
             SystemEvent::Updated {
-                name: Some("Book club 📚".into()),
-                description: Some(String::new()),
-                join_policy: Some(JoinPolicy::InviteOnly),
-                searchable: Some(false),
-                allow_temp_sessions: Some(true),
+                changes: GroupSettingsPatch {
+                    name: Some("Book club 📚".into()),
+                    description: Some(String::new()),
+                    join_policy: Some(JoinPolicy::InviteOnly),
+                    searchable: Some(false),
+                    allow_temp_sessions: Some(true),
+                },
             },
         ),
         (
             "server/message/system_updated_minimal",
             22,
             SystemEvent::Updated {
-                name: None,
-                description: Some("Two books a month".into()),
-                join_policy: None,
-                searchable: None,
-                allow_temp_sessions: None,
+                changes: GroupSettingsPatch {
+                    description: Some("Two books a month".into()),
+                    ..Default::default()
+                },
             },
         ),
         (

@@ -3,24 +3,15 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{ConversationId, FileId, JoinPolicy, UserId};
+use crate::{ConversationId, FileId, GroupSettings, GroupSettingsPatch, UserId};
 
 /// Create a group; you become its owner. Replied with `conversation`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CreateGroup {
-    /// 1–64 characters.
-    pub name: String,
-    /// Up to 500 characters.
-    #[serde(default)]
-    pub description: String,
-    /// How people get in.
-    pub join_policy: JoinPolicy,
-    /// Whether search finds it (default true).
-    #[serde(default = "yes")]
-    pub searchable: bool,
-    /// Whether members may open temporary sessions through it (default true).
-    #[serde(default = "yes")]
-    pub allow_temp_sessions: bool,
+    /// The new group's settings (`description`, `searchable` and `allow_temp_sessions` may be left
+    /// out).
+    #[serde(flatten)]
+    pub settings: GroupSettings,
 }
 
 /// Search searchable groups by name (at least 2 characters) or exact number. Replied with
@@ -87,26 +78,9 @@ pub struct ListMembers {
 pub struct UpdateGroup {
     /// The group.
     pub conversation_id: ConversationId,
-    /// New name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub name: Option<String>,
-    /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub description: Option<String>,
-    /// New join policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub join_policy: Option<JoinPolicy>,
-    /// New searchability.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub searchable: Option<bool>,
-    /// New temporary-session setting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub allow_temp_sessions: Option<bool>,
+    /// The settings to change.
+    #[serde(flatten)]
+    pub changes: GroupSettingsPatch,
 }
 
 /// Set or remove (null) the group's avatar (owner and admins); recorded in the timeline.
@@ -189,9 +163,4 @@ pub struct LeaveGroup {
 pub struct DissolveGroup {
     /// The group.
     pub conversation_id: ConversationId,
-}
-
-/// serde's default for the settings that are on unless a request says otherwise.
-fn yes() -> bool {
-    true
 }

@@ -3,15 +3,13 @@
 // Commands list their fields in a fixed order, so the same call always sends the same bytes.
 
 import type { Requester } from "../../protocol/client";
-import type { Command, ConversationInfo, GroupSummary, JoinRequestInfo, MemberInfo } from "../../protocol/types";
-
-type CommandOf<T extends Command["type"]> = Extract<Command, { type: T }>;
+import type { ConversationInfo, GroupSettings, GroupSettingsPatch, GroupSummary, JoinRequestInfo, MemberInfo } from "../../protocol/types";
 
 /** All five settings of a group, as `create_group` takes them. */
-export type GroupSettingsValues = Omit<CommandOf<"create_group">, "type">;
+export type GroupSettingsValues = GroupSettings;
 
 /** Settings to change; a field left undefined stays as it is and is not sent. */
-export type GroupChanges = Omit<CommandOf<"update_group">, "type" | "conversation_id">;
+export type GroupChanges = GroupSettingsPatch;
 
 /** The first page of groups matching `query` (name or number). */
 export async function searchGroups(client: Requester, query: string): Promise<GroupSummary[]> {

@@ -247,11 +247,11 @@ conversations: Array<ConversationCursor>, };
 
 export type CreateGroup = { 
 /**
- * 1–64 characters.
+ * Group name, 1–64 characters.
  */
 name: string, 
 /**
- * Up to 500 characters.
+ * Description, up to 500 characters (may be empty; default empty).
  */
 description: string, 
 /**
@@ -259,11 +259,12 @@ description: string,
  */
 join_policy: JoinPolicy, 
 /**
- * Whether search finds it (default true).
+ * Whether search finds the group (default true).
  */
 searchable: boolean, 
 /**
- * Whether members may open temporary sessions through it (default true).
+ * Whether members may open temporary sessions with each other through the group (default
+ * true).
  */
 allow_temp_sessions: boolean, };
 
@@ -1006,6 +1007,51 @@ thumbnail?: boolean, };
 
 export type JoinPolicy = "open" | "approval" | "invite_only";
 
+export type GroupSettings = { 
+/**
+ * Group name, 1–64 characters.
+ */
+name: string, 
+/**
+ * Description, up to 500 characters (may be empty; default empty).
+ */
+description: string, 
+/**
+ * How people get in.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Whether search finds the group (default true).
+ */
+searchable: boolean, 
+/**
+ * Whether members may open temporary sessions with each other through the group (default
+ * true).
+ */
+allow_temp_sessions: boolean, };
+
+export type GroupSettingsPatch = { 
+/**
+ * New name.
+ */
+name?: string, 
+/**
+ * New description.
+ */
+description?: string, 
+/**
+ * New join policy.
+ */
+join_policy?: JoinPolicy, 
+/**
+ * New searchability.
+ */
+searchable?: boolean, 
+/**
+ * New temporary-session setting.
+ */
+allow_temp_sessions?: boolean, };
+
 export type Role = "member" | "admin" | "owner";
 
 export type GroupInfo = { 
@@ -1013,26 +1059,6 @@ export type GroupInfo = {
  * Short number people share to find the group.
  */
 number: number, 
-/**
- * Group name.
- */
-name: string, 
-/**
- * Description (may be empty).
- */
-description: string, 
-/**
- * Join policy.
- */
-join_policy: JoinPolicy, 
-/**
- * Whether the group appears in search.
- */
-searchable: boolean, 
-/**
- * Whether members may open temporary sessions with each other through this group.
- */
-allow_temp_sessions: boolean, 
 /**
  * Whether only the owner and admins may speak.
  */
@@ -1056,7 +1082,28 @@ my_role: Role,
 /**
  * Until when you are muted, if you are.
  */
-my_muted_until?: number, };
+my_muted_until?: number, 
+/**
+ * Group name, 1–64 characters.
+ */
+name: string, 
+/**
+ * Description, up to 500 characters (may be empty; default empty).
+ */
+description: string, 
+/**
+ * How people get in.
+ */
+join_policy: JoinPolicy, 
+/**
+ * Whether search finds the group (default true).
+ */
+searchable: boolean, 
+/**
+ * Whether members may open temporary sessions with each other through the group (default
+ * true).
+ */
+allow_temp_sessions: boolean, };
 
 export type GroupSummary = { 
 /**
@@ -1186,23 +1233,23 @@ user_id: UserId, } | { "kind": "owner_changed",
  */
 user_id: UserId, } | { "kind": "updated", 
 /**
- * New name, if it changed.
+ * New name.
  */
 name?: string, 
 /**
- * New description, if it changed.
+ * New description.
  */
 description?: string, 
 /**
- * New join policy, if it changed.
+ * New join policy.
  */
 join_policy?: JoinPolicy, 
 /**
- * New searchability, if it changed.
+ * New searchability.
  */
 searchable?: boolean, 
 /**
- * New temporary-session setting, if it changed.
+ * New temporary-session setting.
  */
 allow_temp_sessions?: boolean, } | { "kind": "avatar_changed", 
 /**
