@@ -188,7 +188,8 @@ fn cases(me: &str) -> Vec<Case> {
             Authenticated,
             r#"{"id":"1","type":"login","username":"alice","password":"password-alice"}"#,
         ),
-        // Ids are opaque strings today: a malformed one is just an id nothing has.
+        // A malformed id (not 1-64 ASCII letters, digits, `-`, `_`) fails to decode, so the whole
+        // request is `malformed_frame`, as for any field of the wrong shape (PROTOCOL.md, changes).
         text(
             "malformed_user_id",
             Authenticated,

@@ -2,7 +2,7 @@
 //!
 //! # Layout
 //! - [`ids`]: opaque id newtypes (`UserId`, `ConversationId`, …). Ids are strings on the wire and
-//!   carry no meaning a client may rely on.
+//!   carry no meaning a client may rely on; deserializing one checks that it is well-formed.
 //! - [`error`]: [`ErrorCode`], the stable machine codes every error frame carries.
 //! - [`limits`]: the documented limits (frame sizes, text length, page sizes).
 //! - [`groups`]: group models (roles, policies, members, timeline system events).

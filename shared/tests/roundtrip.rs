@@ -26,24 +26,29 @@ fn text() -> BoxedStrategy<String> {
     "(?s).{0,12}".boxed()
 }
 
+/// Any well-formed id (ids are checked when decoded; `ids.rs` tests the malformed ones).
+fn id() -> BoxedStrategy<String> {
+    "[A-Za-z0-9_-]{1,64}".boxed()
+}
+
 fn user_id() -> BoxedStrategy<UserId> {
-    text().prop_map(UserId).boxed()
+    id().prop_map(UserId).boxed()
 }
 
 fn conv_id() -> BoxedStrategy<ConversationId> {
-    text().prop_map(ConversationId).boxed()
+    id().prop_map(ConversationId).boxed()
 }
 
 fn message_id() -> BoxedStrategy<MessageId> {
-    text().prop_map(MessageId).boxed()
+    id().prop_map(MessageId).boxed()
 }
 
 fn session_id() -> BoxedStrategy<SessionId> {
-    text().prop_map(SessionId).boxed()
+    id().prop_map(SessionId).boxed()
 }
 
 fn file_id() -> BoxedStrategy<FileId> {
-    text().prop_map(FileId).boxed()
+    id().prop_map(FileId).boxed()
 }
 
 fn opt_text() -> BoxedStrategy<Option<String>> {
