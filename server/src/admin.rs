@@ -7,19 +7,21 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
+use liao_shared::Password;
+
 use crate::app::App;
 use crate::config::{Config, StorageArgs, Tuning, UserAction};
 use crate::services::canonical_username;
 use crate::store::{Backend, Store};
 
-fn read_password() -> anyhow::Result<String> {
+fn read_password() -> anyhow::Result<Password> {
     eprintln!("Password (read from standard input):");
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .context("reading the password")?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    Ok(line.trim_end_matches(['\r', '\n']).into())
 }
 
 /// `liao-server user …`.

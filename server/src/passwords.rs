@@ -15,7 +15,7 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
-use liao_shared::ErrorCode;
+use liao_shared::{ErrorCode, Password};
 use tokio::sync::Semaphore;
 
 use crate::error::{Error, Result};
@@ -76,10 +76,13 @@ impl Passwords {
     }
 
     /// Hash a new password.
-    pub async fn hash(&self, password: String) -> Result<String> {
+    pub async fn hash(&self, password: Password) -> Result<String> {
         self.run(move |argon| {
             argon
-                .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+                .hash_password(
+                    password.expose().as_bytes(),
+                    &SaltString::generate(&mut OsRng),
+                )
                 .map(|h| h.to_string())
         })
         .await?
@@ -88,13 +91,17 @@ impl Passwords {
 
     /// Check `password` against `hash` (or, for an unknown user, against the dummy hash, always
     /// answering false).
-    pub async fn verify(&self, hash: Option<String>, password: String) -> Result<bool> {
+    pub async fn verify(&self, hash: Option<String>, password: Password) -> Result<bool> {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.clone());
         let ok = self
             .run(move |argon| {
                 PasswordHash::new(&hash)
-                    .map(|parsed| argon.verify_password(password.as_bytes(), &parsed).is_ok())
+                    .map(|parsed| {
+                        argon
+                            .verify_password(password.expose().as_bytes(), &parsed)
+                            .is_ok()
+                    })
                     .unwrap_or(false)
             })
             .await?;

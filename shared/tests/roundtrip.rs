@@ -524,7 +524,7 @@ fn account_commands() -> BoxedStrategy<Command> {
         (text(), text(), opt_text(), opt_text()).prop_map(
             |(username, password, display_name, device)| Command::Register(command::Register {
                 username,
-                password,
+                password: password.into(),
                 display_name,
                 device,
             })
@@ -532,7 +532,7 @@ fn account_commands() -> BoxedStrategy<Command> {
         (text(), text(), opt_text()).prop_map(|(username, password, device)| Command::Login(
             command::Login {
                 username,
-                password,
+                password: password.into(),
                 device
             }
         )),
@@ -540,8 +540,8 @@ fn account_commands() -> BoxedStrategy<Command> {
         Just(Command::Logout),
         (text(), text()).prop_map(|(old_password, new_password)| Command::ChangePassword(
             command::ChangePassword {
-                old_password,
-                new_password
+                old_password: old_password.into(),
+                new_password: new_password.into()
             }
         )),
         Just(Command::ListSessions),

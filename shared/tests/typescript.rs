@@ -75,6 +75,7 @@ fn generated() -> String {
         UserEvent::decl(&cfg),
         EventBody::decl(&cfg),
         FileId::decl(&cfg),
+        Password::decl(&cfg),
         FileInfo::decl(&cfg),
         JoinPolicy::decl(&cfg),
         GroupSettings::decl(&cfg),

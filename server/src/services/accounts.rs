@@ -3,7 +3,8 @@
 use std::net::IpAddr;
 
 use liao_shared::{
-    ErrorCode, EventBody, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId, limits,
+    ErrorCode, EventBody, Password, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId,
+    limits,
 };
 
 use super::{canonical_username, check_password, clean_display_name, paged, search_params};
@@ -60,7 +61,7 @@ impl App {
     pub async fn register(
         &self,
         username: &str,
-        password: String,
+        password: Password,
         display_name: Option<&str>,
         device: Option<&str>,
         ip: IpAddr,
@@ -72,7 +73,7 @@ impl App {
             ));
         }
         let username = canonical_username(username)?;
-        check_password(&password)?;
+        check_password(password.expose())?;
         let display_name = clean_display_name(display_name.unwrap_or(&username))?;
         self.limits.register(ip)?;
         let profile = self
@@ -86,10 +87,10 @@ impl App {
         &self,
         username: &str,
         display_name: &str,
-        password: String,
+        password: Password,
     ) -> Result<Profile> {
         let username = canonical_username(username)?;
-        check_password(&password)?;
+        check_password(password.expose())?;
         let display_name = clean_display_name(display_name)?;
         if self.store.user_by_name(&username).await?.is_some() {
             return Err(Error::client(
@@ -126,13 +127,13 @@ impl App {
     pub async fn login(
         &self,
         username: &str,
-        password: String,
+        password: Password,
         device: Option<&str>,
         ip: IpAddr,
     ) -> Result<Authenticated> {
         let key = username.trim().to_ascii_lowercase();
         self.limits.login(&key, ip)?;
-        if password.len() > limits::PASSWORD_MAX_BYTES {
+        if password.expose().len() > limits::PASSWORD_MAX_BYTES {
             return Err(invalid_credentials());
         }
         let user = match canonical_username(&key) {
@@ -203,8 +204,8 @@ impl App {
     }
 
     /// Change the password; every other session ends at once.
-    pub async fn change_password(&self, actor: &Actor, old: String, new: String) -> Result<()> {
-        check_password(&new)?;
+    pub async fn change_password(&self, actor: &Actor, old: Password, new: Password) -> Result<()> {
+        check_password(new.expose())?;
         let user = self
             .store
             .user_by_id(&actor.user)
@@ -226,8 +227,8 @@ impl App {
     }
 
     /// Set a password without the old one (admin CLI); every session ends.
-    pub async fn reset_password(&self, user: &UserId, new: String) -> Result<()> {
-        check_password(&new)?;
+    pub async fn reset_password(&self, user: &UserId, new: Password) -> Result<()> {
+        check_password(new.expose())?;
         let hash = self.passwords.hash(new).await?;
         self.store.set_password(user, &hash, None).await?;
         self.hub.kick(user, None, ErrorCode::SessionRevoked);

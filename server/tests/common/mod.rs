@@ -199,7 +199,7 @@ pub async fn register_at((client, pushes): (Client, Pushes), name: &str) -> User
     let reply = client
         .request(command::Register {
             username: name.into(),
-            password: format!("password-{name}"),
+            password: format!("password-{name}").into(),
             display_name: None,
             device: Some("test".into()),
         })
@@ -224,7 +224,7 @@ pub async fn login_at((client, pushes): (Client, Pushes), name: &str) -> User {
     let reply = client
         .request(command::Login {
             username: name.into(),
-            password: format!("password-{name}"),
+            password: format!("password-{name}").into(),
             device: None,
         })
         .await

@@ -1,4 +1,5 @@
-//! The values frames carry: profiles, friends, sessions, conversations, messages and files.
+//! The values frames carry: profiles, friends, sessions, conversations, messages and files, and
+//! the password a request carries.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -197,4 +198,54 @@ pub struct FileInfo {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(as = "Option<bool>", optional)]
     pub thumbnail: bool,
+}
+
+/// A password, as `register`, `login` and `change_password` carry it: a plain JSON string on the
+/// wire. Its `Debug` prints `Password(***)`, so a request logged with `{:?}` (or a test's failure
+/// message) never shows one; [`Password::expose`] is the one way to read it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(type = "string")]
+pub struct Password(String);
+
+impl Password {
+    /// The password itself, to check, hash or compare; never to log or show.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl From<String> for Password {
+    fn from(password: String) -> Self {
+        Password(password)
+    }
+}
+
+impl From<&str> for Password {
+    fn from(password: &str) -> Self {
+        Password(password.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Password;
+
+    #[test]
+    fn debug_shows_no_password() {
+        let p = Password::from("correct horse battery");
+        assert_eq!(format!("{p:?}"), "Password(***)");
+        assert_eq!(format!("{:?}", Some(p.clone())), "Some(Password(***))");
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#""correct horse battery""#
+        );
+        assert_eq!(p.expose(), "correct horse battery");
+    }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{FileId, SessionId, UserId};
+use crate::{FileId, Password, SessionId, UserId};
 
 /// Version handshake (optional, but recommended as the first frame). Replied with `welcome`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -22,7 +22,7 @@ pub struct Register {
     /// 3–32 characters: `a-z`, `0-9`, `_`, `.`, `-`; starts with a letter or digit; case-insensitive.
     pub username: String,
     /// At least 8 characters.
-    pub password: String,
+    pub password: Password,
     /// Shown instead of the username; defaults to the username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -39,7 +39,7 @@ pub struct Login {
     /// Username (case-insensitive).
     pub username: String,
     /// Password.
-    pub password: String,
+    pub password: Password,
     /// Device label shown in the session list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -58,9 +58,9 @@ pub struct Resume {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ChangePassword {
     /// The current password.
-    pub old_password: String,
+    pub old_password: Password,
     /// The new password (at least 8 characters).
-    pub new_password: String,
+    pub new_password: Password,
 }
 
 /// Revoke one of this account's sessions; its connections close at once.

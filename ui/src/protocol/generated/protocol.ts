@@ -35,7 +35,7 @@ username: string,
 /**
  * At least 8 characters.
  */
-password: string, 
+password: Password, 
 /**
  * Shown instead of the username; defaults to the username.
  */
@@ -53,7 +53,7 @@ username: string,
 /**
  * Password.
  */
-password: string, 
+password: Password, 
 /**
  * Device label shown in the session list.
  */
@@ -69,11 +69,11 @@ export type ChangePassword = {
 /**
  * The current password.
  */
-old_password: string, 
+old_password: Password, 
 /**
  * The new password (at least 8 characters).
  */
-new_password: string, };
+new_password: Password, };
 
 export type RevokeSession = { 
 /**
@@ -974,6 +974,8 @@ approved: boolean, } | { "kind": "profile_updated",
 profile: Profile, };
 
 export type FileId = string;
+
+export type Password = string;
 
 export type FileInfo = { 
 /**
