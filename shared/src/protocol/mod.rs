@@ -10,7 +10,8 @@
 //! Unix epoch (UTC).
 //!
 //! # Layout
-//! - [`frame`]: the two envelopes, [`ClientFrame`] and [`ServerFrame`].
+//! - [`frame`]: the two envelopes, [`ClientFrame`] and [`ServerFrame`], and [`FrameError`], why a
+//!   text frame is not a request.
 //! - [`command`]: [`Command`], everything a client can ask: one struct per command, in one module
 //!   per capability (`command/{accounts,friends,chat,groups}.rs`).
 //! - [`reply`]: [`Reply`], the result of a successful request.
