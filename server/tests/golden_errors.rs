@@ -128,10 +128,8 @@ fn cases(me: &str) -> Vec<Case> {
                 r#"{{"id":"1","type":"mark_read","conversation_id":"{CONV_ID}","seq":18446744073709551616}}"#
             ),
         ),
-        // These two answer `unknown_type`, although the type is known and PROTOCOL.md promises
-        // `malformed_frame` for a field of the wrong shape: the server takes serde's "unknown
-        // variant" in the error for an unknown command. Pinned as the server answers today;
-        // correcting it changes the wire, on purpose, in a commit of its own.
+        // An unknown enum value inside a known command is a field of the wrong shape:
+        // `malformed_frame` (these two answered `unknown_type` before; PROTOCOL.md, changes).
         text(
             "unknown_enum_value",
             Both,

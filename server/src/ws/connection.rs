@@ -895,20 +895,10 @@ async fn recv_push(registration: &mut Option<Registration>) -> Option<Arc<Push>>
 /// The error reply to a frame that is not a request, and the request id it answers. The shared
 /// parser says what was wrong ([`FrameError`]); its code and message are the reply's.
 fn classify_parse_error(e: &FrameError) -> (Option<String>, Error) {
-    let code = match e {
-        // Pinned as the server answered before (server/tests/golden/errors/unknown_enum_value):
-        // an unknown enum value inside a known command answers `unknown_type`. The next commit
-        // corrects it to `malformed_frame`, as PROTOCOL.md says, on purpose.
-        FrameError::InvalidFields { detail, .. } if detail.contains("unknown variant") => {
-            ErrorCode::UnknownType
-        }
-        e => e.code(),
-    };
-    let message = match code {
-        ErrorCode::UnknownType => "unknown frame type".to_owned(),
-        _ => e.to_string(),
-    };
-    (e.id().map(str::to_owned), Error::client(code, message))
+    (
+        e.id().map(str::to_owned),
+        Error::client(e.code(), e.to_string()),
+    )
 }
 
 #[cfg(test)]
