@@ -149,9 +149,7 @@ async fn sessions_can_be_listed_and_revoked(db: Db) {
     let server = TestServer::start(db).await;
     let phone = server.register("alice").await;
     let mut laptop = server.login("alice").await;
-    let Reply::Sessions { sessions } = phone.ok(Command::ListSessions).await else {
-        panic!()
-    };
+    let sessions = phone.sessions().await;
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions.iter().filter(|s| s.current).count(), 1);
     let laptop_session = sessions
@@ -293,16 +291,7 @@ async fn disabled_account_is_disconnected(db: Db) {
     );
     // Disabled users are not found by search.
     let bob = server.register("bob").await;
-    let Reply::Users { users, .. } = bob
-        .ok(command::SearchUsers {
-            query: "alice".into(),
-            offset: 0,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let users = bob.search_users("alice").await;
     assert!(users.is_empty());
     server
         .app
@@ -339,14 +328,7 @@ async fn profile_changes_reach_other_devices(db: Db) {
     let server = TestServer::start(db).await;
     let phone = server.register("alice").await;
     let mut laptop = server.login("alice").await;
-    let Reply::Profile { profile } = phone
-        .ok(command::UpdateProfile {
-            display_name: "  爱丽丝 ".into(),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let profile = phone.update_profile("  爱丽丝 ").await;
     assert_eq!(profile.display_name, "爱丽丝");
     let seen = laptop
         .expect("profile_updated", |f| match f {
@@ -359,16 +341,7 @@ async fn profile_changes_reach_other_devices(db: Db) {
         .await;
     assert_eq!(seen, "爱丽丝");
     // Searchable by the new display name.
-    let Reply::Users { users, .. } = laptop
-        .ok(command::SearchUsers {
-            query: "爱丽".into(),
-            offset: 0,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let users = laptop.search_users("爱丽").await;
     assert_eq!(users.len(), 1);
     // Friends see it live too (ephemeral push).
     let mut friend = server.register("friendly").await;

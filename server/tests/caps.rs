@@ -131,10 +131,7 @@ async fn one_account_holds_a_bounded_number_of_connections() {
         Some(ErrorCode::NotAuthenticated)
     );
     // The refused login left no session behind: alice has the two she made.
-    let reply = first.ok(Command::ListSessions).await;
-    let liao_shared::Reply::Sessions { sessions } = reply else {
-        panic!("{reply:?}")
-    };
+    let sessions = first.sessions().await;
     assert_eq!(sessions.len(), 2, "{sessions:?}");
     // Once one closes, another may come.
     second.client.close().await;

@@ -6,11 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Db, TestServer, befriend, text_of};
+use common::{Db, HistoryPage, TestServer, befriend, text_of};
 use liao_shared::command;
 use liao_shared::{
-    Command, ConversationCursor, ErrorCode, EventBody, MessageBody, NewMessageBody, Reply,
-    ServerFrame,
+    ConversationCursor, ErrorCode, EventBody, MessageBody, NewMessageBody, ServerFrame,
 };
 
 on_both_backends!(
@@ -33,16 +32,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     let mut bob = server.register("bob").await;
 
     // Search by username prefix and by display name; only public fields come back.
-    let Reply::Users { users, .. } = alice
-        .ok(command::SearchUsers {
-            query: "bo".into(),
-            offset: 0,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let users = alice.search_users("bo").await;
     assert_eq!(users.len(), 1);
     assert_eq!(users[0].user_id, bob.id);
     assert_eq!(
@@ -108,9 +98,7 @@ async fn register_search_befriend_and_chat(db: Db) {
         .await;
     assert_eq!(friend.user_id, bob.id);
 
-    let Reply::Contacts { friends, .. } = alice.ok(Command::ListContacts).await else {
-        panic!()
-    };
+    let friends = alice.contacts().await.friends;
     assert_eq!(friends.len(), 1);
     assert!(friends[0].online, "bob is connected");
 
@@ -143,9 +131,7 @@ async fn register_search_befriend_and_chat(db: Db) {
     assert_eq!(text_of(&alice.expect_message(&conv).await), "hello alice");
 
     // Unread counts follow read markers.
-    let Reply::Conversations { conversations } = alice.ok(Command::ListConversations).await else {
-        panic!()
-    };
+    let conversations = alice.conversations().await;
     assert_eq!(conversations[0].unread, 1);
     assert_eq!(
         conversations[0].peer.as_ref().map(|p| p.user_id.clone()),
@@ -157,9 +143,7 @@ async fn register_search_befriend_and_chat(db: Db) {
             seq: 2,
         })
         .await;
-    let Reply::Conversations { conversations } = alice.ok(Command::ListConversations).await else {
-        panic!()
-    };
+    let conversations = alice.conversations().await;
     assert_eq!(conversations[0].unread, 0);
     assert_eq!(
         text_of(conversations[0].last_message.as_ref().unwrap()),
@@ -221,16 +205,7 @@ async fn resend_with_same_client_id_stores_one_message(db: Db) {
         })
         .collect();
     assert_eq!(got, vec![1, 2], "bob got each message exactly once");
-    let Reply::History { messages, .. } = bob
-        .ok(command::History {
-            conversation_id: conv.clone(),
-            before_seq: None,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let messages = bob.history(&conv).await.messages;
     assert_eq!(messages.len(), 2);
 
     // The same client id in another conversation is an error, not a silent duplicate.
@@ -451,10 +426,7 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
         })
         .await;
     assert_eq!(marker, last.seq);
-    let Reply::Conversations { conversations } = alice_phone.ok(Command::ListConversations).await
-    else {
-        panic!()
-    };
+    let conversations = alice_phone.conversations().await;
     assert_eq!(conversations[0].unread, 0);
     // Markers never move back.
     alice_phone
@@ -463,10 +435,7 @@ async fn two_sessions_see_own_sends_and_read_markers(db: Db) {
             seq: 1,
         })
         .await;
-    let Reply::Conversations { conversations } = alice_phone.ok(Command::ListConversations).await
-    else {
-        panic!()
-    };
+    let conversations = alice_phone.conversations().await;
     assert_eq!(conversations[0].read_seq, last.seq);
 
     server.stop().await;
@@ -490,16 +459,7 @@ async fn restart_keeps_everything(db: Db) {
     // Sessions survive; history, friendship and seqs continue where they were.
     let alice = server.resume(&alice_token).await;
     let bob = server.resume(&bob_token).await;
-    let Reply::History { messages, has_more } = bob
-        .ok(command::History {
-            conversation_id: conv.clone(),
-            before_seq: None,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let HistoryPage { messages, has_more } = bob.history(&conv).await;
     assert!(!has_more);
     assert_eq!(
         messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
@@ -508,9 +468,7 @@ async fn restart_keeps_everything(db: Db) {
     assert_eq!(alice.send_text(&conv, "m10", "after restart").await.seq, 11);
     // A resend from before the restart is still recognised.
     assert_eq!(alice.send_text(&conv, "m3", "message 3").await.seq, 4);
-    let Reply::Contacts { friends, .. } = alice.ok(Command::ListContacts).await else {
-        panic!()
-    };
+    let friends = alice.contacts().await.friends;
     assert_eq!(friends.len(), 1);
     server.stop().await;
 }
@@ -543,16 +501,7 @@ async fn recall_deletes_content_for_both_sides(db: Db) {
         matches!(&entry.body, MessageBody::Recall { target_seq, .. } if *target_seq == msg.seq)
     );
 
-    let Reply::History { messages, .. } = bob
-        .ok(command::History {
-            conversation_id: conv.clone(),
-            before_seq: None,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let messages = bob.history(&conv).await.messages;
     assert!(matches!(messages[0].body, MessageBody::Recalled { .. }));
     // The text is gone from the database, not just hidden.
     let leftover: i64 =
@@ -597,16 +546,7 @@ async fn history_pages_backwards(db: Db) {
     let mut seen = Vec::new();
     let mut before = None;
     loop {
-        let Reply::History { messages, has_more } = bob
-            .ok(command::History {
-                conversation_id: conv.clone(),
-                before_seq: before,
-                limit: Some(50),
-            })
-            .await
-        else {
-            panic!()
-        };
+        let HistoryPage { messages, has_more } = bob.history_page(&conv, before, Some(50)).await;
         assert!(messages.len() <= 50);
         before = messages.first().map(|m| m.seq);
         seen.splice(0..0, messages.iter().map(|m| m.seq));
@@ -621,16 +561,7 @@ async fn history_pages_backwards(db: Db) {
     for i in 0..30 {
         alice.send_text(&conv, &format!("big{i}"), &big).await;
     }
-    let Reply::History { messages, has_more } = bob
-        .ok(command::History {
-            conversation_id: conv.clone(),
-            before_seq: None,
-            limit: Some(100),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let HistoryPage { messages, has_more } = bob.history_page(&conv, None, Some(100)).await;
     assert!(has_more);
     let size: usize = messages
         .iter()
@@ -729,9 +660,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
             user_id: bob.id.clone(),
         })
         .await;
-    let Reply::Contacts { incoming, .. } = bob.ok(Command::ListContacts).await else {
-        panic!()
-    };
+    let incoming = bob.contacts().await.incoming;
     assert!(incoming.is_empty());
     server.stop().await;
 }
@@ -870,16 +799,7 @@ async fn many_concurrent_senders_never_starve_the_database_pool(db: Db) {
         "200 sends took {:?}",
         started.elapsed()
     );
-    let Reply::History { messages, .. } = bob
-        .ok(command::History {
-            conversation_id: conv,
-            before_seq: None,
-            limit: Some(100),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let messages = bob.history_page(&conv, None, Some(100)).await.messages;
     assert_eq!(messages.last().unwrap().seq, 200);
     server.stop().await;
 }

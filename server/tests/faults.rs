@@ -218,16 +218,8 @@ async fn kill_nine_under_load(backend: Backend) {
         // Resending an acknowledged id after the crashes returns the original.
         let again = server.resume(&sender.token).await;
         let last = acked.last().expect("one acknowledged");
-        let reply = again
-            .ok(command::SendMessage {
-                conversation_id: conv.clone(),
-                client_msg_id: last.client_msg_id.clone().expect("client id"),
-                body: NewMessageBody::text("resent"),
-            })
-            .await;
-        let Reply::Sent { message } = reply else {
-            panic!("{reply:?}")
-        };
+        let client_id = last.client_msg_id.as_deref().expect("client id");
+        let message = again.send_text(conv, client_id, "resent").await;
         assert_eq!(message.message_id, last.message_id);
     }
     println!(

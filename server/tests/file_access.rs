@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use common::{Db, TestServer, User, raw_http};
 use liao_shared::client::transfer::{Transfers, UploadKind};
 use liao_shared::command;
-use liao_shared::{Command, FileId, Reply};
+use liao_shared::{Command, FileId};
 
 on_both_backends!(signed_urls_die_with_their_session);
 
@@ -39,15 +39,7 @@ async fn get(server: &TestServer, path: &str, extra: &str) -> (u16, String) {
 }
 
 async fn signed_url(user: &User, file: &FileId) -> String {
-    match user
-        .ok(command::FileUrls {
-            file_id: file.clone(),
-        })
-        .await
-    {
-        Reply::FileUrls { url, .. } => url,
-        other => panic!("expected file_urls, got {other:?}"),
-    }
+    user.file_urls(file).await.url
 }
 
 async fn signed_urls_die_with_their_session(db: Db) {

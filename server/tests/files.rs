@@ -10,13 +10,13 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Db, TestDb, TestServer, User, befriend, raw_http};
+use common::{Db, FileUrls, TestDb, TestServer, User, befriend, raw_http};
 use liao_server::config::Config;
 use liao_shared::client::ClientError;
 use liao_shared::client::transfer::{Transfers, UploadKind, file_sha256};
 use liao_shared::command;
 use liao_shared::{
-    Command, ErrorCode, FileId, GroupSettings, JoinPolicy, MessageBody, NewMessageBody, Reply,
+    ErrorCode, FileId, GroupSettings, JoinPolicy, MessageBody, NewMessageBody, Reply,
 };
 
 on_both_backends!(
@@ -123,18 +123,15 @@ async fn file_round_trip_and_access(db: Db) {
     let file_id = upload(&server, &alice, &src, UploadKind::File)
         .await
         .unwrap();
-    let Reply::Sent { message } = send_body(
-        &alice,
-        &conv,
-        "f1",
-        NewMessageBody::File {
-            file_id: file_id.clone(),
-        },
-    )
-    .await
-    .unwrap() else {
-        panic!()
-    };
+    let message = alice
+        .send(
+            &conv,
+            "f1",
+            NewMessageBody::File {
+                file_id: file_id.clone(),
+            },
+        )
+        .await;
     let MessageBody::File { file } = &message.body else {
         panic!("{message:?}")
     };
@@ -214,16 +211,9 @@ async fn file_round_trip_and_access(db: Db) {
     assert_eq!(e.code(), Some(ErrorCode::NotFound));
 
     // Signed URLs work without a token and only as issued.
-    let Reply::FileUrls {
+    let FileUrls {
         url, thumbnail_url, ..
-    } = bob
-        .ok(command::FileUrls {
-            file_id: file_id.clone(),
-        })
-        .await
-    else {
-        panic!()
-    };
+    } = bob.file_urls(&file_id).await;
     assert!(thumbnail_url.is_none());
     let (status, response) = get_status(&server, &url, None, Some("bytes=0-3")).await;
     assert_eq!(status, 206, "{response}");
@@ -477,20 +467,15 @@ async fn images_in_groups(db: Db) {
     let owner = server.register("owner").await;
     let mut member = server.register("member").await;
     let outsider = server.register("outsider").await;
-    let Reply::Conversation { conversation } = owner
-        .ok(command::CreateGroup {
-            settings: GroupSettings {
-                name: "Photos".into(),
-                description: String::new(),
-                join_policy: JoinPolicy::Open,
-                searchable: true,
-                allow_temp_sessions: true,
-            },
+    let conversation = owner
+        .create_group(GroupSettings {
+            name: "Photos".into(),
+            description: String::new(),
+            join_policy: JoinPolicy::Open,
+            searchable: true,
+            allow_temp_sessions: true,
         })
-        .await
-    else {
-        panic!()
-    };
+        .await;
     let g = conversation.conversation_id;
     member
         .ok(command::JoinGroup {
@@ -506,18 +491,15 @@ async fn images_in_groups(db: Db) {
     let image_id = upload(&server, &owner, &photo, UploadKind::Image)
         .await
         .unwrap();
-    let Reply::Sent { message } = send_body(
-        &owner,
-        &g,
-        "img",
-        NewMessageBody::Image {
-            file_id: image_id.clone(),
-        },
-    )
-    .await
-    .unwrap() else {
-        panic!()
-    };
+    let message = owner
+        .send(
+            &g,
+            "img",
+            NewMessageBody::Image {
+                file_id: image_id.clone(),
+            },
+        )
+        .await;
     let MessageBody::Image { file } = &message.body else {
         panic!()
     };
@@ -622,13 +604,9 @@ async fn images_in_groups(db: Db) {
     let id = upload(&server, &owner, &pic, UploadKind::Image)
         .await
         .unwrap();
-    let Reply::Sent { message } =
-        send_body(&owner, &g, "png", NewMessageBody::Image { file_id: id })
-            .await
-            .unwrap()
-    else {
-        panic!()
-    };
+    let message = owner
+        .send(&g, "png", NewMessageBody::Image { file_id: id })
+        .await;
     let MessageBody::Image { file } = &message.body else {
         panic!()
     };
@@ -732,18 +710,15 @@ async fn hostile_content_and_names_are_served_safely() {
     ];
     for (i, (name, content)) in cases.iter().enumerate() {
         let id = raw_upload(&server, &alice, name, content).await;
-        let Reply::Sent { message } = send_body(
-            &alice,
-            &conv,
-            &format!("h{i}"),
-            NewMessageBody::File {
-                file_id: id.clone(),
-            },
-        )
-        .await
-        .unwrap() else {
-            panic!()
-        };
+        let message = alice
+            .send(
+                &conv,
+                &format!("h{i}"),
+                NewMessageBody::File {
+                    file_id: id.clone(),
+                },
+            )
+            .await;
         let MessageBody::File { file } = &message.body else {
             panic!()
         };
@@ -796,18 +771,15 @@ async fn recall_deletes_the_file(db: Db) {
     let id = upload(&server, &alice, &src, UploadKind::File)
         .await
         .unwrap();
-    let Reply::Sent { message } = send_body(
-        &alice,
-        &conv,
-        "oops",
-        NewMessageBody::File {
-            file_id: id.clone(),
-        },
-    )
-    .await
-    .unwrap() else {
-        panic!()
-    };
+    let message = alice
+        .send(
+            &conv,
+            "oops",
+            NewMessageBody::File {
+                file_id: id.clone(),
+            },
+        )
+        .await;
     bob.expect_message(&conv).await;
     assert_eq!(
         get_status(&server, &format!("/api/files/{id}"), Some(&bob.token), None)
@@ -921,26 +893,10 @@ async fn avatars_for_users_and_groups(db: Db) {
     let id = upload(&server, &alice, &pic, UploadKind::Image)
         .await
         .unwrap();
-    let Reply::Profile { profile } = alice
-        .ok(command::SetAvatar {
-            file_id: Some(id.clone()),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let profile = alice.set_avatar(Some(&id)).await;
     assert_eq!(profile.avatar, Some(id.clone()));
     // Users are public, so is their avatar (to any signed-in user).
-    let Reply::Users { users, .. } = stranger
-        .ok(command::SearchUsers {
-            query: "alice".into(),
-            offset: 0,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let users = stranger.search_users("alice").await;
     assert_eq!(users[0].avatar, Some(id.clone()));
     let thumb = format!("/api/files/{id}/thumbnail");
     assert_eq!(
@@ -987,20 +943,15 @@ async fn avatars_for_users_and_groups(db: Db) {
     // Group avatars: visible to members, and to anyone for a searchable group; hidden groups' only
     // to members.
     for (searchable, outsider_status) in [(true, 200), (false, 404)] {
-        let Reply::Conversation { conversation } = alice
-            .ok(command::CreateGroup {
-                settings: GroupSettings {
-                    name: format!("Avatar {searchable}"),
-                    description: String::new(),
-                    join_policy: JoinPolicy::Open,
-                    searchable,
-                    allow_temp_sessions: true,
-                },
+        let conversation = alice
+            .create_group(GroupSettings {
+                name: format!("Avatar {searchable}"),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable,
+                allow_temp_sessions: true,
             })
-            .await
-        else {
-            panic!()
-        };
+            .await;
         let g = conversation.conversation_id;
         let logo = tmp(&dir, &format!("logo{searchable}.png"));
         std::fs::write(&logo, png(64 + searchable as u32, 64)).unwrap();
@@ -1013,10 +964,7 @@ async fn avatars_for_users_and_groups(db: Db) {
                 file_id: Some(logo_id.clone()),
             })
             .await;
-        let Reply::Conversations { conversations } = alice.ok(Command::ListConversations).await
-        else {
-            panic!()
-        };
+        let conversations = alice.conversations().await;
         let info = conversations
             .iter()
             .find(|c| c.conversation_id == g)

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{Db, TestServer};
 use liao_shared::command;
-use liao_shared::{GroupSettings, JoinPolicy, Reply};
+use liao_shared::{GroupSettings, JoinPolicy};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_governance_change_waits_for_the_group_row() {
@@ -15,20 +15,15 @@ async fn a_governance_change_waits_for_the_group_row() {
     let server = TestServer::start(Db::Postgres).await;
     let owner = server.register("owner").await;
     let member = server.register("member").await;
-    let Reply::Conversation { conversation } = owner
-        .ok(command::CreateGroup {
-            settings: GroupSettings {
-                name: "locks".into(),
-                description: String::new(),
-                join_policy: JoinPolicy::Open,
-                searchable: true,
-                allow_temp_sessions: true,
-            },
+    let conversation = owner
+        .create_group(GroupSettings {
+            name: "locks".into(),
+            description: String::new(),
+            join_policy: JoinPolicy::Open,
+            searchable: true,
+            allow_temp_sessions: true,
         })
-        .await
-    else {
-        panic!("expected the group")
-    };
+        .await;
     let group = conversation.conversation_id;
     member
         .ok(command::JoinGroup {

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Db, TestServer, User, text_of};
+use common::{Db, HistoryPage, TestServer, User, text_of};
 use liao_shared::command;
 use liao_shared::{
     Command, ConversationCursor, ConversationId, ConversationKind, ErrorCode, EventBody,
@@ -31,20 +31,15 @@ on_both_backends!(
 );
 
 async fn create_group(owner: &User, name: &str, policy: JoinPolicy) -> ConversationId {
-    let reply = owner
-        .ok(command::CreateGroup {
-            settings: GroupSettings {
-                name: name.into(),
-                description: format!("about {name}"),
-                join_policy: policy,
-                searchable: true,
-                allow_temp_sessions: true,
-            },
+    let conversation = owner
+        .create_group(GroupSettings {
+            name: name.into(),
+            description: format!("about {name}"),
+            join_policy: policy,
+            searchable: true,
+            allow_temp_sessions: true,
         })
         .await;
-    let Reply::Conversation { conversation } = reply else {
-        panic!("{reply:?}")
-    };
     let group = conversation.group.as_ref().expect("group info");
     assert_eq!(group.my_role, Role::Owner);
     assert_eq!(conversation.kind, ConversationKind::Group);
@@ -85,17 +80,8 @@ fn system_events(frames: &[ServerFrame], g: &ConversationId) -> Vec<SystemEvent>
 }
 
 async fn members(user: &User, g: &ConversationId) -> Vec<(UserId, Role)> {
-    let Reply::Members { members, .. } = user
-        .ok(command::ListMembers {
-            conversation_id: g.clone(),
-            offset: 0,
-            limit: None,
-        })
+    user.members(g)
         .await
-    else {
-        panic!()
-    };
-    members
         .into_iter()
         .map(|m| (m.profile.user_id, m.role))
         .collect()
@@ -106,55 +92,27 @@ async fn create_search_and_join(db: Db) {
     let owner = server.register("owner").await;
     let mut alice = server.register("alice").await;
     let g = create_group(&owner, "Rust 中文社区", JoinPolicy::Open).await;
-    let Reply::Conversations { conversations } = owner.ok(Command::ListConversations).await else {
-        panic!()
-    };
+    let conversations = owner.conversations().await;
     let number = conversations[0].group.as_ref().unwrap().number;
     assert!((10_000_000..100_000_000).contains(&number));
 
     // Found by name fragment and by number; hidden groups are not.
     for query in ["中文", "rust", &number.to_string()] {
-        let Reply::Groups { groups, .. } = alice
-            .ok(command::SearchGroups {
-                query: query.into(),
-                offset: 0,
-                limit: None,
-            })
-            .await
-        else {
-            panic!()
-        };
+        let groups = alice.search_groups(query).await;
         assert_eq!(groups.len(), 1, "{query}");
         assert_eq!(groups[0].conversation_id, g);
         assert_eq!(groups[0].member_count, 1);
     }
     let hidden = owner
-        .ok(command::CreateGroup {
-            settings: GroupSettings {
-                name: "Secret rust club".into(),
-                description: String::new(),
-                join_policy: JoinPolicy::Open,
-                searchable: false,
-                allow_temp_sessions: true,
-            },
+        .create_group(GroupSettings {
+            name: "Secret rust club".into(),
+            description: String::new(),
+            join_policy: JoinPolicy::Open,
+            searchable: false,
+            allow_temp_sessions: true,
         })
         .await;
-    let Reply::Conversation {
-        conversation: hidden,
-    } = hidden
-    else {
-        panic!()
-    };
-    let Reply::Groups { groups, .. } = alice
-        .ok(command::SearchGroups {
-            query: "rust".into(),
-            offset: 0,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let groups = alice.search_groups("rust").await;
     assert_eq!(groups.len(), 1);
     assert_eq!(
         alice
@@ -189,10 +147,7 @@ async fn create_search_and_join(db: Db) {
         })
         .await;
     assert_eq!(added, g);
-    let sent = owner.ok(send(&g, "hello", "welcome!")).await;
-    let Reply::Sent { message } = sent else {
-        panic!()
-    };
+    let message = owner.send_text(&g, "hello", "welcome!").await;
     assert_eq!(alice.expect_text(&g).await, message);
     assert_eq!(members(&owner, &g).await.len(), 2);
 
@@ -271,14 +226,7 @@ async fn approval_by_one_of_two_admins(db: Db) {
             .await;
         assert_eq!(note, "I write Rust");
     }
-    let Reply::JoinRequests { requests } = admin
-        .ok(command::ListJoinRequests {
-            conversation_id: g.clone(),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let requests = admin.join_requests(&g).await;
     assert_eq!(requests.len(), 1);
     // A member cannot see or decide requests.
     assert_eq!(
@@ -478,16 +426,7 @@ async fn admin_appointment_and_rank_limits(db: Db) {
     );
 
     // The timeline tells the story the same way to everyone.
-    let Reply::History { messages, .. } = m
-        .ok(command::History {
-            conversation_id: g.clone(),
-            before_seq: None,
-            limit: Some(100),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let messages = m.history_page(&g, None, Some(100)).await.messages;
     let events: Vec<_> = messages
         .iter()
         .filter_map(|msg| match &msg.body {
@@ -543,16 +482,7 @@ async fn add_remove_and_history_from_join(db: Db) {
         .await;
     assert_eq!(info.conversation_id, g);
     owner.ok(send(&g, "after", "after bob joined")).await;
-    let Reply::History { messages, has_more } = bob
-        .ok(command::History {
-            conversation_id: g.clone(),
-            before_seq: None,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let HistoryPage { messages, has_more } = bob.history(&g).await;
     assert!(!has_more);
     let texts: Vec<String> = messages.iter().map(text_of).collect();
     assert!(
@@ -603,9 +533,7 @@ async fn add_remove_and_history_from_join(db: Db) {
         bob.err(send(&g, "x", "still here?")).await,
         ErrorCode::NotFound
     );
-    let Reply::Conversations { conversations } = bob.ok(Command::ListConversations).await else {
-        panic!()
-    };
+    let conversations = bob.conversations().await;
     assert!(conversations.is_empty());
     // A sync does not bring it back either.
     bob.ok(command::SyncRequest {
@@ -674,9 +602,7 @@ async fn mutes_expire_and_whole_group_mute(db: Db) {
             seconds: 86400,
         })
         .await;
-    let Reply::Conversations { conversations } = m.ok(Command::ListConversations).await else {
-        panic!()
-    };
+    let conversations = m.conversations().await;
     let until = conversations[0]
         .group
         .as_ref()
@@ -767,12 +693,8 @@ async fn recall_rules_in_groups(db: Db) {
             admin: true,
         })
         .await;
-    let sent = |r: Reply| match r {
-        Reply::Sent { message } => message,
-        other => panic!("{other:?}"),
-    };
-    let by_m1 = sent(m1.ok(send(&g, "a", "member one")).await);
-    let by_owner = sent(owner.ok(send(&g, "b", "owner's")).await);
+    let by_m1 = m1.send_text(&g, "a", "member one").await;
+    let by_owner = owner.send_text(&g, "b", "owner's").await;
     let recall = |id: &liao_shared::MessageId| {
         Command::Recall(command::Recall {
             conversation_id: g.clone(),
@@ -802,16 +724,7 @@ async fn recall_rules_in_groups(db: Db) {
     );
     admin.ok(recall(&by_m1.message_id)).await;
     owner.ok(recall(&by_owner.message_id)).await;
-    let Reply::History { messages, .. } = m2
-        .ok(command::History {
-            conversation_id: g.clone(),
-            before_seq: None,
-            limit: Some(100),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let messages = m2.history_page(&g, None, Some(100)).await.messages;
     let recalled = messages
         .iter()
         .filter(|m| matches!(m.body, MessageBody::Recalled { .. }))
@@ -879,15 +792,7 @@ async fn temporary_sessions(db: Db) {
     join(&bob, &g).await;
     let outsider = server.register("outsider").await;
 
-    let reply = alice
-        .ok(command::OpenTemp {
-            user_id: bob.id.clone(),
-            via: g.clone(),
-        })
-        .await;
-    let Reply::Conversation { conversation } = reply else {
-        panic!()
-    };
+    let conversation = alice.open_temp(&bob.id, &g).await;
     assert_eq!(conversation.kind, ConversationKind::Temporary);
     assert_eq!(conversation.via_group.as_ref().unwrap().conversation_id, g);
     assert_eq!(conversation.peer.as_ref().unwrap().user_id, bob.id);
@@ -937,16 +842,7 @@ async fn temporary_sessions(db: Db) {
             .await,
         ErrorCode::TempSessionUnavailable
     );
-    let Reply::History { messages, .. } = bob
-        .ok(command::History {
-            conversation_id: t.clone(),
-            before_seq: None,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let messages = bob.history(&t).await.messages;
     assert_eq!(messages.len(), 1);
     owner
         .ok(command::UpdateGroup {
@@ -970,15 +866,7 @@ async fn temporary_sessions(db: Db) {
     // Blocked users cannot use temporary sessions.
     let carol = server.register("carol").await;
     join(&carol, &g).await;
-    let Reply::Conversation { conversation } = carol
-        .ok(command::OpenTemp {
-            user_id: alice.id.clone(),
-            via: g.clone(),
-        })
-        .await
-    else {
-        panic!()
-    };
+    let conversation = carol.open_temp(&alice.id, &g).await;
     alice
         .ok(command::Block {
             user_id: carol.id.clone(),
@@ -1267,9 +1155,7 @@ async fn permission_matrix_through_the_server(db: Db) {
     }
     // Nothing the refused commands touched has changed.
     assert_eq!(members(&owner, &g).await, before);
-    let Reply::Conversations { conversations } = owner.ok(Command::ListConversations).await else {
-        panic!()
-    };
+    let conversations = owner.conversations().await;
     let info = conversations
         .iter()
         .find(|c| c.conversation_id == g)
@@ -1350,12 +1236,9 @@ async fn two_thousand_member_group_fan_out() {
     let started = std::time::Instant::now();
     let mut seqs = Vec::new();
     for i in 0..MESSAGES {
-        let Reply::Sent { message } = owner
-            .ok(send(&g, &format!("big{i}"), &format!("message {i}")))
-            .await
-        else {
-            panic!()
-        };
+        let message = owner
+            .send_text(&g, &format!("big{i}"), &format!("message {i}"))
+            .await;
         seqs.push(message.seq);
     }
     let mut deliveries = 0;
@@ -1441,21 +1324,10 @@ async fn dissolve_removes_the_group_for_everyone(db: Db) {
             .await,
             ErrorCode::NotFound
         );
-        let Reply::Conversations { conversations } = u.ok(Command::ListConversations).await else {
-            panic!()
-        };
+        let conversations = u.conversations().await;
         assert!(conversations.iter().all(|c| c.conversation_id != g));
     }
-    let Reply::Groups { groups, .. } = m
-        .ok(command::SearchGroups {
-            query: "Short".into(),
-            offset: 0,
-            limit: None,
-        })
-        .await
-    else {
-        panic!()
-    };
+    let groups = m.search_groups("Short").await;
     assert!(groups.is_empty());
     server.stop().await;
 }

@@ -13,15 +13,16 @@ use liao_server::store::Store;
 use liao_server::tls::{CertSource, ReloadableCert};
 use liao_shared::client::{Client, ConnectOptions, Pushes, Trust, parse_fingerprint};
 use liao_shared::command;
-use liao_shared::{
-    Command, ConversationId, ErrorCode, Message, MessageBody, NewMessageBody, Reply, ServerFrame,
-    UserId,
-};
+use liao_shared::{ConversationId, Message, MessageBody, Reply, ServerFrame, UserId};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub mod process;
+mod requests;
+
+#[allow(unused_imports)] // each test file uses a different subset
+pub use requests::*;
 
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,25 +258,6 @@ impl User {
         }
     }
 
-    pub async fn ok(&self, command: impl Into<Command>) -> Reply {
-        let command = command.into();
-        match self.client.request(command.clone()).await {
-            Ok(r) => r,
-            Err(e) => panic!("{command:?} failed: {e}"),
-        }
-    }
-
-    /// Send a command expecting an error; returns its code.
-    pub async fn err(&self, command: impl Into<Command>) -> ErrorCode {
-        let command = command.into();
-        match self.client.request(command.clone()).await {
-            Ok(r) => panic!("{command:?} unexpectedly succeeded: {r:?}"),
-            Err(e) => e
-                .code()
-                .unwrap_or_else(|| panic!("{command:?}: not a server error: {e}")),
-        }
-    }
-
     /// Wait for the first push matching `pred`, skipping others (presence, typing…).
     pub async fn expect<T>(
         &mut self,
@@ -327,70 +309,6 @@ impl User {
         }
         out
     }
-
-    pub async fn send_text(&self, conv: &ConversationId, client_id: &str, text: &str) -> Message {
-        let reply = self
-            .ok(command::SendMessage {
-                conversation_id: conv.clone(),
-                client_msg_id: client_id.into(),
-                body: NewMessageBody::text(text),
-            })
-            .await;
-        let Reply::Sent { message } = reply else {
-            panic!("expected sent, got {reply:?}")
-        };
-        message
-    }
-
-    pub async fn open_direct(&self, peer: &UserId) -> ConversationId {
-        match self
-            .ok(command::OpenDirect {
-                user_id: peer.clone(),
-            })
-            .await
-        {
-            Reply::Conversation { conversation } => conversation.conversation_id,
-            other => panic!("expected conversation, got {other:?}"),
-        }
-    }
-}
-
-/// Every message of `conv` as `user` sees it, oldest first.
-pub async fn whole_history(user: &User, conv: &ConversationId) -> Vec<Message> {
-    let mut all = Vec::new();
-    let mut before = None;
-    loop {
-        let Reply::History { messages, has_more } = user
-            .ok(command::History {
-                conversation_id: conv.clone(),
-                before_seq: before,
-                limit: Some(100),
-            })
-            .await
-        else {
-            panic!("expected history")
-        };
-        before = messages.first().map(|m| m.seq);
-        let mut page = messages;
-        page.append(&mut all);
-        all = page;
-        if !has_more {
-            return all;
-        }
-    }
-}
-
-/// Make `a` and `b` friends (a asks, b accepts).
-pub async fn befriend(a: &User, b: &User) {
-    a.ok(command::FriendRequest {
-        user_id: b.id.clone(),
-        message: None,
-    })
-    .await;
-    b.ok(command::FriendAccept {
-        user_id: a.id.clone(),
-    })
-    .await;
 }
 
 /// The text of a message, or a marker for other kinds.
