@@ -778,7 +778,7 @@ async fn recall_rules_in_groups(db: Db) {
         ErrorCode::Forbidden
     );
     // Admins recall members' messages at any time: age it past the window first.
-    let mut tx = server.app.store.begin().await.unwrap();
+    let mut tx = server.app.store().begin().await.unwrap();
     sqlx::query("UPDATE messages SET sent_at = sent_at - 3600000 WHERE id = $1")
         .bind(by_m1.message_id.as_str())
         .execute(&mut *tx)
@@ -1016,7 +1016,7 @@ async fn offline_members_catch_up_on_governance(db: Db) {
     join(&carol, &g).await;
     let bob_id = server
         .app
-        .store
+        .store()
         .user_by_name("bob")
         .await
         .unwrap()
@@ -1285,7 +1285,7 @@ async fn two_thousand_member_group_fan_out() {
     let g = create_group(&owner, "Big group", JoinPolicy::Open).await;
 
     // Seed members through the store (registration's password hashing is not under test here).
-    let store = &server.app.store;
+    let store = server.app.store();
     let mut tokens = Vec::with_capacity(MEMBERS);
     let mut users = Vec::with_capacity(MEMBERS);
     for i in 0..MEMBERS {
@@ -1336,7 +1336,7 @@ async fn two_thousand_member_group_fan_out() {
             connections.push(t.await.unwrap());
         }
     }
-    assert_eq!(server.app.hub.connection_count(), MEMBERS + 1);
+    assert_eq!(server.app.publisher.connection_count(), MEMBERS + 1);
 
     let started = std::time::Instant::now();
     let mut seqs = Vec::new();
