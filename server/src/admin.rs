@@ -49,6 +49,7 @@ pub async fn user(storage: StorageArgs, action: UserAction) -> anyhow::Result<()
             let password = read_password()?;
             let name = display_name.unwrap_or_else(|| username.clone());
             let profile = app
+                .accounts
                 .create_account(&username, &name, password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -57,7 +58,8 @@ pub async fn user(storage: StorageArgs, action: UserAction) -> anyhow::Result<()
         UserAction::Passwd { username } => {
             let user = find(&username).await?;
             let password = read_password()?;
-            app.reset_password(&user.profile.user_id, password)
+            app.accounts
+                .reset_password(&user.profile.user_id, password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use liao_shared::ErrorCode;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -26,7 +25,7 @@ pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
         // Uploads a crash interrupted are finished before anyone asks.
         let recovering = app.clone();
         tokio::spawn(async move {
-            if let Err(e) = recovering.recover_files(SWEEP_GRACE).await {
+            if let Err(e) = recovering.files.recover_files(SWEEP_GRACE).await {
                 tracing::warn!(error = %e, "repairing the file store failed");
             }
         });
@@ -41,36 +40,21 @@ pub fn spawn(app: Arc<App>, shutdown: CancellationToken) -> JoinHandle<()> {
             rounds += 1;
             let started = now_ms();
             match app
-                .store
-                .revoked_since(since.saturating_sub(DISABLED_POLL.as_millis() as u64))
+                .accounts
+                .kill_revoked_since(since.saturating_sub(DISABLED_POLL.as_millis() as u64))
                 .await
             {
-                Ok(users) => {
-                    for (user, disabled, reset_at) in users {
-                        if disabled {
-                            app.hub.kick(&user, None, ErrorCode::AccountDisabled);
-                        } else {
-                            // Only connections authenticated before the reset: the user may
-                            // already have logged in again with the new password.
-                            app.hub.kick_authenticated_before(
-                                &user,
-                                reset_at,
-                                ErrorCode::SessionRevoked,
-                            );
-                        }
-                    }
-                    since = started;
-                }
+                Ok(()) => since = started,
                 Err(e) => tracing::warn!(error = %e, "polling disabled accounts failed"),
             }
             if rounds.is_multiple_of(30) {
                 app.limits.housekeeping();
             }
             if rounds.is_multiple_of(1800) {
-                if let Err(e) = app.cleanup_uploads().await {
+                if let Err(e) = app.files.cleanup_uploads().await {
                     tracing::warn!(error = %e, "cleaning up uploads failed");
                 }
-                if let Err(e) = app.recover_files(SWEEP_GRACE).await {
+                if let Err(e) = app.files.recover_files(SWEEP_GRACE).await {
                     tracing::warn!(error = %e, "repairing the file store failed");
                 }
             }

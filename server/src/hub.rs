@@ -8,12 +8,10 @@
 //!
 //! A push is serialized once per fan-out and shared (`Arc`) by every recipient; each connection
 //! task decides, from the push's stream position, whether to send, skip (already sent) or first
-//! fill a gap from the database (see `ws::connection`).
+//! fill a gap from the database (see `ws::delivery`).
 //!
-//! Everything crossing nodes later (NATS) goes through this one type's methods.
-//!
-//! The hub also remembers which sessions were recently found alive for signed file URLs (see
-//! [`VerifiedSessions`]); ending a session through the hub forgets them.
+//! The hub is this node's half of delivery; services reach it only through
+//! [`crate::publish::Publisher`], the seam where other nodes join in.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -103,65 +101,6 @@ pub struct Hub {
     conns: Mutex<HashMap<UserId, Vec<Handle>>>,
     next_id: AtomicU64,
     queue: usize,
-    /// Sessions recently checked alive, for signed file URLs.
-    pub verified: VerifiedSessions,
-}
-
-/// Sessions recently found alive in the database, so that a signed file URL (bound to the session
-/// that asked for it) is not a database read per request (a video seeking sends many range
-/// requests). Every way a session ends goes through [`Hub::kick`] or
-/// [`Hub::kick_authenticated_before`] (on this node, or after the poll of `background` for
-/// another process), which forget the user's entries at once; an entry is trusted for at most
-/// [`VerifiedSessions::TTL_MS`] regardless.
-#[derive(Default)]
-pub struct VerifiedSessions {
-    entries: Mutex<HashMap<(UserId, SessionId), u64>>,
-    /// Bumped by every forget: a check that read the database before a forget must not record
-    /// its (possibly stale) answer after it.
-    epoch: AtomicU64,
-}
-
-impl VerifiedSessions {
-    /// How long a check is trusted (ms).
-    pub const TTL_MS: u64 = 30_000;
-    /// Entries kept at most (memory bound); beyond it the cache starts over.
-    const MAX: usize = 100_000;
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(UserId, SessionId), u64>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The epoch to pass to [`VerifiedSessions::remember`] after checking the database.
-    pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Acquire)
-    }
-
-    /// Whether `session` of `user` was found alive within the TTL.
-    pub fn fresh(&self, user: &UserId, session: &SessionId) -> bool {
-        let now = crate::util::now_ms();
-        self.lock()
-            .get(&(user.clone(), session.clone()))
-            .is_some_and(|at| now.saturating_sub(*at) < Self::TTL_MS)
-    }
-
-    /// Record that `session` was found alive, unless something was forgotten since `epoch`.
-    pub fn remember(&self, user: &UserId, session: &SessionId, epoch: u64) {
-        let mut entries = self.lock();
-        if self.epoch() != epoch {
-            return;
-        }
-        if entries.len() >= Self::MAX {
-            entries.clear();
-        }
-        entries.insert((user.clone(), session.clone()), crate::util::now_ms());
-    }
-
-    /// Forget every session of `user` (one of them ended).
-    pub fn forget_user(&self, user: &UserId) {
-        let mut entries = self.lock();
-        self.epoch.fetch_add(1, Ordering::AcqRel);
-        entries.retain(|(u, _), _| u != user);
-    }
 }
 
 impl Hub {
@@ -171,7 +110,6 @@ impl Hub {
             conns: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             queue: queue.max(1),
-            verified: VerifiedSessions::default(),
         }
     }
 
@@ -252,7 +190,6 @@ impl Hub {
 
     /// Close every connection of `user`'s session `session` (or all of the user's with `None`).
     pub fn kick(&self, user: &UserId, session: Option<&SessionId>, reason: ErrorCode) {
-        self.verified.forget_user(user);
         let conns = self.lock();
         for h in conns.get(user).into_iter().flatten() {
             if session.is_none_or(|s| *s == h.session) {
@@ -263,7 +200,6 @@ impl Hub {
 
     /// Close `user`'s connections that authenticated at or before `before` (ms).
     pub fn kick_authenticated_before(&self, user: &UserId, before: u64, reason: ErrorCode) {
-        self.verified.forget_user(user);
         let conns = self.lock();
         for h in conns.get(user).into_iter().flatten() {
             if h.since <= before {

@@ -4,15 +4,22 @@
 //! - [`config`]: the command line (clap) and run-time [`config::Config`].
 //! - [`tls`]: certificates (self-signed default via rcgen), fingerprints, reload on SIGHUP.
 //! - [`server`]: the listener — TLS handshake, HTTP/1.1 with upgrades, graceful shutdown.
-//! - [`http`]: routes — `/healthz` and the `/ws` upgrade with its Origin check.
-//! - [`ws`]: one task per connection; authentication, dispatch, sync, batched writes.
-//! - [`hub`]: who is online, and fan-out of pushes to their connections.
-//! - [`app`]: the shared [`app::App`] (store, hub, hasher, limits) and publish helpers.
-//! - [`services`]: domain logic — accounts, friends, chat, groups; [`authz`]: group permissions.
+//! - [`http`]: routes — `/healthz`, the file API (tus uploads, signed downloads) and the `/ws`
+//!   upgrade with its Origin check.
+//! - [`ws`]: one task per connection, split by concept: the `select!` loop, the writer, delivery
+//!   (cursors, gap fills, the paged replay), `sync`, and the command table. It talks to services
+//!   only.
+//! - [`app`]: [`app::App`], the composition of the services below, built once per server.
+//! - [`services`]: one struct per domain that owns its state — accounts, friends, chat, groups,
+//!   files; [`authz`]: group permissions as a pure function.
+//! - [`publish`]: the [`publish::Publisher`], the one way anything reaches live connections after
+//!   a commit (and the seam for more nodes); [`hub`]: this node's connections and their queues.
 //! - [`store`]: SQLite/PostgreSQL behind one type; per-table submodules; migrations per backend.
 //! - [`files`]: the content-addressed blob store on disk, and image processing.
 //! - [`passwords`], [`ratelimit`] (rate limits and connection caps), [`background`], [`admin`],
 //!   [`error`], [`util`]; [`faults`]: crash points for the fault tests.
+//!
+//! The path of a message and of an upload, and where a new command goes: `ARCHITECTURE.md`.
 //!
 //! [`server::run`] takes its listener, app and shutdown signal from the caller, so tests start
 //! real servers on port 0 (several per process, and restart them on the same data).
@@ -28,6 +35,7 @@ pub mod files;
 pub mod http;
 pub mod hub;
 pub mod passwords;
+pub mod publish;
 pub mod ratelimit;
 pub mod server;
 pub mod services;

@@ -1,6 +1,6 @@
 //! Rate limits (GCRA, via `governor`) and connection caps. Keyed limiters for logins,
 //! registrations and each account's commands (shared by all its connections); each connection
-//! additionally has its own command limiter (see `ws::connection`). [`ConnectionCap`] bounds the
+//! additionally has its own command limiter (see `ws::dispatch`). [`ConnectionCap`] bounds the
 //! connections one address holds open, authenticated or not.
 
 use std::collections::HashMap;

@@ -161,6 +161,6 @@ pub async fn run(
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), tasks.wait()).await;
     background.abort();
-    app.store.close().await;
+    app.close().await;
     Ok(())
 }

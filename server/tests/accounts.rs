@@ -78,6 +78,7 @@ async fn registration_rules(db: Db) {
     );
     server
         .app
+        .accounts
         .create_account("carol", "Carol", "longenough".into())
         .await
         .unwrap();
@@ -259,7 +260,7 @@ async fn disabled_account_is_disconnected(db: Db) {
     // As `liao-server user disable` does, from outside the server.
     server
         .app
-        .store
+        .store()
         .set_disabled(&alice.id, true)
         .await
         .unwrap();
@@ -295,7 +296,7 @@ async fn disabled_account_is_disconnected(db: Db) {
     assert!(users.is_empty());
     server
         .app
-        .store
+        .store()
         .set_disabled(&alice.id, false)
         .await
         .unwrap();
@@ -306,7 +307,7 @@ async fn disabled_account_is_disconnected(db: Db) {
 async fn idle_sessions_expire(db: Db) {
     let server = TestServer::start(db).await;
     let alice = server.register("alice").await;
-    let mut tx = server.app.store.begin().await.unwrap();
+    let mut tx = server.app.store().begin().await.unwrap();
     // 31 days without use (the default limit is 30).
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 2678400000")
         .execute(&mut *tx)

@@ -299,7 +299,7 @@ async fn slow_reader_is_disconnected() {
     .await
     .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while !server.app.hub.is_online(&bob_id(&server).await) {
+    while !server.app.publisher.is_online(&bob_id(&server).await) {
         assert!(
             tokio::time::Instant::now() < deadline,
             "bob never came online"
@@ -310,7 +310,7 @@ async fn slow_reader_is_disconnected() {
     let text = "x".repeat(4000);
     let started = tokio::time::Instant::now();
     let mut i = 0;
-    while server.app.hub.is_online(&bob_id(&server).await) {
+    while server.app.publisher.is_online(&bob_id(&server).await) {
         assert!(
             started.elapsed() < Duration::from_secs(60),
             "slow reader still connected after {i} messages"
@@ -327,7 +327,7 @@ async fn slow_reader_is_disconnected() {
 async fn bob_id(server: &TestServer) -> liao_shared::UserId {
     server
         .app
-        .store
+        .store()
         .user_by_name("bob")
         .await
         .unwrap()

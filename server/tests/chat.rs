@@ -357,7 +357,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
 async fn server_user_id(server: &TestServer, name: &str) -> liao_shared::UserId {
     server
         .app
-        .store
+        .store()
         .user_by_name(name)
         .await
         .unwrap()
@@ -506,14 +506,14 @@ async fn recall_deletes_content_for_both_sides(db: Db) {
     // The text is gone from the database, not just hidden.
     let leftover: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE body LIKE '%wrong chat%'")
-            .fetch_one(server.app.store.reader())
+            .fetch_one(server.app.store().reader())
             .await
             .unwrap();
     assert_eq!(leftover, 0);
 
     // Outside the window: age a message in the store and try.
     let old = alice.send_text(&conv, "old", "old news").await;
-    let mut tx = server.app.store.begin().await.unwrap();
+    let mut tx = server.app.store().begin().await.unwrap();
     sqlx::query("UPDATE messages SET sent_at = sent_at - 121000 WHERE id = $1")
         .bind(old.message_id.as_str())
         .execute(&mut *tx)

@@ -297,12 +297,20 @@ fn fill_disk(dir: &Path) -> std::path::PathBuf {
 /// An HTTP request over TLS; the status and the whole answer (status 0: no answer).
 async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let (mut stream, _) = common::tls_connect(addr).await;
-    if stream.write_all(request.as_bytes()).await.is_err() {
-        return (0, String::new());
-    }
-    let mut buf = Vec::new();
-    let _ = tokio::time::timeout(common::WAIT, stream.read_to_end(&mut buf)).await;
+    let (stream, _) = common::tls_connect(addr).await;
+    // Read while writing: a server may answer (say, 507) and close before taking the whole
+    // body, and a client that only reads after writing would miss that answer.
+    let (mut rd, mut wr) = tokio::io::split(stream);
+    let write = async move {
+        let _ = wr.write_all(request.as_bytes()).await;
+        wr
+    };
+    let read = async {
+        let mut buf = Vec::new();
+        let _ = tokio::time::timeout(common::WAIT, rd.read_to_end(&mut buf)).await;
+        buf
+    };
+    let (_wr, buf) = tokio::join!(write, read);
     let text = String::from_utf8_lossy(&buf).to_string();
     let status = text
         .split_whitespace()

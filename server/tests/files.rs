@@ -1031,7 +1031,7 @@ async fn unsent_uploads_expire() {
     .await
     .unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
-    server.app.cleanup_uploads().await.unwrap();
+    server.app.files.cleanup_uploads().await.unwrap();
     assert_eq!(
         get_status(
             &server,

@@ -317,7 +317,7 @@ async fn recall_rules_in_groups(db: Db) {
         ErrorCode::Forbidden
     );
     // Admins recall members' messages at any time: age it past the window first.
-    let mut tx = server.app.store.begin().await.unwrap();
+    let mut tx = server.app.store().begin().await.unwrap();
     sqlx::query("UPDATE messages SET sent_at = sent_at - 3600000 WHERE id = $1")
         .bind(by_m1.message_id.as_str())
         .execute(&mut *tx)
@@ -400,7 +400,7 @@ async fn offline_members_catch_up_on_governance(db: Db) {
     join(&carol, &g).await;
     let bob_id = server
         .app
-        .store
+        .store()
         .user_by_name("bob")
         .await
         .unwrap()

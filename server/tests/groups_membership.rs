@@ -579,7 +579,7 @@ async fn two_thousand_member_group_fan_out() {
     let g = create_group(&owner, "Big group", JoinPolicy::Open).await;
 
     // Seed members through the store (registration's password hashing is not under test here).
-    let store = &server.app.store;
+    let store = server.app.store();
     let mut tokens = Vec::with_capacity(MEMBERS);
     let mut users = Vec::with_capacity(MEMBERS);
     for i in 0..MEMBERS {
@@ -630,7 +630,7 @@ async fn two_thousand_member_group_fan_out() {
             connections.push(t.await.unwrap());
         }
     }
-    assert_eq!(server.app.hub.connection_count(), MEMBERS + 1);
+    assert_eq!(server.app.publisher.connection_count(), MEMBERS + 1);
 
     let started = std::time::Instant::now();
     let mut seqs = Vec::new();

@@ -33,7 +33,7 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
     }
 
     // "The disk fills": the database may grow by two more pages only.
-    let store = server.app.store.clone();
+    let store = server.app.store().clone();
     let pages = store.sqlite_page_count().await.expect("page count");
     store
         .limit_sqlite_pages(Some(pages + 2))

@@ -15,19 +15,45 @@
 //! Nothing user-provided (file names, MIME types) ever takes part in a path: only random upload
 //! ids and hex digests do. Everything above this module talks to [`Blobs`]; an object-storage
 //! implementation can replace it behind the same methods.
+//!
+//! The store's coordination is part of that interface too, so that it can become cross-node
+//! with the storage: [`Blobs::claim_upload`] (one writer per upload) and
+//! [`Blobs::lock_references`] (adopting a blob versus deleting an unreferenced one).
 
 pub mod images;
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
 /// The blob store.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Blobs {
     root: PathBuf,
+    /// Uploads with a writer (a PATCH, or a finish) right now.
+    active: Arc<Mutex<HashSet<String>>>,
+    /// Serializes "adopt a blob and record a file pointing at it" against "delete a blob nothing
+    /// points at", so deduplication and clean-up never race.
+    references: tokio::sync::Mutex<()>,
+}
+
+/// The claim on an upload from [`Blobs::claim_upload`]; released on drop.
+pub struct UploadClaim {
+    active: Arc<Mutex<HashSet<String>>>,
+    id: String,
+}
+
+impl Drop for UploadClaim {
+    fn drop(&mut self) {
+        self.active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+    }
 }
 
 fn valid_hex(s: &str) -> bool {
@@ -45,7 +71,24 @@ impl Blobs {
     pub fn new(data_dir: &Path) -> Self {
         Blobs {
             root: data_dir.join("files"),
+            active: Arc::default(),
+            references: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Become upload `id`'s only writer, or `None` while another one is.
+    pub fn claim_upload(&self, id: &str) -> Option<UploadClaim> {
+        let mut active = self.active.lock().unwrap_or_else(|p| p.into_inner());
+        active.insert(id.to_owned()).then(|| UploadClaim {
+            active: self.active.clone(),
+            id: id.to_owned(),
+        })
+    }
+
+    /// Hold while recording a file that points at a blob, or while deleting blobs nothing
+    /// points at.
+    pub async fn lock_references(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.references.lock().await
     }
 
     /// The store's root folder (`<data_dir>/files`).

@@ -72,7 +72,7 @@ async fn user_of(state: &HttpState, headers: &HeaderMap) -> Result<liao_shared::
             "send Authorization: Bearer <token>",
         )
     })?;
-    state.app.http_user(token).await
+    state.app.accounts.http_user(token).await
 }
 
 fn tus_headers(res: &mut Response, state: &UploadState) {
@@ -179,7 +179,7 @@ async fn create(State(state): State<HttpState>, headers: HeaderMap) -> Response 
                 .is_some_and(|v| v == "1" || v == "true"),
             sha256: meta.get("sha256").cloned(),
         };
-        state.app.create_upload(&user, req).await
+        state.app.files.create_upload(&user, req).await
     }
     .await;
     match result {
@@ -202,7 +202,7 @@ async fn head(
 ) -> Response {
     let result = async {
         let user = user_of(&state, &headers).await?;
-        state.app.upload_state(&user, &id).await
+        state.app.files.upload_state(&user, &id).await
     }
     .await;
     match result {
@@ -245,6 +245,7 @@ async fn patch(
             .ok_or_else(|| Error::client(ErrorCode::BadRequest, "Upload-Offset is required"))?;
         state
             .app
+            .files
             .append_upload(&user, &id, offset, body.into_data_stream())
             .await
     }
@@ -267,7 +268,7 @@ async fn terminate(
     let result = async {
         check_tus(&headers)?;
         let user = user_of(&state, &headers).await?;
-        state.app.terminate_upload(&user, &id).await
+        state.app.files.terminate_upload(&user, &id).await
     }
     .await;
     match result {
@@ -326,7 +327,7 @@ async fn download(
     let file = FileId(id);
     let app = &state.app;
     let user = match bearer(request.headers()) {
-        Some(token) => app.http_user(token).await.ok(),
+        Some(token) => app.accounts.http_user(token).await.ok(),
         None => match (
             query.get("u"),
             query.get("k"),
@@ -340,7 +341,7 @@ async fn download(
                     user,
                     session,
                 };
-                match app.verify_signed(&grant, expires, sig).await {
+                match app.files.verify_signed(&grant, expires, sig).await {
                     Ok(user) => user,
                     Err(e) => return error_response(e),
                 }
@@ -350,7 +351,7 @@ async fn download(
     };
     let not_found = || error_response(Error::not_found("no such file"));
     let Some(user) = user else { return not_found() };
-    let Ok(row) = app.downloadable(&user, &file).await else {
+    let Ok(row) = app.files.accessible(&user, &file).await else {
         return not_found();
     };
     let sha = if thumbnail {
@@ -358,7 +359,7 @@ async fn download(
     } else {
         Some(row.sha256.clone())
     };
-    let Some(path) = sha.as_deref().and_then(|s| app.blobs.blob_path(s)) else {
+    let Some(path) = sha.as_deref().and_then(|s| app.files.blobs().blob_path(s)) else {
         return not_found();
     };
     // Several ranges would be a multipart answer, which clients rarely handle and which costs a

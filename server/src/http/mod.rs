@@ -66,7 +66,7 @@ async fn api_not_found() -> Response {
 /// Always 200 while the server answers; `degraded` says what an operator should look at (free
 /// space below the reserve: uploads are refused, messages still work).
 async fn healthz(State(state): State<HttpState>) -> Response {
-    let low = state.app.storage_low().await;
+    let low = state.app.files.storage_low().await;
     let body = serde_json::json!({
         "status": if low { "degraded" } else { "ok" },
         "version": env!("CARGO_PKG_VERSION"),

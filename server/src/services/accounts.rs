@@ -1,17 +1,24 @@
 //! Accounts: registration, login, sessions, profiles, search.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use liao_shared::{
     ErrorCode, EventBody, Password, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId,
     limits,
 };
 
-use super::{canonical_username, check_password, clean_display_name, paged, search_params};
-use crate::app::{Actor, App};
-use crate::config::Registration;
+use super::files::Files;
+use super::{
+    canonical_username, check_password, clean_display_name, commit_events, paged, search_params,
+};
+use crate::app::Actor;
+use crate::config::{Config, Registration};
 use crate::error::{Error, Result};
-use crate::store::{accounts, events};
+use crate::passwords::Passwords;
+use crate::publish::{KillScope, Publisher};
+use crate::ratelimit::RateLimits;
+use crate::store::{Store, Tx, accounts};
 use crate::util::{new_token, now_ms, token_hash};
 
 /// A freshly authenticated session.
@@ -56,7 +63,36 @@ fn clean_device(device: Option<&str>) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
-impl App {
+/// Accounts, sessions and profiles.
+pub struct Accounts {
+    config: Arc<Config>,
+    store: Store,
+    publisher: Arc<Publisher>,
+    files: Arc<Files>,
+    passwords: Passwords,
+    limits: Arc<RateLimits>,
+}
+
+impl Accounts {
+    /// The account service.
+    pub fn new(
+        config: Arc<Config>,
+        store: Store,
+        publisher: Arc<Publisher>,
+        files: Arc<Files>,
+        passwords: Passwords,
+        limits: Arc<RateLimits>,
+    ) -> Self {
+        Accounts {
+            config,
+            store,
+            publisher,
+            files,
+            passwords,
+            limits,
+        }
+    }
+
     /// Create an account (subject to the registration policy and per-IP limit) and log in.
     pub async fn register(
         &self,
@@ -198,8 +234,8 @@ impl App {
         self.store
             .delete_session(&actor.user, &actor.session)
             .await?;
-        self.hub
-            .kick(&actor.user, Some(&actor.session), ErrorCode::SessionRevoked);
+        self.kill(&actor.user, KillScope::Session(actor.session.clone()))
+            .await;
         Ok(())
     }
 
@@ -220,8 +256,7 @@ impl App {
             .set_password(&actor.user, &hash, Some(&actor.session))
             .await?
         {
-            self.hub
-                .kick(&actor.user, Some(&session), ErrorCode::SessionRevoked);
+            self.kill(&actor.user, KillScope::Session(session)).await;
         }
         Ok(())
     }
@@ -231,7 +266,7 @@ impl App {
         check_password(new.expose())?;
         let hash = self.passwords.hash(new).await?;
         self.store.set_password(user, &hash, None).await?;
-        self.hub.kick(user, None, ErrorCode::SessionRevoked);
+        self.kill(user, KillScope::All).await;
         Ok(())
     }
 
@@ -245,8 +280,8 @@ impl App {
         if !self.store.delete_session(&actor.user, session).await? {
             return Err(Error::not_found("no such session"));
         }
-        self.hub
-            .kick(&actor.user, Some(session), ErrorCode::SessionRevoked);
+        self.kill(&actor.user, KillScope::Session(session.clone()))
+            .await;
         Ok(())
     }
 
@@ -264,19 +299,7 @@ impl App {
             display_name: name,
             ..profile
         };
-        let events = events::append(
-            &mut tx,
-            vec![(
-                actor.user.clone(),
-                EventBody::ProfileUpdated {
-                    profile: profile.clone(),
-                },
-            )],
-        )
-        .await?;
-        tx.commit().await?;
-        self.publish_events(events);
-        self.announce_profile(&profile).await;
+        self.profile_updated(tx, &profile).await?;
         Ok(profile)
     }
 
@@ -287,17 +310,9 @@ impl App {
         file: Option<&liao_shared::FileId>,
     ) -> Result<Profile> {
         if let Some(file) = file {
-            let row = self
-                .store
-                .accessible_file(&actor.user, file)
-                .await?
-                .ok_or_else(|| Error::not_found("no such file"))?;
-            if !row.is_image() {
-                return Err(Error::client(
-                    ErrorCode::UnsupportedImage,
-                    "avatars are images",
-                ));
-            }
+            self.files
+                .usable_as_image(&actor.user, file, "avatars are images")
+                .await?;
         }
         let old = self
             .store
@@ -310,34 +325,37 @@ impl App {
             avatar: file.cloned(),
             ..old.clone()
         };
-        let events = events::append(
-            &mut tx,
-            vec![(
-                actor.user.clone(),
-                EventBody::ProfileUpdated {
-                    profile: profile.clone(),
-                },
-            )],
-        )
-        .await?;
-        tx.commit().await?;
-        self.publish_events(events);
-        self.announce_profile(&profile).await;
+        self.profile_updated(tx, &profile).await?;
         if let Some(previous) = old.avatar.filter(|p| Some(p) != file) {
-            self.collect_file(&previous).await;
+            self.files.collect_file(&previous).await;
         }
         Ok(profile)
+    }
+
+    /// Commit a change of the actor's profile: their devices get `profile_updated`, friends and
+    /// conversation partners a `profile_changed` push.
+    async fn profile_updated(&self, tx: Tx, profile: &Profile) -> Result<()> {
+        let event = EventBody::ProfileUpdated {
+            profile: profile.clone(),
+        };
+        commit_events(tx, &self.publisher, vec![(profile.user_id.clone(), event)]).await?;
+        self.announce_profile(profile).await;
+        Ok(())
     }
 
     /// Tell friends and conversation partners about a profile change (best effort, ephemeral).
     async fn announce_profile(&self, profile: &Profile) {
         match self.store.profile_audience(&profile.user_id).await {
-            Ok(users) => self.publish_ephemeral(
-                &users,
-                &ServerFrame::ProfileChanged {
-                    profile: profile.clone(),
-                },
-                None,
+            Ok(users) => Publisher::log_failure(
+                self.publisher
+                    .ephemeral(
+                        &users,
+                        &ServerFrame::ProfileChanged {
+                            profile: profile.clone(),
+                        },
+                        None,
+                    )
+                    .await,
             ),
             Err(e) => tracing::warn!(error = %e, "profile change not announced"),
         }
@@ -362,5 +380,74 @@ impl App {
         let found = self.store.search_users(query, offset, limit + 1).await?;
         let (users, next_offset) = paged(found, offset, limit);
         Ok(Reply::Users { users, next_offset })
+    }
+
+    /// Close `user`'s connections in `scope`: their session ended.
+    async fn kill(&self, user: &UserId, scope: KillScope) {
+        Publisher::log_failure(
+            self.publisher
+                .kill(user, scope, ErrorCode::SessionRevoked)
+                .await,
+        );
+    }
+
+    /// The user a bearer token (HTTP `Authorization`) belongs to.
+    pub async fn http_user(&self, token: &str) -> Result<UserId> {
+        let invalid = || {
+            Error::client(
+                ErrorCode::InvalidSession,
+                "unknown, expired or revoked session",
+            )
+        };
+        let session = self
+            .store
+            .session_by_token(&token_hash(token))
+            .await?
+            .ok_or_else(invalid)?;
+        let idle_ms = self.config.tuning.session_idle_days * 24 * 3600 * 1000;
+        if now_ms().saturating_sub(session.last_seen_at) > idle_ms {
+            return Err(invalid());
+        }
+        let user = self
+            .store
+            .user_by_id(&session.user_id)
+            .await?
+            .ok_or_else(invalid)?;
+        if user.disabled {
+            return Err(Error::client(
+                ErrorCode::AccountDisabled,
+                "this account is disabled",
+            ));
+        }
+        Ok(session.user_id)
+    }
+
+    /// Record that a session was used just now (idle expiry counts from the last use).
+    pub async fn touch_session(&self, session: &SessionId) -> Result<()> {
+        self.store.touch_session(session).await
+    }
+
+    /// Delete a session that was made but cannot be used (its connection was refused).
+    pub async fn discard_session(&self, user: &UserId, session: &SessionId) -> Result<()> {
+        self.store.delete_session(user, session).await.map(drop)
+    }
+
+    /// Close the connections of accounts disabled, and of sessions ended by a password reset,
+    /// since `since` (ms) — also when another process (the admin CLI) made the change.
+    pub async fn kill_revoked_since(&self, since: u64) -> Result<()> {
+        for (user, disabled, reset_at) in self.store.revoked_since(since).await? {
+            let (scope, reason) = if disabled {
+                (KillScope::All, ErrorCode::AccountDisabled)
+            } else {
+                // Only connections authenticated before the reset: the user may already have
+                // logged in again with the new password.
+                (
+                    KillScope::AuthenticatedBefore(reset_at),
+                    ErrorCode::SessionRevoked,
+                )
+            };
+            self.publisher.kill(&user, scope, reason).await?;
+        }
+        Ok(())
     }
 }

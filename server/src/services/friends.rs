@@ -1,15 +1,29 @@
 //! Friends: requests, acceptance, removal, blocks. Both sides learn of every change through their
 //! event streams, live or on their next sync.
 
+use std::sync::Arc;
+
 use liao_shared::{ErrorCode, EventBody, FriendRequestInfo, Profile, Reply, UserId, limits};
 
-use super::clean_note;
-use crate::app::{Actor, App};
+use super::{clean_note, commit_events};
+use crate::app::Actor;
 use crate::error::{Error, Result};
+use crate::publish::Publisher;
+use crate::store::Store;
 use crate::store::social::{self, Relation};
-use crate::store::{Tx, events};
 
-impl App {
+/// Friendships, requests, blocks, contacts and presence.
+pub struct Friends {
+    store: Store,
+    publisher: Arc<Publisher>,
+}
+
+impl Friends {
+    /// The friends service.
+    pub fn new(store: Store, publisher: Arc<Publisher>) -> Self {
+        Friends { store, publisher }
+    }
+
     /// The other user's profile, refusing yourself and unknown or disabled users.
     async fn other(&self, actor: &Actor, user: &UserId) -> Result<Profile> {
         if *user == actor.user {
@@ -29,14 +43,6 @@ impl App {
             .profile(&actor.user)
             .await?
             .ok_or_else(|| Error::not_found("no such user"))
-    }
-
-    /// Commit `tx` after appending `events`, then publish them.
-    async fn commit_events(&self, mut tx: Tx, events: Vec<(UserId, EventBody)>) -> Result<()> {
-        let appended = events::append(&mut tx, events).await?;
-        tx.commit().await?;
-        self.publish_events(appended);
-        Ok(())
     }
 
     /// Ask `target` to be friends (or accept their pending request to you).
@@ -73,20 +79,21 @@ impl App {
             // They asked first: asking back is accepting.
             social::delete_request(&mut tx, target, &actor.user).await?;
             social::insert_friendship(&mut tx, &actor.user, target).await?;
-            return self
-                .commit_events(
-                    tx,
-                    vec![
-                        (actor.user.clone(), EventBody::FriendAdded { friend: other }),
-                        (target.clone(), EventBody::FriendAdded { friend: me }),
-                    ],
-                )
-                .await;
+            return commit_events(
+                tx,
+                &self.publisher,
+                vec![
+                    (actor.user.clone(), EventBody::FriendAdded { friend: other }),
+                    (target.clone(), EventBody::FriendAdded { friend: me }),
+                ],
+            )
+            .await;
         }
         let sent_at =
             social::insert_request(&mut tx, &actor.user, target, message.as_deref()).await?;
-        self.commit_events(
+        commit_events(
             tx,
+            &self.publisher,
             vec![
                 (
                     target.clone(),
@@ -125,8 +132,9 @@ impl App {
             ));
         }
         social::insert_friendship(&mut tx, &actor.user, requester).await?;
-        self.commit_events(
+        commit_events(
             tx,
+            &self.publisher,
             vec![
                 (actor.user.clone(), EventBody::FriendAdded { friend: other }),
                 (requester.clone(), EventBody::FriendAdded { friend: me }),
@@ -162,8 +170,9 @@ impl App {
                 "no such pending request",
             ));
         }
-        self.commit_events(
+        commit_events(
             tx,
+            &self.publisher,
             vec![
                 (
                     from.clone(),
@@ -191,8 +200,9 @@ impl App {
         if !social::delete_friendship(&mut tx, &actor.user, friend).await? {
             return Err(Error::client(ErrorCode::NotFriends, "you are not friends"));
         }
-        self.commit_events(
+        commit_events(
             tx,
+            &self.publisher,
             vec![
                 (
                     actor.user.clone(),
@@ -252,7 +262,7 @@ impl App {
                 ));
             }
         }
-        self.commit_events(tx, out).await
+        commit_events(tx, &self.publisher, out).await
     }
 
     /// Lift a block.
@@ -262,8 +272,9 @@ impl App {
         if !social::delete_block(&mut tx, &actor.user, target).await? {
             return Err(Error::not_found("that user is not blocked"));
         }
-        self.commit_events(
+        commit_events(
             tx,
+            &self.publisher,
             vec![(
                 actor.user.clone(),
                 EventBody::Unblocked {
@@ -281,7 +292,7 @@ impl App {
         let events_seq = self.store.event_seq(&actor.user).await?;
         let mut c = self.store.contacts(&actor.user).await?;
         for f in &mut c.friends {
-            f.online = self.hub.is_online(&f.profile.user_id);
+            f.online = self.publisher.is_online(&f.profile.user_id);
         }
         Ok(Reply::Contacts {
             friends: c.friends,
@@ -290,5 +301,16 @@ impl App {
             blocked: c.blocked,
             events_seq,
         })
+    }
+
+    /// Tell `user`'s friends that they came online or went offline (best effort).
+    pub async fn announce_presence(&self, user: &UserId, online: bool) {
+        let result = match self.store.friend_ids(user).await {
+            Ok(friends) => self.publisher.presence(&friends, user, online).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "presence not announced");
+        }
     }
 }

@@ -1,6 +1,8 @@
-//! Domain logic, one module per domain. Services validate input, check permissions, run one
-//! transaction that changes state *and* appends the events announcing it, commit, and only then
-//! publish to live connections (never holding a transaction while delivering).
+//! Domain logic, one service struct per domain, each owning its state (its store handle, the
+//! publisher, and the other services it needs). Services validate input, check permissions, run
+//! one transaction that changes state *and* appends the events announcing it, commit, and only
+//! then publish through [`crate::publish::Publisher`] (never holding a transaction while
+//! delivering). Nothing above them (the WebSocket and HTTP layers) touches the store.
 
 pub mod accounts;
 pub mod chat;
@@ -8,9 +10,24 @@ pub mod files;
 pub mod friends;
 pub mod groups;
 
-use liao_shared::{ErrorCode, limits};
+use liao_shared::{ErrorCode, EventBody, UserId, limits};
 
 use crate::error::{Error, Result};
+use crate::publish::Publisher;
+use crate::store::{Tx, events};
+
+/// Append `events` to their users' streams in `tx`, commit, then publish them: the common
+/// ending of a change that only users' own streams announce.
+pub async fn commit_events(
+    mut tx: Tx,
+    publisher: &Publisher,
+    events: Vec<(UserId, EventBody)>,
+) -> Result<()> {
+    let appended = events::append(&mut tx, events).await?;
+    tx.commit().await?;
+    Publisher::log_failure(publisher.events(appended).await);
+    Ok(())
+}
 
 /// Usernames: 3–32 of `a-z 0-9 _ . -`, starting with a letter or digit. Returns the canonical
 /// (lowercase) form.

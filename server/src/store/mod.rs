@@ -15,15 +15,18 @@
 //!
 //! Each submodule owns its tables: [`accounts`] (users, sessions), [`events`] (user event
 //! streams), [`social`] (friend requests, friendships, blocks), [`chat`] (conversations, members,
-//! messages), [`groups`] (groups, join requests, temporary sessions).
+//! messages), [`conversations`] (a user's conversation list), [`groups`] (groups, join
+//! requests), [`temp`] (temporary sessions), [`files`] (uploads, file records, attachments).
 
 pub mod accounts;
 pub mod batch;
 pub mod chat;
+pub mod conversations;
 pub mod events;
 pub mod files;
 pub mod groups;
 pub mod social;
+pub mod temp;
 
 use std::path::Path;
 use std::str::FromStr;

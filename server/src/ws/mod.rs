@@ -1,9 +1,19 @@
-//! WebSocket connections: [`connection`] runs one authenticated (or authenticating) client, in
-//! one task that also writes to the socket, batching frames into few flushes. [`echo`] is a
-//! test-only peer on the same settings, for WebSocket conformance suites.
+//! WebSocket connections, one task each:
+//! - [`connection`]: the task and its `select!` loop (shutdown, kills, pushes, frames, deadlines);
+//! - `writer`: buffered writes flushed once nothing more is ready, stall detection, error frames;
+//! - `delivery`: the connection's cursors, push delivery without gaps or repeats, the paged
+//!   replay from the database;
+//! - `sync`: the `sync` command;
+//! - `dispatch`: parsing a frame and the command table.
+//!
+//! [`echo`] is a test-only peer on the same settings, for WebSocket conformance suites.
 
 pub mod connection;
+mod delivery;
+mod dispatch;
 pub mod echo;
+mod sync;
+mod writer;
 
 use liao_shared::limits;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;

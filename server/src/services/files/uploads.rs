@@ -1,159 +1,17 @@
-//! Files and images: the tus upload lifecycle, finishing an upload (fsync, hash, image checks,
-//! link into the content-addressed store, then the file record — a message can never point at a
-//! partial file), access rules, signed URLs, and clean-up.
-//!
-//! # Crash safety
-//! An upload's own file keeps every received byte until the upload is recorded complete; the
-//! blob store gets a hard link (or a copy) of it, never the only copy. The file record and the
-//! upload's completion are one transaction. So whatever step a crash interrupts, the upload is
-//! either complete (and `HEAD` shows its file) or still holds all its bytes, and finishing it
-//! again (on the next `HEAD` or `PATCH`, or the sweep at start-up) is idempotent: the blob is
-//! named by its content. Scratch files and blobs a crash orphaned are swept later.
-//!
-//! # Storage
-//! Below the free-space reserve (`--min-free-mb`) uploads are refused with `storage_full` before
-//! a byte is written, so that the database keeps room for messages. A write that still hits a
-//! full disk keeps nothing of its request: the upload stays at its old offset.
-//!
-//! # Concurrency
-//! Bytes stream from the request body to the upload's temp file chunk by chunk; memory use does
-//! not depend on the file size. One PATCH at a time per upload (others get `409`); hashing and
-//! image work run on the blocking pool.
-
-use std::collections::HashSet;
-use std::sync::Mutex;
+//! The tus upload lifecycle: creation, appending a request body's bytes, and finishing an
+//! upload into a file record (see the crash-safety notes in the parent module).
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use hmac::{Hmac, Mac};
-use liao_shared::{ErrorCode, FileId, Reply, UserId, limits};
+use liao_shared::{ErrorCode, FileId, UserId};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::app::{Actor, App};
+use super::{Files, NewUpload, UploadKind, UploadState, clean_file_name};
 use crate::error::{Error, Result};
 use crate::faults;
 use crate::files::{hash_file, images};
-use crate::store::files::{FileRow, NewFile, UploadRow};
-use crate::util::now_ms;
-
-/// What was uploaded as what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadKind {
-    /// Any file (sent 1:1).
-    File,
-    /// An image (checked and thumbnailed).
-    Image,
-}
-
-impl UploadKind {
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UploadKind::File => "file",
-            UploadKind::Image => "image",
-        }
-    }
-}
-
-/// A tus creation request.
-#[derive(Debug, Clone)]
-pub struct NewUpload {
-    /// Declared total length.
-    pub length: u64,
-    /// File name (display only).
-    pub name: String,
-    /// Declared MIME type.
-    pub mime: String,
-    /// Kind.
-    pub kind: UploadKind,
-    /// Images: keep metadata as uploaded.
-    pub original: bool,
-    /// Optional SHA-256 of the content, for instant re-send of something the uploader can see.
-    pub sha256: Option<String>,
-}
-
-/// The state of an upload.
-#[derive(Debug, Clone)]
-pub struct UploadState {
-    /// Upload id.
-    pub id: String,
-    /// Bytes received.
-    pub offset: u64,
-    /// Declared length.
-    pub length: u64,
-    /// The file, once complete.
-    pub file_id: Option<FileId>,
-}
-
-/// Uploads with a PATCH in progress.
-#[derive(Default)]
-pub struct ActiveUploads(Mutex<HashSet<String>>);
-
-struct ActiveGuard<'a>(&'a ActiveUploads, String);
-
-impl Drop for ActiveGuard<'_> {
-    fn drop(&mut self) {
-        self.0
-            .0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.1);
-    }
-}
-
-impl ActiveUploads {
-    fn claim(&self, id: &str) -> Option<ActiveGuard<'_>> {
-        let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        set.insert(id.to_owned())
-            .then(|| ActiveGuard(self, id.to_owned()))
-    }
-}
-
-/// Longest stored file name, in Unicode scalar values.
-const MAX_FILE_NAME_CHARS: usize = 255;
-
-/// File names are display text, but they also become the download name on the recipient's disk:
-/// control characters are removed, `/` and `\` become `_`, every run of dots collapses to one
-/// (so no `..` is left), leading dots and surrounding white space are trimmed (no hidden or
-/// dot-only names), and at most 255 characters are kept; an empty result becomes `file`.
-/// Applying it twice changes nothing more.
-pub fn clean_file_name(name: &str) -> String {
-    let mut cleaned = String::with_capacity(name.len().min(4 * MAX_FILE_NAME_CHARS));
-    for c in name.chars().filter(|c| !c.is_control()) {
-        match c {
-            '/' | '\\' => cleaned.push('_'),
-            '.' if cleaned.ends_with('.') => {}
-            c => cleaned.push(c),
-        }
-    }
-    let trim = |s: &str| {
-        s.trim_start_matches(|c: char| c == '.' || c.is_whitespace())
-            .trim_end()
-            .to_owned()
-    };
-    // Trimmed again after the cut: it may end the name in white space.
-    let cut: String = trim(&cleaned).chars().take(MAX_FILE_NAME_CHARS).collect();
-    let cleaned = trim(&cut);
-    if cleaned.is_empty() {
-        "file".to_owned()
-    } else {
-        cleaned
-    }
-}
-
-/// What a signed file URL grants: one variant of one file, to one user, while one session lasts.
-#[derive(Debug, Clone, Copy)]
-pub struct UrlGrant<'a> {
-    /// `original` or `thumbnail`.
-    pub variant: &'a str,
-    /// The file.
-    pub file: &'a str,
-    /// The user it was issued to.
-    pub user: &'a str,
-    /// The session it was issued to.
-    pub session: &'a str,
-}
+use crate::store::files::{NewFile, UploadRow};
 
 /// The least an upload body must deliver per `--upload-idle-secs` window (16 KiB per 30 s by
 /// default: about 550 bytes a second, far below any real connection).
@@ -163,38 +21,7 @@ fn conflict(message: &'static str) -> Error {
     Error::client(ErrorCode::Conflict, message)
 }
 
-impl App {
-    /// The user a bearer token (HTTP `Authorization`) belongs to.
-    pub async fn http_user(&self, token: &str) -> Result<UserId> {
-        let invalid = || {
-            Error::client(
-                ErrorCode::InvalidSession,
-                "unknown, expired or revoked session",
-            )
-        };
-        let session = self
-            .store
-            .session_by_token(&crate::util::token_hash(token))
-            .await?
-            .ok_or_else(invalid)?;
-        let idle_ms = self.config.tuning.session_idle_days * 24 * 3600 * 1000;
-        if now_ms().saturating_sub(session.last_seen_at) > idle_ms {
-            return Err(invalid());
-        }
-        let user = self
-            .store
-            .user_by_id(&session.user_id)
-            .await?
-            .ok_or_else(invalid)?;
-        if user.disabled {
-            return Err(Error::client(
-                ErrorCode::AccountDisabled,
-                "this account is disabled",
-            ));
-        }
-        Ok(session.user_id)
-    }
-
+impl Files {
     /// tus creation: check the size limit and quota before any byte is accepted.
     pub async fn create_upload(&self, user: &UserId, req: NewUpload) -> Result<UploadState> {
         let t = &self.config.tuning;
@@ -228,7 +55,7 @@ impl App {
                 .accessible_by_hash(user, &sha, req.kind.as_str())
                 .await?
             && existing.size == req.length
-            && let _blobs = self.blob_lock.lock().await
+            && let _blobs = self.blobs.lock_references().await
             // Clean-up may have removed the content meanwhile: then upload it normally.
             && self.blobs.blob_path(&existing.sha256).is_some_and(|p| p.exists())
         {
@@ -305,35 +132,6 @@ impl App {
         })
     }
 
-    /// Free bytes on the file store's disk, if the system says.
-    async fn free_bytes(&self) -> Option<u64> {
-        let root = self.blobs.root().to_path_buf();
-        tokio::task::spawn_blocking(move || fs4::available_space(&root).ok())
-            .await
-            .ok()
-            .flatten()
-    }
-
-    /// Whether free space is below the reserve kept for messages (`--min-free-mb`).
-    pub async fn storage_low(&self) -> bool {
-        let reserve = self.config.tuning.min_free_mb * 1024 * 1024;
-        reserve > 0 && self.free_bytes().await.is_some_and(|free| free < reserve)
-    }
-
-    /// Refuse an upload of `more` bytes that would eat into the reserve kept for messages.
-    async fn check_room(&self, more: u64) -> Result<()> {
-        let reserve = self.config.tuning.min_free_mb * 1024 * 1024;
-        if reserve == 0 {
-            return Ok(());
-        }
-        match self.free_bytes().await {
-            Some(free) if free < reserve.saturating_add(more) => Err(Error::StorageFull(format!(
-                "{free} bytes free, {reserve} reserved, {more} asked"
-            ))),
-            _ => Ok(()),
-        }
-    }
-
     async fn upload_row(&self, user: &UserId, id: &str) -> Result<(UploadRow, std::path::PathBuf)> {
         let row = self
             .store
@@ -366,7 +164,7 @@ impl App {
             return Ok(complete(row));
         }
         for _ in 0..100 {
-            if let Some(_guard) = self.active_uploads.claim(&row.id) {
+            if let Some(_guard) = self.blobs.claim_upload(&row.id) {
                 let current = self
                     .store
                     .upload(user, id)
@@ -430,7 +228,7 @@ impl App {
 
     /// Finish an upload this caller holds the claim of, unless another request finished it
     /// first (reads the record again under the claim).
-    async fn finish_claimed(
+    pub(super) async fn finish_claimed(
         &self,
         row: &UploadRow,
         path: &std::path::Path,
@@ -460,8 +258,8 @@ impl App {
             return Err(conflict("the upload is already complete"));
         }
         let _guard = self
-            .active_uploads
-            .claim(&row.id)
+            .blobs
+            .claim_upload(&row.id)
             .ok_or_else(|| conflict("another request is writing this upload"))?;
         let io = |e: std::io::Error| Error::io(format_args!("upload {}", row.id), e);
         let current = self.upload_offset(&row, &path).await?;
@@ -618,7 +416,7 @@ impl App {
             _ => hash_file(&served).await.map_err(io)?,
         };
         // From placing the blobs to recording the file, clean-up must not delete them.
-        let _blobs = self.blob_lock.lock().await;
+        let _blobs = self.blobs.lock_references().await;
         if let Some(bytes) = &thumb_bytes {
             thumb = Some(self.blobs.put_bytes(bytes).await.map_err(io)?);
         }
@@ -659,173 +457,10 @@ impl App {
     pub async fn terminate_upload(&self, user: &UserId, id: &str) -> Result<()> {
         let (row, path) = self.upload_row(user, id).await?;
         let _guard = self
-            .active_uploads
-            .claim(&row.id)
+            .blobs
+            .claim_upload(&row.id)
             .ok_or_else(|| conflict("another request is writing this upload"))?;
         let _ = tokio::fs::remove_file(&path).await;
         self.store.delete_upload(&row.id).await
-    }
-
-    /// Delete uploads untouched for the expiry (and forget finished upload records), and files
-    /// that were uploaded that long ago but never sent (nor used as an avatar).
-    pub async fn cleanup_uploads(&self) -> Result<()> {
-        let before = now_ms().saturating_sub(self.config.tuning.upload_expiry_hours * 3600 * 1000);
-        for file in self.store.unreferenced_files(before).await? {
-            self.collect_file(&file).await;
-        }
-        for id in self.store.stale_uploads(before).await? {
-            if let Some(path) = self.blobs.upload_path(&id) {
-                let _ = tokio::fs::remove_file(path).await;
-            }
-            self.store.delete_upload(&id).await?;
-        }
-        Ok(())
-    }
-
-    /// Repair what a crash left in the file store: finish uploads whose bytes had all arrived,
-    /// and delete scratch files and blobs no record points at once they are older than
-    /// `grace` (so nothing between "placed" and "recorded" is touched, even by another node).
-    pub async fn recover_files(&self, grace: std::time::Duration) -> Result<()> {
-        for row in self.store.unfinished_uploads(1000).await? {
-            let Some(path) = self.blobs.upload_path(&row.id) else {
-                continue;
-            };
-            let complete = tokio::fs::metadata(&path)
-                .await
-                .is_ok_and(|m| m.len() == row.length);
-            if let (true, Some(_guard)) = (complete, self.active_uploads.claim(&row.id)) {
-                match self.finish_claimed(&row, &path).await {
-                    Ok(_) => tracing::info!(upload = %row.id, "finished an interrupted upload"),
-                    Err(e) => tracing::warn!(upload = %row.id, error = %e, "could not finish"),
-                }
-            }
-        }
-        let before = std::time::SystemTime::now() - grace;
-        let io = |e: std::io::Error| Error::io("sweeping the file store", e);
-        let known = self.store.upload_ids().await?;
-        for stray in self.blobs.strays(&known, before).await.map_err(io)? {
-            tracing::info!(path = %stray.display(), "removing a stray upload file");
-            let _ = tokio::fs::remove_file(stray).await;
-        }
-        for sha in self.blobs.blobs_before(before).await.map_err(io)? {
-            let _blobs = self.blob_lock.lock().await;
-            if !self.store.blob_in_use(&sha).await? {
-                tracing::info!(%sha, "removing a blob no file records");
-                self.blobs.delete(&sha).await.map_err(io)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// After a recall: delete the file once no visible message references it.
-    pub async fn collect_file(&self, file: &FileId) {
-        match self.store.collect_file(file).await {
-            Ok(orphans) => {
-                let _blobs = self.blob_lock.lock().await;
-                for sha in orphans {
-                    // An upload of the same content may have adopted the blob meanwhile.
-                    if matches!(self.store.blob_in_use(&sha).await, Ok(false))
-                        && let Err(e) = self.blobs.delete(&sha).await
-                    {
-                        tracing::warn!(%sha, error = %e, "could not delete blob");
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(%file, error = %e, "file clean-up failed"),
-        }
-    }
-
-    fn signature(&self, grant: &UrlGrant<'_>, expires: u64) -> String {
-        // HMAC accepts keys of any length; the key is 32 random bytes.
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.url_key).expect("HMAC takes any key length");
-        mac.update(
-            format!(
-                "{}\n{}\n{}\n{}\n{expires}",
-                grant.variant, grant.file, grant.user, grant.session
-            )
-            .as_bytes(),
-        );
-        hex::encode(mac.finalize().into_bytes())
-    }
-
-    fn signed_path(&self, grant: &UrlGrant<'_>, expires: u64) -> String {
-        let suffix = if grant.variant == "thumbnail" {
-            "/thumbnail"
-        } else {
-            ""
-        };
-        format!(
-            "/api/files/{}{suffix}?u={}&k={}&e={expires}&s={}",
-            grant.file,
-            grant.user,
-            grant.session,
-            self.signature(grant, expires)
-        )
-    }
-
-    /// Check a signed URL's parameters: the signature, the expiry, and that the session it was
-    /// issued to still exists (a URL dies with its session: logout, revocation, a password
-    /// change, a disabled account). The user it was issued to.
-    pub async fn verify_signed(
-        &self,
-        grant: &UrlGrant<'_>,
-        expires: u64,
-        sig: &str,
-    ) -> Result<Option<UserId>> {
-        let expected = self.signature(grant, expires);
-        let same = expected.len() == sig.len()
-            && expected
-                .bytes()
-                .zip(sig.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if !same || expires <= now_ms() {
-            return Ok(None);
-        }
-        let user = UserId(grant.user.to_owned());
-        let session = liao_shared::SessionId(grant.session.to_owned());
-        let verified = &self.hub.verified;
-        if verified.fresh(&user, &session) {
-            return Ok(Some(user));
-        }
-        let epoch = verified.epoch();
-        if !self.store.session_of(&user, &session).await? {
-            return Ok(None);
-        }
-        verified.remember(&user, &session, epoch);
-        Ok(Some(user))
-    }
-
-    /// Signed URLs for a file the actor may see, valid while the actor's session lasts.
-    pub async fn file_urls(&self, actor: &Actor, file: &FileId) -> Result<Reply> {
-        let row = self
-            .store
-            .accessible_file(&actor.user, file)
-            .await?
-            .ok_or_else(|| Error::not_found("no such file"))?;
-        let expires_at = now_ms() + limits::FILE_URL_TTL_MS;
-        let grant = |variant| UrlGrant {
-            variant,
-            file: file.as_str(),
-            user: actor.user.as_str(),
-            session: actor.session.as_str(),
-        };
-        Ok(Reply::FileUrls {
-            url: self.signed_path(&grant("original"), expires_at),
-            thumbnail_url: row
-                .thumb_sha256
-                .as_ref()
-                .map(|_| self.signed_path(&grant("thumbnail"), expires_at)),
-            expires_at,
-        })
-    }
-
-    /// The file if `user` may download it (404 otherwise, whatever the reason).
-    pub async fn downloadable(&self, user: &UserId, file: &FileId) -> Result<FileRow> {
-        self.store
-            .accessible_file(user, file)
-            .await?
-            .ok_or_else(|| Error::not_found("no such file"))
     }
 }

@@ -1,0 +1,217 @@
+//! What happens to messages once sent: history pages, read markers, typing, recall.
+
+use liao_shared::{
+    ConversationId, ConversationKind, ErrorCode, EventBody, MessageBody, MessageId, Reply, Role,
+    ServerFrame, UserId, limits,
+};
+
+use super::Chat;
+use crate::app::Actor;
+use crate::authz::{Action, authorize};
+use crate::error::{Error, Result};
+use crate::publish::Publisher;
+use crate::services::commit_events;
+use crate::store::Backend;
+use crate::store::chat::{self};
+use crate::store::files as store_files;
+use crate::store::{Tx, groups};
+use crate::util::now_ms;
+
+impl Chat {
+    /// A page of history before `before` (or the latest), oldest first, cut below the outbound
+    /// frame limit.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        before: Option<u64>,
+        limit: Option<u32>,
+    ) -> Result<Reply> {
+        let m = self.member(actor, conversation).await?;
+        let limit = limit.unwrap_or(50).clamp(1, limits::MAX_HISTORY_PAGE);
+        let before = before.unwrap_or(m.last_seq + 1);
+        let mut messages = self
+            .store
+            .messages_before(conversation, m.visible_from, before, limit + 1)
+            .await?;
+        let mut has_more = messages.len() > limit as usize;
+        if has_more {
+            messages.remove(0);
+        }
+        // Keep the newest messages that fit in one frame, with room for the envelope.
+        let budget = limits::MAX_OUTBOUND_FRAME - 4096;
+        let mut size = 0;
+        let mut keep = messages.len();
+        for (idx, msg) in messages.iter().enumerate().rev() {
+            size += serde_json::to_string(msg).map(|s| s.len()).unwrap_or(0) + 1;
+            if size > budget {
+                break;
+            }
+            keep = idx;
+        }
+        if keep > 0 {
+            messages.drain(..keep);
+            has_more = true;
+        }
+        Ok(Reply::History { messages, has_more })
+    }
+
+    /// Move the actor's read marker forward; their other sessions hear of it.
+    pub async fn mark_read(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        seq: u64,
+    ) -> Result<()> {
+        let m = self.member(actor, conversation).await?;
+        let seq = seq.min(m.last_seq);
+        let mut tx = self.store.begin().await?;
+        if chat::advance_read(&mut tx, conversation, &actor.user, seq).await? {
+            let event = EventBody::ReadMarker {
+                conversation_id: conversation.clone(),
+                seq,
+            };
+            commit_events(tx, &self.publisher, vec![(actor.user.clone(), event)]).await?;
+        }
+        Ok(())
+    }
+
+    /// Tell the other members the actor is typing.
+    pub async fn typing(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
+        // Typing is only shown where the actor could send: not across a block, not while muted.
+        let mut tx = self.store.read_tx().await?;
+        let ctx = chat::send_context(&mut tx, conversation, &actor.user, "")
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))?;
+        let may_send = Self::check_may_send(
+            &mut tx,
+            &actor.user,
+            &ctx,
+            &MessageBody::Recalled { recalled_at: 0 },
+        )
+        .await;
+        drop(tx);
+        if may_send.is_err() {
+            return Ok(());
+        }
+        let members = ctx.members;
+        let others: Vec<UserId> = members.into_iter().filter(|u| *u != actor.user).collect();
+        let frame = ServerFrame::Typing {
+            conversation_id: conversation.clone(),
+            user_id: actor.user.clone(),
+        };
+        Publisher::log_failure(self.publisher.ephemeral(&others, &frame, None).await);
+        Ok(())
+    }
+
+    /// Recall the actor's own message within the window: its content is deleted and a `recall`
+    /// entry is appended for everyone.
+    pub async fn recall(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        message_id: &MessageId,
+    ) -> Result<()> {
+        let m = self.member(actor, conversation).await?;
+        let _turn = self.publisher.turn(conversation).await;
+        let mut tx = self.store.begin().await?;
+        let Some(msg) = chat::message_by_id(&mut tx, conversation, message_id).await? else {
+            return Err(Error::not_found("no such message"));
+        };
+        if msg.seq <= m.visible_from {
+            return Err(Error::not_found("no such message"));
+        }
+        if matches!(
+            msg.body,
+            MessageBody::Recall { .. } | MessageBody::System { .. }
+        ) {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "that entry cannot be recalled",
+            ));
+        }
+        // Who may recall: in groups the owner and admins may recall lower-ranked members'
+        // messages at any time; everywhere else only your own, within the window.
+        let windowed = if m.kind == ConversationKind::Group {
+            group_recall_check(
+                &mut tx,
+                self.store.backend(),
+                actor,
+                conversation,
+                &msg.sender_id,
+            )
+            .await?
+        } else if msg.sender_id != actor.user {
+            return Err(Error::client(
+                ErrorCode::NotYourMessage,
+                "you can only recall your own messages",
+            ));
+        } else {
+            true
+        };
+        if matches!(msg.body, MessageBody::Recalled { .. }) {
+            return Ok(()); // already recalled: nothing to do
+        }
+        let now = now_ms();
+        if windowed && now.saturating_sub(msg.sent_at) > limits::RECALL_WINDOW_MS {
+            return Err(Error::client(
+                ErrorCode::RecallWindowPassed,
+                "messages can be recalled for 2 minutes",
+            ));
+        }
+        chat::replace_body(
+            &mut tx,
+            conversation,
+            msg.seq,
+            &MessageBody::Recalled { recalled_at: now },
+        )
+        .await?;
+        let file = store_files::detach(&mut tx, conversation, msg.seq).await?;
+        let entry = chat::append_own(
+            &mut tx,
+            conversation,
+            &actor.user,
+            None,
+            &MessageBody::Recall {
+                message_id: message_id.clone(),
+                target_seq: msg.seq,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let members = self.store.members(conversation).await?;
+        Publisher::log_failure(self.publisher.message(&members, &entry).await);
+        if let Some(file) = file {
+            self.files.collect_file(&file).await;
+        }
+        Ok(())
+    }
+}
+
+/// May the actor recall a message by `sender` in this group (in `tx`)? Returns whether the
+/// two-minute window applies.
+async fn group_recall_check(
+    tx: &mut Tx,
+    backend: Backend,
+    actor: &Actor,
+    conversation: &ConversationId,
+    sender: &UserId,
+) -> Result<bool> {
+    let g = groups::group(tx, backend, conversation)
+        .await?
+        .ok_or_else(|| Error::not_found("no such group"))?;
+    let caller = groups::member_state(&mut **tx, conversation, &actor.user).await?;
+    let is_admin = caller.is_some_and(|c| c.role >= Role::Admin);
+    if sender == &actor.user {
+        return Ok(!is_admin);
+    }
+    let target = groups::member_state(&mut **tx, conversation, sender).await?;
+    authorize(
+        caller.as_ref(),
+        Action::RecallOthers,
+        target.as_ref(),
+        g.muted_all,
+        now_ms(),
+    )?;
+    Ok(false)
+}
