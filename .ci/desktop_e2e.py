@@ -28,8 +28,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "shared", "examples", "python"))
-import liao_conformance as lc  # noqa: E402
+import liao_conformance as lc  # noqa: E402  (shared/examples/python, installed by .ci/deps)
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402

@@ -16,7 +16,6 @@ use liao_shared::{SessionId, UserId};
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::passwords::Passwords;
 use crate::publish::Publisher;
 use crate::ratelimit::RateLimits;
 use crate::services::accounts::Accounts;
@@ -63,13 +62,6 @@ impl App {
     pub async fn new(config: Config, store: Store) -> Result<Arc<App>> {
         let config = Arc::new(config);
         let t = &config.tuning;
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let passwords = Passwords::new(
-            t.argon2_m_kib,
-            t.argon2_t,
-            t.hash_concurrency.unwrap_or(cores),
-            t.hash_queue,
-        )?;
         let limits = Arc::new(RateLimits::new(t));
         let url_sessions = Arc::new(VerifiedSessions::default());
         let publisher = Arc::new(Publisher::new(t, url_sessions.clone()));
@@ -81,9 +73,8 @@ impl App {
                 store.clone(),
                 publisher.clone(),
                 files.clone(),
-                passwords,
                 limits.clone(),
-            ),
+            )?,
             friends: Friends::new(store.clone(), publisher.clone()),
             groups: Groups::new(
                 store.clone(),

@@ -247,13 +247,7 @@ mod tests {
             | Action::Update
             | Action::AddMember
             | Action::ManageJoins
-            | Action::MuteAll => {
-                if r >= 1 {
-                    Ok(())
-                } else {
-                    Err(ErrorCode::Forbidden)
-                }
-            }
+            | Action::MuteAll => (r >= 1).then_some(()).ok_or(ErrorCode::Forbidden),
             Action::Remove | Action::Mute | Action::RecallOthers => {
                 if r == 0 {
                     return Err(ErrorCode::Forbidden);

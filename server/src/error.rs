@@ -50,6 +50,34 @@ pub enum Error {
     /// resent message is recognised by its `client_msg_id`.
     #[error("storage busy: {0}")]
     Busy(String),
+    /// An I/O error of the server's own files, other than a full disk (that is
+    /// [`Error::StorageFull`]).
+    #[error("{what}: {source}")]
+    Io {
+        /// What the server was doing.
+        what: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A value that does not encode to JSON, or a stored one that does not decode.
+    #[error("{what}: {source}")]
+    Json {
+        /// Which value.
+        what: &'static str,
+        /// The cause.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A blocking task (hashing, image processing) panicked or was cancelled.
+    #[error("{what}: {source}")]
+    Join {
+        /// Which task.
+        what: &'static str,
+        /// The cause.
+        #[source]
+        source: tokio::task::JoinError,
+    },
     /// Anything else that is our fault.
     #[error("{0}")]
     Internal(String),
@@ -75,8 +103,21 @@ impl Error {
         if is_out_of_space(&e) {
             Error::StorageFull(format!("{what}: {e}"))
         } else {
-            Error::Internal(format!("{what}: {e}"))
+            Error::Io {
+                what: what.to_string(),
+                source: e,
+            }
         }
+    }
+
+    /// For `map_err`: a JSON value `what` failed to encode or decode.
+    pub fn json(what: &'static str) -> impl FnOnce(serde_json::Error) -> Error {
+        move |source| Error::Json { what, source }
+    }
+
+    /// For `map_err`: the blocking task `what` did not finish.
+    pub fn join(what: &'static str) -> impl FnOnce(tokio::task::JoinError) -> Error {
+        move |source| Error::Join { what, source }
     }
 
     /// The code the client sees.
@@ -88,7 +129,11 @@ impl Error {
             Error::StorageFull(_) => ErrorCode::StorageFull,
             Error::Busy(_) => ErrorCode::ServerBusy,
             Error::Db(e) => db_code(e),
-            Error::Migrate(_) | Error::Internal(_) => ErrorCode::Internal,
+            Error::Migrate(_)
+            | Error::Io { .. }
+            | Error::Json { .. }
+            | Error::Join { .. }
+            | Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -98,6 +143,9 @@ impl Error {
             self,
             Error::Db(_)
                 | Error::Migrate(_)
+                | Error::Io { .. }
+                | Error::Json { .. }
+                | Error::Join { .. }
                 | Error::Internal(_)
                 | Error::StorageFull(_)
                 | Error::Busy(_)

@@ -71,7 +71,7 @@ impl Passwords {
             job(argon)
         })
         .await
-        .map_err(|e| Error::Internal(format!("hash task: {e}")))?;
+        .map_err(Error::join("password hashing"))?;
         Ok(out)
     }
 

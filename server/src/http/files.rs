@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
@@ -19,8 +19,9 @@ use liao_shared::{ErrorCode, FileId};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
+use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::HttpState;
+use super::{HttpState, set_headers};
 use crate::error::Error;
 use crate::services::files::{NewUpload, UploadKind, UploadState, UrlGrant};
 
@@ -28,7 +29,7 @@ const TUS_VERSION: &str = "1.0.0";
 
 /// Routes under `/api`.
 pub fn routes() -> Router<HttpState> {
-    Router::new()
+    let uploads = Router::new()
         .route("/api/uploads", post(create).options(options))
         .route(
             "/api/uploads/{id}",
@@ -37,6 +38,13 @@ pub fn routes() -> Router<HttpState> {
                 .delete(terminate)
                 .options(options),
         )
+        // Every answer of the upload endpoints, errors included, names the protocol version.
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("tus-resumable"),
+            HeaderValue::from_static(TUS_VERSION),
+        ));
+    Router::new()
+        .merge(uploads)
         .route(
             "/api/files/{id}",
             get(|s, p, q, r| download(s, p, q, r, false)),
@@ -45,15 +53,6 @@ pub fn routes() -> Router<HttpState> {
             "/api/files/{id}/thumbnail",
             get(|s, p, q, r| download(s, p, q, r, true)),
         )
-}
-
-/// An error as the file endpoints answer it: the JSON error (see `Error`'s `IntoResponse`) with
-/// the tus version header.
-pub fn error_response(e: Error) -> Response {
-    let mut res = e.into_response();
-    res.headers_mut()
-        .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
-    res
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -75,9 +74,10 @@ async fn user_of(state: &HttpState, headers: &HeaderMap) -> Result<liao_shared::
     state.app.accounts.http_user(token).await
 }
 
-fn tus_headers(res: &mut Response, state: &UploadState) {
+/// The answer `status` about `state`: where the upload stands and, once complete, its file.
+fn uploaded(status: StatusCode, state: &UploadState) -> Response {
+    let mut res = status.into_response();
     let h = res.headers_mut();
-    h.insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
     h.insert("upload-offset", HeaderValue::from(state.offset));
     h.insert("upload-length", HeaderValue::from(state.length));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -86,6 +86,7 @@ fn tus_headers(res: &mut Response, state: &UploadState) {
     {
         h.insert("liao-file-id", v);
     }
+    res
 }
 
 fn check_tus(headers: &HeaderMap) -> Result<(), Error> {
@@ -102,7 +103,6 @@ async fn options(State(state): State<HttpState>) -> Response {
     let t = &state.app.config.tuning;
     let mut res = StatusCode::NO_CONTENT.into_response();
     let h = res.headers_mut();
-    h.insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
     h.insert("tus-version", HeaderValue::from_static(TUS_VERSION));
     h.insert(
         "tus-extension",
@@ -140,59 +140,50 @@ fn metadata(headers: &HeaderMap) -> Result<HashMap<String, String>, Error> {
     Ok(meta)
 }
 
-async fn create(State(state): State<HttpState>, headers: HeaderMap) -> Response {
-    let result = async {
-        check_tus(&headers)?;
-        let user = user_of(&state, &headers).await?;
-        let length = headers
-            .get("upload-length")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .ok_or_else(|| {
-                Error::client(
-                    ErrorCode::BadRequest,
-                    "Upload-Length is required (deferred length is not supported)",
-                )
-            })?;
-        let meta = metadata(&headers)?;
-        let kind = match meta.get("kind").map(String::as_str) {
-            Some("image") => UploadKind::Image,
-            Some("file") | None => UploadKind::File,
-            Some(_) => {
-                return Err(Error::client(
-                    ErrorCode::BadRequest,
-                    "kind is file or image",
-                ));
-            }
-        };
-        let req = NewUpload {
-            length,
-            name: meta
-                .get("filename")
-                .or_else(|| meta.get("name"))
-                .cloned()
-                .unwrap_or_default(),
-            mime: meta.get("filetype").cloned().unwrap_or_default(),
-            kind,
-            original: meta
-                .get("original")
-                .is_some_and(|v| v == "1" || v == "true"),
-            sha256: meta.get("sha256").cloned(),
-        };
-        state.app.files.create_upload(&user, req).await
-    }
-    .await;
-    match result {
-        Ok(upload) => {
-            let mut res = StatusCode::CREATED.into_response();
-            tus_headers(&mut res, &upload);
-            if let Ok(v) = HeaderValue::from_str(&format!("/api/uploads/{}", upload.id)) {
-                res.headers_mut().insert(header::LOCATION, v);
-            }
-            res
+async fn create(State(state): State<HttpState>, headers: HeaderMap) -> Result<Response, Error> {
+    check_tus(&headers)?;
+    let user = user_of(&state, &headers).await?;
+    let length = headers
+        .get("upload-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| {
+            Error::client(
+                ErrorCode::BadRequest,
+                "Upload-Length is required (deferred length is not supported)",
+            )
+        })?;
+    let meta = metadata(&headers)?;
+    let kind = match meta.get("kind").map(String::as_str) {
+        Some("image") => UploadKind::Image,
+        Some("file") | None => UploadKind::File,
+        Some(_) => {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "kind is file or image",
+            ));
         }
-        Err(e) => error_response(e),
+    };
+    let req = NewUpload {
+        length,
+        name: meta
+            .get("filename")
+            .or_else(|| meta.get("name"))
+            .cloned()
+            .unwrap_or_default(),
+        mime: meta.get("filetype").cloned().unwrap_or_default(),
+        kind,
+        original: meta
+            .get("original")
+            .is_some_and(|v| v == "1" || v == "true"),
+        sha256: meta.get("sha256").cloned(),
+    };
+    let upload = state.app.files.create_upload(&user, req).await?;
+    let mut res = uploaded(StatusCode::CREATED, &upload);
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/uploads/{}", upload.id)) {
+        res.headers_mut().insert(header::LOCATION, v);
     }
+    Ok(res)
 }
 
 async fn head(
@@ -206,14 +197,10 @@ async fn head(
     }
     .await;
     match result {
-        Ok(upload) => {
-            let mut res = StatusCode::OK.into_response();
-            tus_headers(&mut res, &upload);
-            res
-        }
+        Ok(upload) => uploaded(StatusCode::OK, &upload),
         Err(e) => {
             // HEAD responses carry no body.
-            let mut res = error_response(e);
+            let mut res = e.into_response();
             *res.body_mut() = Body::empty();
             res
         }
@@ -224,62 +211,41 @@ async fn patch(
     State(state): State<HttpState>,
     Path(id): Path<String>,
     request: Request,
-) -> Response {
+) -> Result<Response, Error> {
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
-    let result = async {
-        check_tus(&headers)?;
-        let user = user_of(&state, &headers).await?;
-        if headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes())
-            != Some(b"application/offset+octet-stream")
-        {
-            return Err(Error::client(
-                ErrorCode::BadRequest,
-                "Content-Type must be application/offset+octet-stream",
-            ));
-        }
-        let offset = headers
-            .get("upload-offset")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .ok_or_else(|| Error::client(ErrorCode::BadRequest, "Upload-Offset is required"))?;
-        state
-            .app
-            .files
-            .append_upload(&user, &id, offset, body.into_data_stream())
-            .await
+    check_tus(&headers)?;
+    let user = user_of(&state, &headers).await?;
+    if headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes())
+        != Some(b"application/offset+octet-stream")
+    {
+        return Err(Error::client(
+            ErrorCode::BadRequest,
+            "Content-Type must be application/offset+octet-stream",
+        ));
     }
-    .await;
-    match result {
-        Ok(upload) => {
-            let mut res = StatusCode::NO_CONTENT.into_response();
-            tus_headers(&mut res, &upload);
-            res
-        }
-        Err(e) => error_response(e),
-    }
+    let offset = headers
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| Error::client(ErrorCode::BadRequest, "Upload-Offset is required"))?;
+    let upload = state
+        .app
+        .files
+        .append_upload(&user, &id, offset, body.into_data_stream())
+        .await?;
+    Ok(uploaded(StatusCode::NO_CONTENT, &upload))
 }
 
 async fn terminate(
     State(state): State<HttpState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let result = async {
-        check_tus(&headers)?;
-        let user = user_of(&state, &headers).await?;
-        state.app.files.terminate_upload(&user, &id).await
-    }
-    .await;
-    match result {
-        Ok(()) => {
-            let mut res = StatusCode::NO_CONTENT.into_response();
-            res.headers_mut()
-                .insert("tus-resumable", HeaderValue::from_static(TUS_VERSION));
-            res
-        }
-        Err(e) => error_response(e),
-    }
+) -> Result<StatusCode, Error> {
+    check_tus(&headers)?;
+    let user = user_of(&state, &headers).await?;
+    state.app.files.terminate_upload(&user, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// RFC 5987 `attr-char`: everything else is percent-encoded in `filename*`.
@@ -343,13 +309,13 @@ async fn download(
                 };
                 match app.files.verify_signed(&grant, expires, sig).await {
                     Ok(user) => user,
-                    Err(e) => return error_response(e),
+                    Err(e) => return e.into_response(),
                 }
             }
             _ => None,
         },
     };
-    let not_found = || error_response(Error::not_found("no such file"));
+    let not_found = || Error::not_found("no such file").into_response();
     let Some(user) = user else { return not_found() };
     let Ok(row) = app.files.accessible(&user, &file).await else {
         return not_found();
@@ -373,11 +339,9 @@ async fn download(
     {
         request.headers_mut().remove(header::RANGE);
     }
-    let served = match ServeFile::new(path).oneshot(request).await {
-        Ok(res) => res.map(Body::new),
-        Err(e) => return error_response(Error::Internal(format!("serving file: {e}"))),
-    };
-    let mut res = served;
+    // ServeFile answers its own failures (404, 416, …); its error type is `Infallible`.
+    let Ok(served) = ServeFile::new(path).oneshot(request).await;
+    let mut res = served.map(Body::new);
     let (mime, inline) = if thumbnail {
         ("image/jpeg".to_owned(), true)
     } else if row.is_image() && INLINE_IMAGES.contains(&row.mime.as_str()) {
@@ -398,17 +362,16 @@ async fn download(
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=600"),
+    set_headers(
+        h,
+        &[
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            ),
+            (header::CACHE_CONTROL, "private, max-age=600"),
+        ],
     );
     res
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hyper_util::rt::TokioIo;
@@ -84,6 +84,13 @@ fn refuse(status: StatusCode, why: &'static str) -> Response {
     (status, why).into_response()
 }
 
+/// Set each header to its fixed value.
+pub fn set_headers(h: &mut HeaderMap, headers: &[(HeaderName, &'static str)]) {
+    for (name, value) in headers {
+        h.insert(name.clone(), HeaderValue::from_static(value));
+    }
+}
+
 /// Whether a browser's `Origin` may open a WebSocket here: the page must come from this server
 /// (same host as the request), the configured public URL, the desktop app, or an allowed origin.
 pub fn origin_allowed(origin: &str, host: Option<&str>, app: &App) -> bool {
@@ -122,36 +129,18 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
         .unwrap_or(peer)
 }
 
-async fn websocket(
-    State(state): State<HttpState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    mut request: Request,
-) -> Response {
-    let ip = client_ip(
-        peer.ip(),
-        request.headers(),
-        &state.app.config.trusted_proxies,
-    );
+async fn websocket(State(state): State<HttpState>, mut request: Request) -> Response {
     let (app, shutdown) = (state.app.clone(), state.shutdown.clone());
-    upgrade(&state, &mut request, ip, move |ws| {
+    upgrade(&state, &mut request, move |ws, ip| {
         crate::ws::connection::serve(app, ws, ip, shutdown)
     })
 }
 
 /// `/_test/echo` (only with `--test-echo-route`): a WebSocket peer that echoes every frame, for
 /// protocol conformance suites. Same upgrade checks, cap, settings and socket as `/ws`.
-async fn test_echo(
-    State(state): State<HttpState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    mut request: Request,
-) -> Response {
-    let ip = client_ip(
-        peer.ip(),
-        request.headers(),
-        &state.app.config.trusted_proxies,
-    );
+async fn test_echo(State(state): State<HttpState>, mut request: Request) -> Response {
     let shutdown = state.shutdown.clone();
-    upgrade(&state, &mut request, ip, move |ws| {
+    upgrade(&state, &mut request, move |ws, _| {
         crate::ws::echo::serve(ws, shutdown)
     })
 }
@@ -159,19 +148,28 @@ async fn test_echo(
 /// The upgraded socket every WebSocket route gets.
 type Upgraded = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
-/// Check a WebSocket upgrade from `ip` and answer it: 101, and `serve` runs the upgraded socket
-/// (with [`crate::ws::config`]) on a tracked task that holds the connection's place under its
-/// address's cap; or the refusal, when the request is not an acceptable upgrade or the address
-/// is at its cap.
-fn upgrade<F, Fut>(state: &HttpState, request: &mut Request, ip: IpAddr, serve: F) -> Response
+/// Check a WebSocket upgrade and answer it: 101, and `serve` runs the upgraded socket (with
+/// [`crate::ws::config`]) and the client's address ([`client_ip`]) on a tracked task that holds
+/// the connection's place under its address's cap; or the refusal, when the request is not an
+/// acceptable upgrade or the address is at its cap.
+fn upgrade<F, Fut>(state: &HttpState, request: &mut Request, serve: F) -> Response
 where
-    F: FnOnce(Upgraded) -> Fut + Send + 'static,
+    F: FnOnce(Upgraded, IpAddr) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let key = match check_upgrade(request.headers(), &state.app) {
         Ok(key) => key,
         Err((status, why)) => return refuse(status, why),
     };
+    // The server always serves with the peer's address (`into_make_service_with_connect_info`).
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "no peer address");
+    };
+    let ip = client_ip(
+        peer.ip(),
+        request.headers(),
+        &state.app.config.trusted_proxies,
+    );
     // The place this connection holds under its address's cap; behind a trusted proxy, the
     // forwarded address is counted here instead.
     let mut place = request
@@ -201,7 +199,7 @@ where
                     Some(crate::ws::config()),
                 )
                 .await;
-                serve(ws).await;
+                serve(ws, ip).await;
             }
             Err(e) => tracing::debug!(error = %e, "upgrade failed"),
         }

@@ -5,6 +5,8 @@
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use super::set_headers;
+
 #[derive(rust_embed::Embed)]
 #[folder = "../ui/dist"]
 struct Assets;
@@ -33,24 +35,25 @@ pub async fn serve(uri: Uri) -> Response {
     if let Ok(v) = HeaderValue::from_str(file.metadata.mimetype()) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+    set_headers(
+        h,
+        &[
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
     );
     if shell {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
+        set_headers(
+            h,
+            &[
+                (header::CONTENT_SECURITY_POLICY, CSP),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
         );
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     } else if path.starts_with("assets/") {
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        set_headers(
+            h,
+            &[(header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
         );
     }
     res

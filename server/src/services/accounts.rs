@@ -3,21 +3,25 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use liao_shared::command::{
+    ChangePassword, GetProfile, Login, Register, RevokeSession, SearchUsers, SetAvatar,
+    UpdateProfile,
+};
 use liao_shared::{
     ErrorCode, EventBody, Password, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId,
     limits,
 };
 
 use super::files::Files;
-use super::{
-    canonical_username, check_password, clean_display_name, commit_events, paged, search_params,
-};
+use super::{canonical_username, check_password, clean_display_name, commit_events, search};
 use crate::app::Actor;
 use crate::config::{Config, Registration};
 use crate::error::{Error, Result};
 use crate::passwords::Passwords;
 use crate::publish::{KillScope, Publisher};
 use crate::ratelimit::RateLimits;
+use crate::store::accounts::{SessionRecord, UserRecord};
+use crate::store::files::{self as store_files, AvatarOf};
 use crate::store::{Store, Tx, accounts};
 use crate::util::{new_token, now_ms, token_hash};
 
@@ -74,48 +78,54 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    /// The account service.
+    /// The account service, with its password hasher sized by `config`'s tuning.
     pub fn new(
         config: Arc<Config>,
         store: Store,
         publisher: Arc<Publisher>,
         files: Arc<Files>,
-        passwords: Passwords,
         limits: Arc<RateLimits>,
-    ) -> Self {
-        Accounts {
+    ) -> Result<Self> {
+        let t = &config.tuning;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let passwords = Passwords::new(
+            t.argon2_m_kib,
+            t.argon2_t,
+            t.hash_concurrency.unwrap_or(cores),
+            t.hash_queue,
+        )?;
+        Ok(Accounts {
             config,
             store,
             publisher,
             files,
             passwords,
             limits,
-        }
+        })
     }
 
     /// Create an account (subject to the registration policy and per-IP limit) and log in.
-    pub async fn register(
-        &self,
-        username: &str,
-        password: Password,
-        display_name: Option<&str>,
-        device: Option<&str>,
-        ip: IpAddr,
-    ) -> Result<Authenticated> {
+    pub async fn register(&self, cmd: Register, ip: IpAddr) -> Result<Authenticated> {
+        let Register {
+            username,
+            password,
+            display_name,
+            device,
+        } = cmd;
         if self.config.registration == Registration::Closed {
             return Err(Error::client(
                 ErrorCode::RegistrationClosed,
                 "registration is closed on this server",
             ));
         }
-        let username = canonical_username(username)?;
+        let username = canonical_username(&username)?;
         check_password(password.expose())?;
-        let display_name = clean_display_name(display_name.unwrap_or(&username))?;
+        let display_name = clean_display_name(display_name.as_deref().unwrap_or(&username))?;
         self.limits.register(ip)?;
         let profile = self
             .create_account(&username, &display_name, password)
             .await?;
-        self.start_session(profile, device).await
+        self.start_session(profile, device.as_deref()).await
     }
 
     /// Create an account without a session (admin CLI and registration).
@@ -160,13 +170,12 @@ impl Accounts {
 
     /// Log in with a password. Unknown users, wrong passwords and disabled accounts without the
     /// right password all answer `invalid_credentials` after the same hashing work.
-    pub async fn login(
-        &self,
-        username: &str,
-        password: Password,
-        device: Option<&str>,
-        ip: IpAddr,
-    ) -> Result<Authenticated> {
+    pub async fn login(&self, cmd: Login, ip: IpAddr) -> Result<Authenticated> {
+        let Login {
+            username,
+            password,
+            device,
+        } = cmd;
         let key = username.trim().to_ascii_lowercase();
         self.limits.login(&key, ip)?;
         if password.expose().len() > limits::PASSWORD_MAX_BYTES {
@@ -187,11 +196,13 @@ impl Accounts {
                 "this account is disabled",
             ));
         }
-        self.start_session(user.profile, device).await
+        self.start_session(user.profile, device.as_deref()).await
     }
 
-    /// Authenticate with a session token.
-    pub async fn resume(&self, token: &str) -> Result<Authenticated> {
+    /// The live session a token names, and its user: `invalid_session` for an unknown, revoked
+    /// or idle-expired one (an expired session is deleted), `account_disabled` for a disabled
+    /// account.
+    async fn live_session(&self, token: &str) -> Result<(SessionRecord, UserRecord)> {
         let invalid = || {
             Error::client(
                 ErrorCode::InvalidSession,
@@ -216,6 +227,12 @@ impl Accounts {
                 "this account is disabled",
             ));
         }
+        Ok((session, user))
+    }
+
+    /// Authenticate with a session token.
+    pub async fn resume(&self, token: &str) -> Result<Authenticated> {
+        let (session, user) = self.live_session(token).await?;
         // Recording the use is bookkeeping (idle expiry): a full or busy database must not keep
         // users from reading what is already stored.
         if let Err(e) = self.store.touch_session(&session.id).await {
@@ -240,7 +257,11 @@ impl Accounts {
     }
 
     /// Change the password; every other session ends at once.
-    pub async fn change_password(&self, actor: &Actor, old: Password, new: Password) -> Result<()> {
+    pub async fn change_password(&self, actor: &Actor, cmd: ChangePassword) -> Result<()> {
+        let ChangePassword {
+            old_password: old,
+            new_password: new,
+        } = cmd;
         check_password(new.expose())?;
         let user = self
             .store
@@ -276,7 +297,8 @@ impl Accounts {
     }
 
     /// Revoke one of the actor's sessions.
-    pub async fn revoke_session(&self, actor: &Actor, session: &SessionId) -> Result<()> {
+    pub async fn revoke_session(&self, actor: &Actor, cmd: &RevokeSession) -> Result<()> {
+        let session = &cmd.session_id;
         if !self.store.delete_session(&actor.user, session).await? {
             return Err(Error::not_found("no such session"));
         }
@@ -286,15 +308,11 @@ impl Accounts {
     }
 
     /// Change the actor's display name; their other devices get `profile_updated`.
-    pub async fn update_profile(&self, actor: &Actor, display_name: &str) -> Result<Profile> {
-        let name = clean_display_name(display_name)?;
+    pub async fn update_profile(&self, actor: &Actor, cmd: &UpdateProfile) -> Result<Profile> {
+        let name = clean_display_name(&cmd.display_name)?;
         let mut tx = self.store.begin().await?;
         accounts::set_display_name(&mut tx, &actor.user, &name).await?;
-        let profile = self
-            .store
-            .profile(&actor.user)
-            .await?
-            .ok_or_else(|| Error::not_found("user"))?;
+        let profile = self.store.profile(&actor.user).await?;
         let profile = Profile {
             display_name: name,
             ..profile
@@ -304,23 +322,16 @@ impl Accounts {
     }
 
     /// Set (or with `None` remove) the actor's avatar: an image they can see, uploaded as an image.
-    pub async fn set_avatar(
-        &self,
-        actor: &Actor,
-        file: Option<&liao_shared::FileId>,
-    ) -> Result<Profile> {
+    pub async fn set_avatar(&self, actor: &Actor, cmd: &SetAvatar) -> Result<Profile> {
+        let file = cmd.file_id.as_ref();
         if let Some(file) = file {
             self.files
                 .usable_as_image(&actor.user, file, "avatars are images")
                 .await?;
         }
-        let old = self
-            .store
-            .profile(&actor.user)
-            .await?
-            .ok_or_else(|| Error::not_found("user"))?;
+        let old = self.store.profile(&actor.user).await?;
         let mut tx = self.store.begin().await?;
-        accounts::set_avatar(&mut tx, &actor.user, file).await?;
+        store_files::set_avatar(&mut tx, AvatarOf::User(&actor.user), file).await?;
         let profile = Profile {
             avatar: file.cloned(),
             ..old.clone()
@@ -362,23 +373,16 @@ impl Accounts {
     }
 
     /// A user's public profile.
-    pub async fn get_profile(&self, user: &UserId) -> Result<Profile> {
-        self.store
-            .profile(user)
-            .await?
-            .ok_or_else(|| Error::not_found("no such user"))
+    pub async fn get_profile(&self, cmd: &GetProfile) -> Result<Profile> {
+        self.store.profile(&cmd.user_id).await
     }
 
     /// Search users (public fields only).
-    pub async fn search_users(
-        &self,
-        query: &str,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> Result<Reply> {
-        let (query, limit) = search_params(query, limit)?;
-        let found = self.store.search_users(query, offset, limit + 1).await?;
-        let (users, next_offset) = paged(found, offset, limit);
+    pub async fn search_users(&self, cmd: &SearchUsers) -> Result<Reply> {
+        let (users, next_offset) = search(&cmd.query, cmd.offset, cmd.limit, |q, o, l| {
+            self.store.search_users(q, o, l)
+        })
+        .await?;
         Ok(Reply::Users { users, next_offset })
     }
 
@@ -393,33 +397,7 @@ impl Accounts {
 
     /// The user a bearer token (HTTP `Authorization`) belongs to.
     pub async fn http_user(&self, token: &str) -> Result<UserId> {
-        let invalid = || {
-            Error::client(
-                ErrorCode::InvalidSession,
-                "unknown, expired or revoked session",
-            )
-        };
-        let session = self
-            .store
-            .session_by_token(&token_hash(token))
-            .await?
-            .ok_or_else(invalid)?;
-        let idle_ms = self.config.tuning.session_idle_days * 24 * 3600 * 1000;
-        if now_ms().saturating_sub(session.last_seen_at) > idle_ms {
-            return Err(invalid());
-        }
-        let user = self
-            .store
-            .user_by_id(&session.user_id)
-            .await?
-            .ok_or_else(invalid)?;
-        if user.disabled {
-            return Err(Error::client(
-                ErrorCode::AccountDisabled,
-                "this account is disabled",
-            ));
-        }
-        Ok(session.user_id)
+        Ok(self.live_session(token).await?.0.user_id)
     }
 
     /// Record that a session was used just now (idle expiry counts from the last use).

@@ -3,6 +3,9 @@
 
 use std::sync::Arc;
 
+use liao_shared::command::{
+    Block, FriendAccept, FriendCancel, FriendDecline, FriendRemove, FriendRequest, Unblock,
+};
 use liao_shared::{ErrorCode, EventBody, FriendRequestInfo, Profile, Reply, UserId, limits};
 
 use super::{clean_note, commit_events};
@@ -32,26 +35,16 @@ impl Friends {
                 "you cannot do that to yourself",
             ));
         }
-        self.store
-            .profile(user)
-            .await?
-            .ok_or_else(|| Error::not_found("no such user"))
+        self.store.profile(user).await
     }
 
     async fn me(&self, actor: &Actor) -> Result<Profile> {
-        self.store
-            .profile(&actor.user)
-            .await?
-            .ok_or_else(|| Error::not_found("no such user"))
+        self.store.profile(&actor.user).await
     }
 
     /// Ask `target` to be friends (or accept their pending request to you).
-    pub async fn friend_request(
-        &self,
-        actor: &Actor,
-        target: &UserId,
-        message: Option<&str>,
-    ) -> Result<()> {
+    pub async fn friend_request(&self, actor: &Actor, cmd: &FriendRequest) -> Result<()> {
+        let (target, message) = (&cmd.user_id, cmd.message.as_deref());
         let other = self.other(actor, target).await?;
         let message = clean_note(message, limits::MAX_REQUEST_MESSAGE_CHARS)?;
         let me = self.me(actor).await?;
@@ -121,7 +114,8 @@ impl Friends {
     }
 
     /// Accept `requester`'s pending request.
-    pub async fn friend_accept(&self, actor: &Actor, requester: &UserId) -> Result<()> {
+    pub async fn friend_accept(&self, actor: &Actor, cmd: &FriendAccept) -> Result<()> {
+        let requester = &cmd.user_id;
         let other = self.other(actor, requester).await?;
         let me = self.me(actor).await?;
         let mut tx = self.store.begin().await?;
@@ -144,14 +138,15 @@ impl Friends {
     }
 
     /// Decline `requester`'s pending request (they are told).
-    pub async fn friend_decline(&self, actor: &Actor, requester: &UserId) -> Result<()> {
-        self.close_request(actor, requester, &actor.user, true)
+    pub async fn friend_decline(&self, actor: &Actor, cmd: &FriendDecline) -> Result<()> {
+        self.close_request(actor, &cmd.user_id, &actor.user, true)
             .await
     }
 
     /// Withdraw the actor's pending request to `target`.
-    pub async fn friend_cancel(&self, actor: &Actor, target: &UserId) -> Result<()> {
-        self.close_request(actor, &actor.user, target, false).await
+    pub async fn friend_cancel(&self, actor: &Actor, cmd: &FriendCancel) -> Result<()> {
+        self.close_request(actor, &actor.user, &cmd.user_id, false)
+            .await
     }
 
     async fn close_request(
@@ -194,7 +189,8 @@ impl Friends {
     }
 
     /// End a friendship.
-    pub async fn friend_remove(&self, actor: &Actor, friend: &UserId) -> Result<()> {
+    pub async fn friend_remove(&self, actor: &Actor, cmd: &FriendRemove) -> Result<()> {
+        let friend = &cmd.user_id;
         self.other(actor, friend).await?;
         let mut tx = self.store.begin().await?;
         if !social::delete_friendship(&mut tx, &actor.user, friend).await? {
@@ -222,11 +218,12 @@ impl Friends {
     }
 
     /// Block `target`: any friendship and pending request between the two ends.
-    pub async fn block(&self, actor: &Actor, target: &UserId) -> Result<()> {
+    pub async fn block(&self, actor: &Actor, cmd: &Block) -> Result<()> {
+        let target = &cmd.user_id;
         let other = self.other(actor, target).await?;
         let me = &actor.user;
         let mut tx = self.store.begin().await?;
-        if !social::insert_block(&mut tx, me, target).await? {
+        if !social::set_block(&mut tx, me, target, true).await? {
             return Ok(()); // already blocked: nothing changes, nothing to announce
         }
         let mut out = vec![(me.clone(), EventBody::Blocked { user: other })];
@@ -266,10 +263,11 @@ impl Friends {
     }
 
     /// Lift a block.
-    pub async fn unblock(&self, actor: &Actor, target: &UserId) -> Result<()> {
+    pub async fn unblock(&self, actor: &Actor, cmd: &Unblock) -> Result<()> {
+        let target = &cmd.user_id;
         self.other(actor, target).await?;
         let mut tx = self.store.begin().await?;
-        if !social::delete_block(&mut tx, &actor.user, target).await? {
+        if !social::set_block(&mut tx, &actor.user, target, false).await? {
             return Err(Error::not_found("that user is not blocked"));
         }
         commit_events(

@@ -97,7 +97,19 @@ pub fn clean_note(text: Option<&str>, max: usize) -> Result<Option<String>> {
 }
 
 /// A search query (2–64 characters after trimming) and its page size (default 20, at most 50).
-pub fn search_params(query: &str, limit: Option<u32>) -> Result<(&str, u32)> {
+/// One page of a search for `query`: checks the query (2 to 64 characters) and the page size,
+/// fetches `limit + 1` rows with `fetch(query, offset, limit + 1)` to learn whether there are more,
+/// and returns the page with the next page's offset, if any.
+pub async fn search<'q, T, F, Fut>(
+    query: &'q str,
+    offset: u32,
+    limit: Option<u32>,
+    fetch: F,
+) -> Result<(Vec<T>, Option<u32>)>
+where
+    F: FnOnce(&'q str, u32, u32) -> Fut,
+    Fut: Future<Output = Result<Vec<T>>>,
+{
     let query = query.trim();
     if query.chars().count() < limits::SEARCH_MIN_CHARS || query.len() > 64 {
         return Err(Error::client(
@@ -105,14 +117,11 @@ pub fn search_params(query: &str, limit: Option<u32>) -> Result<(&str, u32)> {
             "search needs 2 to 64 characters",
         ));
     }
-    Ok((query, limit.unwrap_or(20).clamp(1, limits::MAX_SEARCH_PAGE)))
-}
-
-/// Trim a page fetched with `limit + 1` rows to `limit`; the next offset when there is more.
-pub fn paged<T>(mut items: Vec<T>, offset: u32, limit: u32) -> (Vec<T>, Option<u32>) {
+    let limit = limit.unwrap_or(20).clamp(1, limits::MAX_SEARCH_PAGE);
+    let mut items = fetch(query, offset, limit + 1).await?;
     let more = items.len() > limit as usize;
     items.truncate(limit as usize);
-    (items, more.then_some(offset + limit))
+    Ok((items, more.then_some(offset + limit)))
 }
 
 /// Client-chosen ids: 1–64 bytes.

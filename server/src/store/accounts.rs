@@ -4,7 +4,7 @@ use liao_shared::{Profile, SessionId, SessionInfo, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, Tx, i, u};
+use super::{Store, Tx, i, like_pattern, u};
 use crate::error::{Error, Result};
 use crate::util::{new_id, now_ms};
 
@@ -12,20 +12,6 @@ use crate::util::{new_id, now_ms};
 pub async fn set_display_name(tx: &mut Tx, id: &UserId, name: &str) -> Result<()> {
     sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
         .bind(name)
-        .bind(id.as_str())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Set or clear a user's avatar inside `tx`.
-pub async fn set_avatar(
-    tx: &mut Tx,
-    id: &UserId,
-    file: Option<&liao_shared::FileId>,
-) -> Result<()> {
-    sqlx::query("UPDATE users SET avatar_file_id = $1 WHERE id = $2")
-        .bind(file.map(|f| f.as_str()))
         .bind(id.as_str())
         .execute(&mut **tx)
         .await?;
@@ -157,13 +143,13 @@ impl Store {
         row.as_ref().map(user_from_row).transpose()
     }
 
-    /// Public profile of an enabled user.
-    pub async fn profile(&self, id: &UserId) -> Result<Option<Profile>> {
-        Ok(self
-            .user_by_id(id)
+    /// Public profile of an enabled user; `not_found` for an unknown or disabled one.
+    pub async fn profile(&self, id: &UserId) -> Result<Profile> {
+        self.user_by_id(id)
             .await?
             .filter(|u| !u.disabled)
-            .map(|u| u.profile))
+            .map(|u| u.profile)
+            .ok_or_else(|| Error::not_found("no such user"))
     }
 
     /// All users, for the admin CLI.
@@ -181,11 +167,6 @@ impl Store {
     /// Search enabled users by username prefix or display-name substring (case-insensitive for
     /// ASCII). `query` is matched literally: LIKE wildcards in it are escaped.
     pub async fn search_users(&self, query: &str, offset: u32, limit: u32) -> Result<Vec<Profile>> {
-        let escaped = query
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         let rows = sqlx::query(
             "SELECT id, username, display_name, avatar_file_id FROM users \
              WHERE disabled_at IS NULL \
@@ -193,8 +174,8 @@ impl Store {
              ORDER BY CASE WHEN username = $3 THEN 0 ELSE 1 END, username \
              LIMIT $4 OFFSET $5",
         )
-        .bind(format!("{escaped}%"))
-        .bind(format!("%{escaped}%"))
+        .bind(like_pattern(query, true))
+        .bind(like_pattern(query, false))
         .bind(query.to_lowercase())
         .bind(i64::from(limit))
         .bind(i64::from(offset))
@@ -308,24 +289,7 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// The session a token (hash) belongs to.
-    pub async fn session_by_token(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
-        let row =
-            sqlx::query("SELECT id, user_id, last_seen_at FROM sessions WHERE token_hash = $1")
-                .bind(token_hash)
-                .fetch_optional(self.reader())
-                .await?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                id: SessionId(r.try_get("id")?),
-                user_id: UserId(r.try_get("user_id")?),
-                last_seen_at: u(r.try_get("last_seen_at")?),
-            })
-        })
-        .transpose()
-    }
-
-    /// A session by token hash, with its user, in one query (a resume's lookup).
+    /// A session by token hash, with its user, in one query.
     pub async fn session_with_user(
         &self,
         token_hash: &str,

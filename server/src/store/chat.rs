@@ -11,7 +11,7 @@ use liao_shared::{
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Backend, Store, Tx, i, u};
+use super::{Backend, SeqPage, Store, Tx, i, u};
 use crate::error::{Error, Result};
 use crate::util::{new_id, now_ms};
 
@@ -77,8 +77,7 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
         sender_id: UserId(r.try_get("sender_id")?),
         client_msg_id: r.try_get("client_msg_id")?,
         sent_at: u(r.try_get("sent_at")?),
-        body: serde_json::from_str(&body)
-            .map_err(|e| Error::Internal(format!("stored message body: {e}")))?,
+        body: serde_json::from_str(&body).map_err(Error::json("stored message body"))?,
     })
 }
 
@@ -93,98 +92,7 @@ pub(super) fn kind_from_str(s: &str) -> Result<ConversationKind> {
     }
 }
 
-pub(super) fn ordered<'a>(a: &'a UserId, b: &'a UserId) -> (&'a UserId, &'a UserId) {
-    if a <= b { (a, b) } else { (b, a) }
-}
-
-/// The 1:1 conversation of `a` and `b`, if it exists (read inside `tx`).
-pub async fn direct_between(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<Option<ConversationId>> {
-    let (lo, hi) = ordered(a, b);
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT conversation_id FROM direct_pairs WHERE user_lo = $1 AND user_hi = $2",
-    )
-    .bind(lo.as_str())
-    .bind(hi.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(id.map(ConversationId))
-}
-
-/// Create the 1:1 conversation of `a` and `b` (the caller checked it does not exist; a lost race
-/// surfaces as a unique violation).
-pub async fn create_direct(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<ConversationId> {
-    let id = new_id('c');
-    let now = i(now_ms());
-    sqlx::query("INSERT INTO conversations (id, kind, last_seq, created_at, last_activity_at) VALUES ($1, 'direct', 0, $2, $2)")
-        .bind(&id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-    let (lo, hi) = ordered(a, b);
-    sqlx::query("INSERT INTO direct_pairs (user_lo, user_hi, conversation_id) VALUES ($1, $2, $3)")
-        .bind(lo.as_str())
-        .bind(hi.as_str())
-        .bind(&id)
-        .execute(&mut **tx)
-        .await?;
-    for user in [a, b] {
-        sqlx::query("INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2)")
-            .bind(&id)
-            .bind(user.as_str())
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(ConversationId(id))
-}
-
-/// Append a message: bump the conversation's seq and insert the row.
-pub async fn append_message(
-    tx: &mut Tx,
-    conversation: &ConversationId,
-    sender: &UserId,
-    client_msg_id: Option<&str>,
-    body: &MessageBody,
-) -> Result<Message> {
-    let now = now_ms();
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 RETURNING last_seq",
-    )
-    .bind(i(now))
-    .bind(conversation.as_str())
-    .fetch_one(&mut **tx)
-    .await?;
-    let id = new_id('m');
-    let json = body_json(body)?;
-    sqlx::query(
-        "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(conversation.as_str())
-    .bind(seq)
-    .bind(&id)
-    .bind(sender.as_str())
-    .bind(client_msg_id)
-    .bind(i(now))
-    .bind(json)
-    .execute(&mut **tx)
-    .await?;
-    Ok(appended(
-        id,
-        conversation,
-        seq,
-        sender,
-        client_msg_id,
-        now,
-        body,
-    ))
-}
-
 /// Append a message by `sender` and count it as read by them (their own message).
-///
-/// On SQLite the three statements go as one batch: each statement is otherwise a round trip to
-/// the connection's worker thread while the single writer is held, and those round trips, not
-/// the disk, bound how many messages per second are acknowledged. (`$n` parameters are shared
-/// by all statements of a batch.) If one fails, the caller's transaction is rolled back whole.
 pub async fn append_own(
     tx: &mut Tx,
     conversation: &ConversationId,
@@ -192,14 +100,74 @@ pub async fn append_own(
     client_msg_id: Option<&str>,
     body: &MessageBody,
 ) -> Result<Message> {
-    if Backend::of(tx) == Backend::Postgres {
-        let message = append_message(tx, conversation, sender, client_msg_id, body).await?;
-        advance_read(tx, conversation, sender, message.seq).await?;
-        return Ok(message);
-    }
-    let now = now_ms();
-    let id = new_id('m');
-    let json = body_json(body)?;
+    let row = MessageRow {
+        conversation,
+        sender,
+        client_msg_id,
+        id: new_id('m'),
+        sent_at: now_ms(),
+        json: body_json(body)?,
+    };
+    let seq = match Backend::of(tx) {
+        Backend::Postgres => {
+            let seq = insert_message(tx, &row).await?;
+            advance_read(tx, conversation, sender, seq).await?;
+            seq
+        }
+        Backend::Sqlite => insert_own_batched(tx, &row).await?,
+    };
+    Ok(Message {
+        message_id: MessageId(row.id),
+        conversation_id: conversation.clone(),
+        seq,
+        sender_id: sender.clone(),
+        client_msg_id: client_msg_id.map(str::to_owned),
+        sent_at: row.sent_at,
+        body: body.clone(),
+    })
+}
+
+/// A new message's row, but for its seq.
+struct MessageRow<'a> {
+    conversation: &'a ConversationId,
+    sender: &'a UserId,
+    client_msg_id: Option<&'a str>,
+    id: String,
+    sent_at: u64,
+    json: String,
+}
+
+/// Bump the conversation's seq and insert the message row; the message's seq.
+async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 RETURNING last_seq",
+    )
+    .bind(i(row.sent_at))
+    .bind(row.conversation.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(row.conversation.as_str())
+    .bind(seq)
+    .bind(&row.id)
+    .bind(row.sender.as_str())
+    .bind(row.client_msg_id)
+    .bind(i(row.sent_at))
+    .bind(&row.json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(u(seq))
+}
+
+/// [`insert_message`] and the sender's read marker, on SQLite, as one batch: each statement is
+/// otherwise a round trip to the connection's worker thread while the single writer is held, and
+/// those round trips, not the disk, bound how many messages per second are acknowledged. (`$n`
+/// parameters are shared by all statements of a batch.) If one fails, the caller's transaction
+/// is rolled back whole.
+async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     // `fetch_all`, not `fetch_one`: a row limit would stop the batch after its first statement.
     let seqs: Vec<i64> = sqlx::query_scalar(
         "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 \
@@ -209,54 +177,26 @@ pub async fn append_own(
          UPDATE conversation_members SET read_seq = (SELECT last_seq FROM conversations WHERE id = $2) \
          WHERE conversation_id = $2 AND user_id = $4",
     )
-    .bind(i(now))
-    .bind(conversation.as_str())
-    .bind(&id)
-    .bind(sender.as_str())
-    .bind(client_msg_id)
-    .bind(json)
+    .bind(i(row.sent_at))
+    .bind(row.conversation.as_str())
+    .bind(&row.id)
+    .bind(row.sender.as_str())
+    .bind(row.client_msg_id)
+    .bind(&row.json)
     .fetch_all(&mut **tx)
     .await?;
-    let seq = *seqs
+    let seq = seqs
         .first()
         .ok_or_else(|| Error::Internal("conversation vanished".into()))?;
-    Ok(appended(
-        id,
-        conversation,
-        seq,
-        sender,
-        client_msg_id,
-        now,
-        body,
-    ))
+    Ok(u(*seq))
 }
 
 /// A message body as stored (JSON).
 fn body_json(body: &MessageBody) -> Result<String> {
-    serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))
+    serde_json::to_string(body).map_err(Error::json("message body"))
 }
 
 /// The message just appended with id `id` at `seq`.
-fn appended(
-    id: String,
-    conversation: &ConversationId,
-    seq: i64,
-    sender: &UserId,
-    client_msg_id: Option<&str>,
-    now: u64,
-    body: &MessageBody,
-) -> Message {
-    Message {
-        message_id: MessageId(id),
-        conversation_id: conversation.clone(),
-        seq: u(seq),
-        sender_id: sender.clone(),
-        client_msg_id: client_msg_id.map(str::to_owned),
-        sent_at: now,
-        body: body.clone(),
-    }
-}
-
 /// Replace a message's body (recall deletes the content, not only hides it).
 pub async fn replace_body(
     tx: &mut Tx,
@@ -280,14 +220,13 @@ pub async fn message_by_id(
     conversation: &ConversationId,
     id: &MessageId,
 ) -> Result<Option<Message>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND id = $2"
-    )))
-    .bind(conversation.as_str())
-    .bind(id.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.as_ref().map(message_from_row).transpose()
+    message_where(
+        tx,
+        "conversation_id = $1 AND id = $2",
+        conversation.as_str(),
+        id.as_str(),
+    )
+    .await
 }
 
 /// The message a sender stored under `client_msg_id`, if any (read inside `tx`).
@@ -296,11 +235,27 @@ pub async fn message_by_client_id(
     sender: &UserId,
     client_msg_id: &str,
 ) -> Result<Option<Message>> {
+    message_where(
+        tx,
+        "sender_id = $1 AND client_msg_id = $2",
+        sender.as_str(),
+        client_msg_id,
+    )
+    .await
+}
+
+/// The message matching `condition` on two text parameters (read inside `tx`).
+async fn message_where(
+    tx: &mut Tx,
+    condition: &'static str,
+    p1: &str,
+    p2: &str,
+) -> Result<Option<Message>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {MESSAGE_COLS} FROM messages WHERE sender_id = $1 AND client_msg_id = $2"
+        "SELECT {MESSAGE_COLS} FROM messages WHERE {condition}"
     )))
-    .bind(sender.as_str())
-    .bind(client_msg_id)
+    .bind(p1)
+    .bind(p2)
     .fetch_optional(&mut **tx)
     .await?;
     row.as_ref().map(message_from_row).transpose()
@@ -445,22 +400,20 @@ impl Store {
         Ok(split_members(ids.as_deref()))
     }
 
-    /// Messages with `after < seq <= until`, oldest first, at most `limit`.
+    /// A page of `conversation`'s messages.
     pub async fn messages_between(
         &self,
         conversation: &ConversationId,
-        after: u64,
-        until: u64,
-        limit: u32,
+        page: SeqPage,
     ) -> Result<Vec<Message>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 \
              ORDER BY seq LIMIT $4"
         )))
         .bind(conversation.as_str())
-        .bind(i(after))
-        .bind(i(until))
-        .bind(i64::from(limit))
+        .bind(i(page.after))
+        .bind(i(page.until))
+        .bind(i64::from(page.limit))
         .fetch_all(self.reader())
         .await?;
         rows.iter().map(message_from_row).collect()

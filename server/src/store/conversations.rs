@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::accounts::profile_from_row;
 use super::chat::kind_from_str;
-use super::{Store, u};
+use super::{SeqPage, Store, u};
 use crate::error::Result;
 use crate::util::now_ms;
 
@@ -87,9 +87,12 @@ impl Store {
                 None => None,
             };
             let last_message = if last_seq > visible_from {
-                self.messages_between(&conversation_id, last_seq - 1, last_seq, 1)
-                    .await?
-                    .pop()
+                let page = SeqPage {
+                    after: last_seq - 1,
+                    until: last_seq,
+                    limit: 1,
+                };
+                self.messages_between(&conversation_id, page).await?.pop()
             } else {
                 None
             };

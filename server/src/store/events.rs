@@ -6,7 +6,7 @@
 use liao_shared::{EventBody, UserEvent, UserId};
 use sqlx::Row;
 
-use super::{Store, Tx, i, u};
+use super::{SeqPage, Store, Tx, i, u};
 use crate::error::{Error, Result};
 use crate::util::now_ms;
 
@@ -27,7 +27,7 @@ pub async fn append(
         .bind(user.as_str())
         .fetch_one(&mut **tx)
         .await?;
-        let json = serde_json::to_string(&body).map_err(|e| Error::Internal(e.to_string()))?;
+        let json = serde_json::to_string(&body).map_err(Error::json("event"))?;
         sqlx::query("INSERT INTO user_events (user_id, seq, at, body) VALUES ($1, $2, $3, $4)")
             .bind(user.as_str())
             .bind(seq)
@@ -57,22 +57,16 @@ impl Store {
         Ok(seq.map(u).unwrap_or(0))
     }
 
-    /// Events with `after < seq <= until`, oldest first, at most `limit`.
-    pub async fn events_between(
-        &self,
-        user: &UserId,
-        after: u64,
-        until: u64,
-        limit: u32,
-    ) -> Result<Vec<UserEvent>> {
+    /// A page of `user`'s events.
+    pub async fn events_between(&self, user: &UserId, page: SeqPage) -> Result<Vec<UserEvent>> {
         let rows = sqlx::query(
             "SELECT seq, at, body FROM user_events WHERE user_id = $1 AND seq > $2 AND seq <= $3 \
              ORDER BY seq LIMIT $4",
         )
         .bind(user.as_str())
-        .bind(i(after))
-        .bind(i(until))
-        .bind(i64::from(limit))
+        .bind(i(page.after))
+        .bind(i(page.until))
+        .bind(i64::from(page.limit))
         .fetch_all(self.reader())
         .await?;
         rows.iter()
@@ -81,8 +75,7 @@ impl Store {
                 Ok(UserEvent {
                     seq: u(r.try_get("seq")?),
                     at: u(r.try_get("at")?),
-                    body: serde_json::from_str(&body)
-                        .map_err(|e| Error::Internal(format!("stored event: {e}")))?,
+                    body: serde_json::from_str(&body).map_err(Error::json("stored event"))?,
                 })
             })
             .collect()

@@ -132,6 +132,35 @@ pub struct NewFile<'a> {
     pub thumb: Option<&'a str>,
 }
 
+/// Whose avatar an image is.
+#[derive(Debug, Clone, Copy)]
+pub enum AvatarOf<'a> {
+    /// A user's.
+    User(&'a UserId),
+    /// A group's.
+    Group(&'a ConversationId),
+}
+
+/// Set or clear (`None`) an avatar inside `tx`.
+pub async fn set_avatar(tx: &mut Tx, of: AvatarOf<'_>, file: Option<&FileId>) -> Result<()> {
+    let (sql, owner) = match of {
+        AvatarOf::User(user) => (
+            "UPDATE users SET avatar_file_id = $1 WHERE id = $2",
+            user.as_str(),
+        ),
+        AvatarOf::Group(group) => (
+            "UPDATE groups SET avatar_file_id = $1 WHERE conversation_id = $2",
+            group.as_str(),
+        ),
+    };
+    sqlx::query(sql)
+        .bind(file.map(|f| f.as_str()))
+        .bind(owner)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Reference `file` from message `seq` of `conversation` (inside the message's transaction).
 pub async fn attach(
     tx: &mut Tx,

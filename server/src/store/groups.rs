@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::accounts::profile_from_row;
-use super::{Backend, Store, Tx, i, u};
+use super::{Backend, Store, Tx, i, like_pattern, u};
 use crate::error::Result;
 use crate::util::{new_id, now_ms};
 
@@ -185,20 +185,6 @@ pub async fn add_member(
     .bind(role.as_str())
     .execute(&mut **tx)
     .await?;
-    Ok(())
-}
-
-/// Set or clear a group's avatar.
-pub async fn set_avatar(
-    tx: &mut Tx,
-    conversation: &ConversationId,
-    file: Option<&FileId>,
-) -> Result<()> {
-    sqlx::query("UPDATE groups SET avatar_file_id = $1 WHERE conversation_id = $2")
-        .bind(file.map(|f| f.as_str()))
-        .bind(conversation.as_str())
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 
@@ -447,11 +433,6 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<GroupSummary>> {
         let number: i64 = query.parse().unwrap_or(-1);
-        let escaped = query
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         let rows = sqlx::query(
             "SELECT g.conversation_id, g.number, g.name, g.description, g.join_policy, g.avatar_file_id, \
                     (SELECT COUNT(*) FROM conversation_members m WHERE m.conversation_id = g.conversation_id) AS member_count \
@@ -459,7 +440,7 @@ impl Store {
              ORDER BY CASE WHEN g.number = $1 THEN 0 ELSE 1 END, g.name LIMIT $3 OFFSET $4",
         )
         .bind(number)
-        .bind(format!("%{escaped}%"))
+        .bind(like_pattern(query, false))
         .bind(i64::from(limit))
         .bind(i64::from(offset))
         .fetch_all(self.reader())

@@ -16,7 +16,8 @@
 //! Each submodule owns its tables: [`accounts`] (users, sessions), [`events`] (user event
 //! streams), [`social`] (friend requests, friendships, blocks), [`chat`] (conversations, members,
 //! messages), [`conversations`] (a user's conversation list), [`groups`] (groups, join
-//! requests), [`temp`] (temporary sessions), [`files`] (uploads, file records, attachments).
+//! requests), [`pairs`] (direct and temporary two-person conversations), [`files`] (uploads,
+//! file records, attachments).
 
 pub mod accounts;
 pub mod batch;
@@ -25,8 +26,8 @@ pub mod conversations;
 pub mod events;
 pub mod files;
 pub mod groups;
+pub mod pairs;
 pub mod social;
-pub mod temp;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -35,7 +36,7 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, ConnectOptions};
 
 use crate::config::SqliteSync;
@@ -43,6 +44,33 @@ use crate::error::{Error, Result};
 
 /// A transaction on the write pool.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A `LIKE` pattern that matches `query` literally (lowercased) anywhere in a value, with its
+/// wildcards escaped for `ESCAPE '\\'`; `prefix` anchors it at the start instead.
+pub(crate) fn like_pattern(query: &str, prefix: bool) -> String {
+    let escaped = query
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    if prefix {
+        format!("{escaped}%")
+    } else {
+        format!("%{escaped}%")
+    }
+}
+
+/// A page of a seq-numbered stream (a user's events, a conversation's messages): the entries
+/// with `after < seq <= until`, oldest first, at most `limit` of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeqPage {
+    /// Exclusive lower bound.
+    pub after: u64,
+    /// Inclusive upper bound.
+    pub until: u64,
+    /// At most this many entries.
+    pub limit: u32,
+}
 
 /// Which database is behind the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +183,7 @@ impl Store {
             && !parent.as_os_str().is_empty()
         {
             std::fs::create_dir_all(parent)
-                .map_err(|e| Error::Internal(format!("creating {}: {e}", parent.display())))?;
+                .map_err(|e| Error::io(format_args!("creating {}", parent.display()), e))?;
         }
         let url = if url.contains('?') {
             url.to_owned()
@@ -246,6 +274,23 @@ impl Store {
     /// Pool for reads.
     pub fn reader(&self) -> &AnyPool {
         &self.read
+    }
+
+    /// Every row `sql` reads (from the read pool) for its one text parameter `$1`, each turned
+    /// into a `T` by `read`.
+    pub(crate) async fn rows_for<T>(
+        &self,
+        sql: &'static str,
+        param: &str,
+        read: impl Fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        sqlx::query(sql)
+            .bind(param)
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(read)
+            .collect()
     }
 
     /// Start a write transaction.

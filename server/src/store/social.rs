@@ -116,25 +116,18 @@ pub async fn delete_friendship(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bo
     Ok(res.rows_affected() > 0)
 }
 
-/// `a` blocks `b`; false if the block already existed.
-pub async fn insert_block(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bool> {
-    let res = sqlx::query("INSERT INTO blocks (user_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(a.as_str())
-        .bind(b.as_str())
-        .bind(i(now_ms()))
-        .execute(&mut **tx)
-        .await?;
-    Ok(res.rows_affected() > 0)
-}
-
-/// `a` unblocks `b`; false if there was no block.
-pub async fn delete_block(tx: &mut Tx, a: &UserId, b: &UserId) -> Result<bool> {
-    let res = sqlx::query("DELETE FROM blocks WHERE user_id = $1 AND blocked_id = $2")
-        .bind(a.as_str())
-        .bind(b.as_str())
-        .execute(&mut **tx)
-        .await?;
-    Ok(res.rows_affected() > 0)
+/// `a` blocks (`blocked`) or unblocks `b`; false if that was already so.
+pub async fn set_block(tx: &mut Tx, a: &UserId, b: &UserId, blocked: bool) -> Result<bool> {
+    let sql = if blocked {
+        "INSERT INTO blocks (user_id, blocked_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM blocks WHERE user_id = $1 AND blocked_id = $2"
+    };
+    let mut statement = sqlx::query(sql).bind(a.as_str()).bind(b.as_str());
+    if blocked {
+        statement = statement.bind(i(now_ms()));
+    }
+    Ok(statement.execute(&mut **tx).await?.rows_affected() > 0)
 }
 
 /// A user's contacts: friends (presence filled in by the caller), requests, blocks.
@@ -153,64 +146,57 @@ pub struct Contacts {
 impl Store {
     /// Everything for `list_contacts`.
     pub async fn contacts(&self, user: &UserId) -> Result<Contacts> {
-        let db = self.reader();
-        let friends = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, f.since FROM friendships f \
-             JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1 ORDER BY u.username",
-        )
-        .bind(user.as_str())
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Friend {
-                profile: profile_from_row(r)?,
-                online: false,
-                since: u(r.try_get("since")?),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-        let request = |r: &sqlx::any::AnyRow| -> Result<FriendRequestInfo> {
-            Ok(FriendRequestInfo {
-                user: profile_from_row(r)?,
-                message: r.try_get("message")?,
-                sent_at: u(r.try_get("created_at")?),
-            })
-        };
-        let incoming = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, r.message, r.created_at FROM friend_requests r \
-             JOIN users u ON u.id = r.from_id WHERE r.to_id = $1 ORDER BY r.created_at",
-        )
-        .bind(user.as_str())
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(request)
-        .collect::<Result<Vec<_>>>()?;
-        let outgoing = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.avatar_file_id, r.message, r.created_at FROM friend_requests r \
-             JOIN users u ON u.id = r.to_id WHERE r.from_id = $1 ORDER BY r.created_at",
-        )
-        .bind(user.as_str())
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(request)
-        .collect::<Result<Vec<_>>>()?;
-        let blocked = sqlx::query(
-            "SELECT u.id, u.username, u.display_name, u.avatar_file_id FROM blocks b \
-             JOIN users u ON u.id = b.blocked_id WHERE b.user_id = $1 ORDER BY u.username",
-        )
-        .bind(user.as_str())
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(profile_from_row)
-        .collect::<Result<Vec<_>>>()?;
+        let user = user.as_str();
+        let friends = self
+            .rows_for(
+                "SELECT u.id, u.username, u.display_name, u.avatar_file_id, f.since FROM friendships f \
+                 JOIN users u ON u.id = f.friend_id WHERE f.user_id = $1 ORDER BY u.username",
+                user,
+                |r| {
+                    Ok(Friend {
+                        profile: profile_from_row(r)?,
+                        online: false,
+                        since: u(r.try_get("since")?),
+                    })
+                },
+            )
+            .await?;
+        // Both directions in one read: requests to `user` name their sender, requests from
+        // `user` their addressee.
+        let requests = self
+            .rows_for(
+                "SELECT u.id, u.username, u.display_name, u.avatar_file_id, r.from_id, r.message, r.created_at \
+                 FROM friend_requests r \
+                 JOIN users u ON u.id = CASE WHEN r.to_id = $1 THEN r.from_id ELSE r.to_id END \
+                 WHERE r.to_id = $1 OR r.from_id = $1 ORDER BY r.created_at",
+                user,
+                |r| {
+                    let from: String = r.try_get("from_id")?;
+                    let request = FriendRequestInfo {
+                        user: profile_from_row(r)?,
+                        message: r.try_get("message")?,
+                        sent_at: u(r.try_get("created_at")?),
+                    };
+                    Ok((from != user, request))
+                },
+            )
+            .await?;
+        let (incoming, outgoing): (Vec<_>, Vec<_>) =
+            requests.into_iter().partition(|(incoming, _)| *incoming);
+        let requests =
+            |list: Vec<(bool, FriendRequestInfo)>| list.into_iter().map(|(_, r)| r).collect();
+        let blocked = self
+            .rows_for(
+                "SELECT u.id, u.username, u.display_name, u.avatar_file_id FROM blocks b \
+                 JOIN users u ON u.id = b.blocked_id WHERE b.user_id = $1 ORDER BY u.username",
+                user,
+                profile_from_row,
+            )
+            .await?;
         Ok(Contacts {
             friends,
-            incoming,
-            outgoing,
+            incoming: requests(incoming),
+            outgoing: requests(outgoing),
             blocked,
         })
     }

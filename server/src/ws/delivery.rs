@@ -11,12 +11,13 @@
 
 use std::collections::HashMap;
 
-use liao_shared::{ConversationId, ServerFrame, UserId};
+use liao_shared::{ConversationId, Message, ServerFrame, UserEvent, UserId};
 
 use super::connection::{Connection, Flow};
 use crate::app::App;
 use crate::error::Result;
 use crate::hub::Push;
+use crate::store::SeqPage;
 
 /// Page size when replaying backlogs.
 const PAGE: u32 = 200;
@@ -133,31 +134,35 @@ pub(super) enum Backlog<'a> {
 }
 
 impl Backlog<'_> {
-    /// Up to `limit` entries in `(after, until]`, in seq order, as frames with their seqs.
-    async fn page(
-        self,
-        app: &App,
-        after: u64,
-        until: u64,
-        limit: u32,
-    ) -> Result<Vec<(u64, ServerFrame)>> {
+    /// A page of entries, in seq order, as frames with their seqs.
+    async fn page(self, app: &App, page: SeqPage) -> Result<Vec<(u64, ServerFrame)>> {
         Ok(match self {
-            Backlog::Events(user) => app
-                .chat
-                .events_between(user, after, until, limit)
-                .await?
-                .into_iter()
-                .map(|event| (event.seq, ServerFrame::Event { event }))
-                .collect(),
-            Backlog::Conversation(conversation) => app
-                .chat
-                .messages_between(conversation, after, until, limit)
-                .await?
-                .into_iter()
-                .map(|message| (message.seq, ServerFrame::Message { message }))
-                .collect(),
+            Backlog::Events(user) => framed(app.chat.events_between(user, page).await?),
+            Backlog::Conversation(c) => framed(app.chat.messages_between(c, page).await?),
         })
     }
+}
+
+/// An entry of a replayed stream.
+trait Entry {
+    /// Its seq, and the frame that delivers it.
+    fn into_frame(self) -> (u64, ServerFrame);
+}
+
+impl Entry for UserEvent {
+    fn into_frame(self) -> (u64, ServerFrame) {
+        (self.seq, ServerFrame::Event { event: self })
+    }
+}
+
+impl Entry for Message {
+    fn into_frame(self) -> (u64, ServerFrame) {
+        (self.seq, ServerFrame::Message { message: self })
+    }
+}
+
+fn framed(entries: Vec<impl Entry>) -> Vec<(u64, ServerFrame)> {
+    entries.into_iter().map(Entry::into_frame).collect()
 }
 
 impl Connection {
@@ -170,7 +175,12 @@ impl Connection {
     ) -> Result<()> {
         let app = self.app.clone();
         while after < until {
-            let page = backlog.page(&app, after, until, PAGE).await?;
+            let page = SeqPage {
+                after,
+                until,
+                limit: PAGE,
+            };
+            let page = backlog.page(&app, page).await?;
             let Some(&(last, _)) = page.last() else {
                 break;
             };

@@ -76,22 +76,8 @@ impl Connection {
         let Some(session) = self.session.as_ref() else {
             let auth = match command {
                 Command::Hello(c) => return self.hello(c.protocol).map(Some),
-                Command::Register(c) => {
-                    app.accounts
-                        .register(
-                            &c.username,
-                            c.password,
-                            c.display_name.as_deref(),
-                            c.device.as_deref(),
-                            self.ip,
-                        )
-                        .await?
-                }
-                Command::Login(c) => {
-                    app.accounts
-                        .login(&c.username, c.password, c.device.as_deref(), self.ip)
-                        .await?
-                }
+                Command::Register(c) => app.accounts.register(c, self.ip).await?,
+                Command::Login(c) => app.accounts.login(c, self.ip).await?,
                 Command::Resume(c) => app.accounts.resume(&c.token).await?,
                 _ => return Err(Error::client(ErrorCode::NotAuthenticated, "log in first")),
             };
@@ -115,9 +101,13 @@ impl Connection {
         };
         let actor = session.actor.clone();
         let a = &actor;
-        let done = |_: ()| Some(Reply::Done);
+        let done = |()| Some(Reply::Done);
         let conversation = |conversation| Some(Reply::Conversation { conversation });
         let profile = |profile| Some(Reply::Profile { profile });
+        if matches!(command, Command::SearchUsers(_) | Command::SearchGroups(_)) {
+            // Searches are dearer than other commands: they have their own, tighter budget.
+            check_direct(&self.searches)?;
+        }
         Ok(match command {
             Command::Hello(c) => Some(self.hello(c.protocol)?),
             Command::Register(_) | Command::Login(_) | Command::Resume(_) => {
@@ -126,157 +116,53 @@ impl Connection {
                     "this connection is already authenticated",
                 ));
             }
-            Command::Logout => app.accounts.logout(a).await.map(done)?,
-            Command::ChangePassword(c) => app
-                .accounts
-                .change_password(a, c.old_password, c.new_password)
-                .await
-                .map(done)?,
+            Command::Logout => done(app.accounts.logout(a).await?),
+            Command::ChangePassword(c) => done(app.accounts.change_password(a, c).await?),
             Command::ListSessions => Some(Reply::Sessions {
                 sessions: app.accounts.list_sessions(a).await?,
             }),
-            Command::RevokeSession(c) => app
-                .accounts
-                .revoke_session(a, &c.session_id)
-                .await
-                .map(done)?,
-            Command::UpdateProfile(c) => {
-                profile(app.accounts.update_profile(a, &c.display_name).await?)
-            }
-            Command::GetProfile(c) => profile(app.accounts.get_profile(&c.user_id).await?),
-            Command::SearchUsers(c) => {
-                check_direct(&self.searches)?;
-                Some(
-                    app.accounts
-                        .search_users(&c.query, c.offset, c.limit)
-                        .await?,
-                )
-            }
-            Command::FriendRequest(c) => app
-                .friends
-                .friend_request(a, &c.user_id, c.message.as_deref())
-                .await
-                .map(done)?,
-            Command::FriendAccept(c) => app.friends.friend_accept(a, &c.user_id).await.map(done)?,
-            Command::FriendDecline(c) => {
-                app.friends.friend_decline(a, &c.user_id).await.map(done)?
-            }
-            Command::FriendCancel(c) => app.friends.friend_cancel(a, &c.user_id).await.map(done)?,
-            Command::FriendRemove(c) => app.friends.friend_remove(a, &c.user_id).await.map(done)?,
-            Command::Block(c) => app.friends.block(a, &c.user_id).await.map(done)?,
-            Command::Unblock(c) => app.friends.unblock(a, &c.user_id).await.map(done)?,
+            Command::RevokeSession(c) => done(app.accounts.revoke_session(a, &c).await?),
+            Command::UpdateProfile(c) => profile(app.accounts.update_profile(a, &c).await?),
+            Command::GetProfile(c) => profile(app.accounts.get_profile(&c).await?),
+            Command::SearchUsers(c) => Some(app.accounts.search_users(&c).await?),
+            Command::SetAvatar(c) => profile(app.accounts.set_avatar(a, &c).await?),
+            Command::FriendRequest(c) => done(app.friends.friend_request(a, &c).await?),
+            Command::FriendAccept(c) => done(app.friends.friend_accept(a, &c).await?),
+            Command::FriendDecline(c) => done(app.friends.friend_decline(a, &c).await?),
+            Command::FriendCancel(c) => done(app.friends.friend_cancel(a, &c).await?),
+            Command::FriendRemove(c) => done(app.friends.friend_remove(a, &c).await?),
+            Command::Block(c) => done(app.friends.block(a, &c).await?),
+            Command::Unblock(c) => done(app.friends.unblock(a, &c).await?),
             Command::ListContacts => Some(app.friends.list_contacts(a).await?),
             Command::OpenDirect(c) => conversation(app.chat.open_direct(a, &c.user_id).await?),
             Command::ListConversations => Some(Reply::Conversations {
                 conversations: app.chat.list_conversations(&a.user).await?,
             }),
-            Command::SendMessage(c) => {
-                let sent = app
-                    .chat
-                    .send_message(a, &c.conversation_id, &c.client_msg_id, &c.body)
-                    .await?;
-                Some(Reply::Sent {
-                    message: sent.message,
-                })
-            }
-            Command::History(c) => Some(
-                app.chat
-                    .history(a, &c.conversation_id, c.before_seq, c.limit)
-                    .await?,
-            ),
-            Command::MarkRead(c) => app
-                .chat
-                .mark_read(a, &c.conversation_id, c.seq)
-                .await
-                .map(done)?,
-            Command::Typing(c) => app.chat.typing(a, &c.conversation_id).await.map(done)?,
-            Command::Recall(c) => app
-                .chat
-                .recall(a, &c.conversation_id, &c.message_id)
-                .await
-                .map(done)?,
-            Command::CreateGroup(c) => conversation(app.groups.create_group(a, c.settings).await?),
-            Command::SearchGroups(c) => {
-                check_direct(&self.searches)?;
-                Some(
-                    app.groups
-                        .search_groups(&c.query, c.offset, c.limit)
-                        .await?,
-                )
-            }
-            Command::JoinGroup(c) => Some(
-                app.groups
-                    .join_group(a, &c.conversation_id, c.message.as_deref())
-                    .await?,
-            ),
-            Command::ListJoinRequests(c) => {
-                Some(app.groups.list_join_requests(a, &c.conversation_id).await?)
-            }
-            Command::DecideJoin(c) => app
-                .groups
-                .decide_join(a, &c.conversation_id, &c.user_id, c.approve)
-                .await
-                .map(done)?,
-            Command::ListMembers(c) => Some(
-                app.groups
-                    .list_members(a, &c.conversation_id, c.offset, c.limit)
-                    .await?,
-            ),
-            Command::UpdateGroup(c) => app
-                .groups
-                .update_group(a, &c.conversation_id, c.changes.into())
-                .await
-                .map(done)?,
-            Command::AddMember(c) => app
-                .groups
-                .add_member(a, &c.conversation_id, &c.user_id)
-                .await
-                .map(done)?,
-            Command::RemoveMember(c) => app
-                .groups
-                .remove_member(a, &c.conversation_id, &c.user_id)
-                .await
-                .map(done)?,
-            Command::MuteMember(c) => app
-                .groups
-                .mute_member(a, &c.conversation_id, &c.user_id, c.seconds)
-                .await
-                .map(done)?,
-            Command::MuteAll(c) => app
-                .groups
-                .mute_all(a, &c.conversation_id, c.on)
-                .await
-                .map(done)?,
-            Command::SetAdmin(c) => app
-                .groups
-                .set_admin(a, &c.conversation_id, &c.user_id, c.admin)
-                .await
-                .map(done)?,
-            Command::TransferGroup(c) => app
-                .groups
-                .transfer_group(a, &c.conversation_id, &c.user_id)
-                .await
-                .map(done)?,
-            Command::LeaveGroup(c) => app
-                .groups
-                .leave_group(a, &c.conversation_id)
-                .await
-                .map(done)?,
-            Command::DissolveGroup(c) => app
-                .groups
-                .dissolve_group(a, &c.conversation_id)
-                .await
-                .map(done)?,
-            Command::OpenTemp(c) => {
-                conversation(app.groups.open_temp(a, &c.user_id, &c.via).await?)
-            }
-            Command::FileUrls(c) => Some(app.files.file_urls(a, &c.file_id).await?),
-            Command::SetAvatar(c) => profile(app.accounts.set_avatar(a, c.file_id.as_ref()).await?),
-            Command::SetGroupAvatar(c) => app
-                .groups
-                .set_group_avatar(a, &c.conversation_id, c.file_id.as_ref())
-                .await
-                .map(done)?,
+            Command::SendMessage(c) => Some(Reply::Sent {
+                message: app.chat.send_message(a, c).await?.message,
+            }),
+            Command::History(c) => Some(app.chat.history(a, &c).await?),
+            Command::MarkRead(c) => done(app.chat.mark_read(a, &c).await?),
+            Command::Typing(c) => done(app.chat.typing(a, &c).await?),
+            Command::Recall(c) => done(app.chat.recall(a, &c).await?),
+            Command::FileUrls(c) => Some(app.files.file_urls(a, &c).await?),
+            Command::CreateGroup(c) => conversation(app.groups.create_group(a, &c).await?),
+            Command::SearchGroups(c) => Some(app.groups.search_groups(&c).await?),
+            Command::JoinGroup(c) => Some(app.groups.join_group(a, &c).await?),
+            Command::ListJoinRequests(c) => Some(app.groups.list_join_requests(a, &c).await?),
+            Command::DecideJoin(c) => done(app.groups.decide_join(a, &c).await?),
+            Command::ListMembers(c) => Some(app.groups.list_members(a, &c).await?),
+            Command::UpdateGroup(c) => done(app.groups.update_group(a, c).await?),
+            Command::SetGroupAvatar(c) => done(app.groups.set_group_avatar(a, &c).await?),
+            Command::AddMember(c) => done(app.groups.add_member(a, &c).await?),
+            Command::RemoveMember(c) => done(app.groups.remove_member(a, &c).await?),
+            Command::MuteMember(c) => done(app.groups.mute_member(a, &c).await?),
+            Command::MuteAll(c) => done(app.groups.mute_all(a, &c).await?),
+            Command::SetAdmin(c) => done(app.groups.set_admin(a, &c).await?),
+            Command::TransferGroup(c) => done(app.groups.transfer_group(a, &c).await?),
+            Command::LeaveGroup(c) => done(app.groups.leave_group(a, &c).await?),
+            Command::DissolveGroup(c) => done(app.groups.dissolve_group(a, &c).await?),
+            Command::OpenTemp(c) => conversation(app.groups.open_temp(a, &c).await?),
             Command::Sync(c) => {
                 self.sync(id, c.events_after, c.conversations).await?;
                 None

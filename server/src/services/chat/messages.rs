@@ -1,8 +1,9 @@
 //! What happens to messages once sent: history pages, read markers, typing, recall.
 
+use liao_shared::command::{History, MarkRead, Recall, Typing};
 use liao_shared::{
-    ConversationId, ConversationKind, ErrorCode, EventBody, MessageBody, MessageId, Reply, Role,
-    ServerFrame, UserId, limits,
+    ConversationId, ConversationKind, ErrorCode, EventBody, MessageBody, Reply, Role, ServerFrame,
+    UserId, limits,
 };
 
 use super::Chat;
@@ -20,13 +21,8 @@ use crate::util::now_ms;
 impl Chat {
     /// A page of history before `before` (or the latest), oldest first, cut below the outbound
     /// frame limit.
-    pub async fn history(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        before: Option<u64>,
-        limit: Option<u32>,
-    ) -> Result<Reply> {
+    pub async fn history(&self, actor: &Actor, cmd: &History) -> Result<Reply> {
+        let (conversation, before, limit) = (&cmd.conversation_id, cmd.before_seq, cmd.limit);
         let m = self.member(actor, conversation).await?;
         let limit = limit.unwrap_or(50).clamp(1, limits::MAX_HISTORY_PAGE);
         let before = before.unwrap_or(m.last_seq + 1);
@@ -57,12 +53,8 @@ impl Chat {
     }
 
     /// Move the actor's read marker forward; their other sessions hear of it.
-    pub async fn mark_read(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        seq: u64,
-    ) -> Result<()> {
+    pub async fn mark_read(&self, actor: &Actor, cmd: &MarkRead) -> Result<()> {
+        let (conversation, seq) = (&cmd.conversation_id, cmd.seq);
         let m = self.member(actor, conversation).await?;
         let seq = seq.min(m.last_seq);
         let mut tx = self.store.begin().await?;
@@ -77,7 +69,8 @@ impl Chat {
     }
 
     /// Tell the other members the actor is typing.
-    pub async fn typing(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
+    pub async fn typing(&self, actor: &Actor, cmd: &Typing) -> Result<()> {
+        let conversation = &cmd.conversation_id;
         // Typing is only shown where the actor could send: not across a block, not while muted.
         let mut tx = self.store.read_tx().await?;
         let ctx = chat::send_context(&mut tx, conversation, &actor.user, "")
@@ -106,12 +99,8 @@ impl Chat {
 
     /// Recall the actor's own message within the window: its content is deleted and a `recall`
     /// entry is appended for everyone.
-    pub async fn recall(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        message_id: &MessageId,
-    ) -> Result<()> {
+    pub async fn recall(&self, actor: &Actor, cmd: &Recall) -> Result<()> {
+        let (conversation, message_id) = (&cmd.conversation_id, &cmd.message_id);
         let m = self.member(actor, conversation).await?;
         let _turn = self.publisher.turn(conversation).await;
         let mut tx = self.store.begin().await?;

@@ -22,8 +22,9 @@ use super::files::Files;
 use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
-use crate::store::chat::{self, Membership};
-use crate::store::{Store, social};
+use crate::store::chat::Membership;
+use crate::store::pairs::{self, Pair};
+use crate::store::{SeqPage, Store, social};
 
 /// Conversations and their messages.
 pub struct Chat {
@@ -58,18 +59,10 @@ impl Chat {
                 "you cannot chat with yourself",
             ));
         }
-        let peer_profile = self
-            .store
-            .profile(peer)
-            .await?
-            .ok_or_else(|| Error::not_found("no such user"))?;
-        let me = self
-            .store
-            .profile(&actor.user)
-            .await?
-            .ok_or_else(|| Error::not_found("no such user"))?;
+        let peer_profile = self.store.profile(peer).await?;
+        let me = self.store.profile(&actor.user).await?;
         let mut tx = self.store.begin().await?;
-        let id = match chat::direct_between(&mut tx, &actor.user, peer).await? {
+        let id = match pairs::between(&mut tx, Pair::Direct, &actor.user, peer).await? {
             Some(id) => {
                 drop(tx);
                 id
@@ -88,7 +81,7 @@ impl Chat {
                         "you can only chat 1:1 with friends",
                     ));
                 }
-                let id = chat::create_direct(&mut tx, &actor.user, peer).await?;
+                let id = pairs::create(&mut tx, Pair::Direct, &actor.user, peer).await?;
                 let info = |peer: &liao_shared::Profile| ConversationInfo {
                     conversation_id: id.clone(),
                     kind: ConversationKind::Direct,
@@ -147,15 +140,9 @@ impl Chat {
         self.store.event_seq(user).await
     }
 
-    /// The user's events with `after < seq <= until`, oldest first, at most `limit`.
-    pub async fn events_between(
-        &self,
-        user: &UserId,
-        after: u64,
-        until: u64,
-        limit: u32,
-    ) -> Result<Vec<UserEvent>> {
-        self.store.events_between(user, after, until, limit).await
+    /// A page of the user's events.
+    pub async fn events_between(&self, user: &UserId, page: SeqPage) -> Result<Vec<UserEvent>> {
+        self.store.events_between(user, page).await
     }
 
     /// `conversation`'s entries with `after < seq <= until`, oldest first, at most `limit`.
@@ -163,13 +150,9 @@ impl Chat {
     pub async fn messages_between(
         &self,
         conversation: &ConversationId,
-        after: u64,
-        until: u64,
-        limit: u32,
+        page: SeqPage,
     ) -> Result<Vec<Message>> {
-        self.store
-            .messages_between(conversation, after, until, limit)
-            .await
+        self.store.messages_between(conversation, page).await
     }
 
     /// Where `user`'s view of `conversation` starts (entries after it are visible); `None` when

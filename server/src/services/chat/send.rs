@@ -1,5 +1,6 @@
 //! Sending: validation, permission checks and the append, as one job of a group commit.
 
+use liao_shared::command::SendMessage;
 use liao_shared::{
     ConversationId, ConversationKind, ErrorCode, Message, MessageBody, NewMessageBody, UserId,
     limits,
@@ -14,7 +15,7 @@ use crate::services::check_client_id;
 use crate::services::files::Files;
 use crate::store::chat;
 use crate::store::files as store_files;
-use crate::store::{Tx, temp};
+use crate::store::{Tx, pairs};
 use crate::util::now_ms;
 
 /// The result of a send: the stored message, and whether it was stored just now (a repeated
@@ -69,20 +70,17 @@ impl Chat {
     ///
     /// The checks and the append run as one job of a group commit (see
     /// [`crate::store::batch`]): concurrent sends share a transaction, each in its own savepoint.
-    pub async fn send_message(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        client_msg_id: &str,
-        body: &NewMessageBody,
-    ) -> Result<Sent> {
-        check_client_id(client_msg_id)?;
-        let _turn = self.publisher.turn(conversation).await;
+    pub async fn send_message(&self, actor: &Actor, cmd: SendMessage) -> Result<Sent> {
+        let SendMessage {
+            conversation_id: conversation,
+            client_msg_id: cid,
+            body,
+        } = cmd;
+        check_client_id(&cid)?;
+        let _turn = self.publisher.turn(&conversation).await;
         let files = self.files.clone();
         let user = actor.user.clone();
-        let conversation = conversation.clone();
-        let cid = client_msg_id.to_owned();
-        let body = body.clone();
+        let client_msg_id = cid.clone();
         let sent = self
             .store
             .batch(move |tx| {
@@ -104,7 +102,7 @@ impl Chat {
             Err(e) if e.is_unique_violation() => {
                 let mut tx = self.store.read_tx().await?;
                 let existing =
-                    chat::message_by_client_id(&mut tx, &actor.user, client_msg_id).await?;
+                    chat::message_by_client_id(&mut tx, &actor.user, &client_msg_id).await?;
                 existing
                     .map(|message| Sent {
                         message,
@@ -262,7 +260,7 @@ impl Chat {
                 ErrorCode::NotFriends,
                 "you are no longer friends",
             )),
-            ConversationKind::Temporary if !temp::share_temp_group(tx, user, peer).await? => {
+            ConversationKind::Temporary if !pairs::share_temp_group(tx, user, peer).await? => {
                 Err(Error::client(
                     ErrorCode::TempSessionUnavailable,
                     "you no longer share a group that allows temporary sessions",

@@ -143,7 +143,7 @@ impl Files {
         blobs
             .prepare()
             .await
-            .map_err(|e| Error::Internal(format!("preparing the file store: {e}")))?;
+            .map_err(|e| Error::io("preparing the file store", e))?;
         let key = store
             .secret("file_url_key", &crate::util::new_token())
             .await?;

@@ -48,6 +48,11 @@ impl Files {
         } else {
             mime
         };
+        let insert_upload = || {
+            let kind = req.kind.as_str();
+            self.store
+                .insert_upload(user, req.length, &name, &mime, kind, req.original)
+        };
         // Instant re-send (秒传): only of content the uploader can already see.
         if let Some(sha) = req.sha256.as_deref().map(str::to_ascii_lowercase)
             && let Some(existing) = self
@@ -59,17 +64,7 @@ impl Files {
             // Clean-up may have removed the content meanwhile: then upload it normally.
             && self.blobs.blob_path(&existing.sha256).is_some_and(|p| p.exists())
         {
-            let id = self
-                .store
-                .insert_upload(
-                    user,
-                    req.length,
-                    &name,
-                    &mime,
-                    req.kind.as_str(),
-                    req.original,
-                )
-                .await?;
+            let id = insert_upload().await?;
             let file_id = self
                 .store
                 .insert_file(
@@ -99,17 +94,7 @@ impl Files {
                 "this upload would exceed your storage quota",
             ));
         }
-        let id = self
-            .store
-            .insert_upload(
-                user,
-                req.length,
-                &name,
-                &mime,
-                req.kind.as_str(),
-                req.original,
-            )
-            .await?;
+        let id = insert_upload().await?;
         let path = self
             .blobs
             .upload_path(&id)
@@ -386,7 +371,7 @@ impl Files {
             let (src, dst, keep) = (path.to_path_buf(), stripped_to.clone(), row.original);
             let processed = tokio::task::spawn_blocking(move || images::process(&src, keep, &dst))
                 .await
-                .map_err(|e| Error::Internal(format!("image task: {e}")))?;
+                .map_err(Error::join("image processing"))?;
             let processed = match processed {
                 Ok(p) => p,
                 Err(e) => {

@@ -6,7 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use hmac::{Hmac, Mac};
-use liao_shared::{FileId, Reply, SessionId, UserId, limits};
+use liao_shared::command::FileUrls;
+use liao_shared::{Reply, SessionId, UserId, limits};
 use sha2::Sha256;
 
 use super::Files;
@@ -148,7 +149,8 @@ impl Files {
     }
 
     /// Signed URLs for a file the actor may see, valid while the actor's session lasts.
-    pub async fn file_urls(&self, actor: &Actor, file: &FileId) -> Result<Reply> {
+    pub async fn file_urls(&self, actor: &Actor, cmd: &FileUrls) -> Result<Reply> {
+        let file = &cmd.file_id;
         let row = self.accessible(&actor.user, file).await?;
         let expires_at = now_ms() + limits::FILE_URL_TTL_MS;
         let grant = |variant| UrlGrant {

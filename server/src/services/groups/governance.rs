@@ -1,91 +1,50 @@
 //! Running a group: its settings and avatar, mutes, admins, ownership, dissolution.
 
-use liao_shared::{
-    ConversationId, ErrorCode, EventBody, GroupSettingsPatch, RemovalReason, Role, SystemEvent,
-    UserId,
+use liao_shared::command::{
+    DissolveGroup, MuteAll, MuteMember, SetAdmin, SetGroupAvatar, TransferGroup, UpdateGroup,
 };
+use liao_shared::{ErrorCode, EventBody, GroupSettingsPatch, RemovalReason, Role, SystemEvent};
 
 use super::{Groups, MAX_MUTE_SECS, Outcome, clean_description, clean_group_name};
 use crate::app::Actor;
 use crate::authz::Action;
 use crate::error::{Error, Result};
+use crate::store::files::{self as store_files, AvatarOf};
 use crate::store::groups::{self, GroupChanges};
 use crate::util::now_ms;
 
 impl Groups {
-    /// Change name, description or settings.
-    pub async fn update_group(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        changes: GroupChanges,
-    ) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    /// Change name, description or settings. Only what really changes is applied and recorded.
+    pub async fn update_group(&self, actor: &Actor, cmd: UpdateGroup) -> Result<()> {
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::Update).await?;
-        let name = changes
-            .name
-            .as_deref()
-            .map(clean_group_name)
-            .transpose()?
-            .filter(|n| *n != g.name);
-        let description = changes
-            .description
-            .as_deref()
-            .map(clean_description)
-            .transpose()?
-            .filter(|d| *d != g.description);
-        let join_policy = changes.join_policy.filter(|p| *p != g.join_policy);
-        let searchable = changes.searchable.filter(|s| *s != g.searchable);
-        let allow_temp = changes.allow_temp.filter(|a| *a != g.allow_temp);
-        if name.is_none()
-            && description.is_none()
-            && join_policy.is_none()
-            && searchable.is_none()
-            && allow_temp.is_none()
-        {
+        let asked = cmd.changes;
+        let changes = GroupSettingsPatch {
+            name: new_text(asked.name, clean_group_name, &g.name)?,
+            description: new_text(asked.description, clean_description, &g.description)?,
+            join_policy: asked.join_policy.filter(|p| *p != g.join_policy),
+            searchable: asked.searchable.filter(|s| *s != g.searchable),
+            allow_temp_sessions: asked.allow_temp_sessions.filter(|a| *a != g.allow_temp),
+        };
+        if changes == GroupSettingsPatch::default() {
             return Ok(());
         }
-        let applied = GroupChanges {
-            name: name.clone(),
-            description: description.clone(),
-            join_policy,
-            searchable,
-            allow_temp,
-            ..GroupChanges::default()
-        };
-        groups::update(&mut tx, &g.id, &applied).await?;
-        self.record(
-            tx,
-            &g,
-            &actor.user,
-            SystemEvent::Updated {
-                changes: GroupSettingsPatch {
-                    name,
-                    description,
-                    join_policy,
-                    searchable,
-                    allow_temp_sessions: allow_temp,
-                },
-            },
-        )
-        .await
+        groups::update(&mut tx, &g.id, &GroupChanges::from(changes.clone())).await?;
+        self.record(tx, &g, &actor.user, SystemEvent::Updated { changes })
+            .await
     }
 
     /// Set or remove the group's avatar (owner and admins).
-    pub async fn set_group_avatar(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        file: Option<&liao_shared::FileId>,
-    ) -> Result<()> {
+    pub async fn set_group_avatar(&self, actor: &Actor, cmd: &SetGroupAvatar) -> Result<()> {
+        let file = cmd.file_id.as_ref();
         if let Some(file) = file {
             self.files
                 .usable_as_image(&actor.user, file, "avatars are images")
                 .await?;
         }
-        let (mut tx, g) = self.group_tx(conversation).await?;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::Update).await?;
-        groups::set_avatar(&mut tx, &g.id, file).await?;
+        store_files::set_avatar(&mut tx, AvatarOf::Group(&g.id), file).await?;
         self.record(
             tx,
             &g,
@@ -102,20 +61,15 @@ impl Groups {
     }
 
     /// Mute a member for `seconds` (0 unmutes).
-    pub async fn mute_member(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        user: &UserId,
-        seconds: u64,
-    ) -> Result<()> {
+    pub async fn mute_member(&self, actor: &Actor, cmd: &MuteMember) -> Result<()> {
+        let (user, seconds) = (&cmd.user_id, cmd.seconds);
         if seconds > MAX_MUTE_SECS {
             return Err(Error::client(
                 ErrorCode::BadRequest,
                 "mutes last at most 30 days",
             ));
         }
-        let (mut tx, g) = self.group_tx(conversation).await?;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized_on(&mut tx, &g, actor, Action::Mute, user)
             .await?;
         let (until, event) = if seconds == 0 {
@@ -140,13 +94,9 @@ impl Groups {
     }
 
     /// Whole-group mute on or off.
-    pub async fn mute_all(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        on: bool,
-    ) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn mute_all(&self, actor: &Actor, cmd: &MuteAll) -> Result<()> {
+        let on = cmd.on;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::MuteAll).await?;
         if g.muted_all == on {
             return Ok(());
@@ -165,14 +115,9 @@ impl Groups {
     }
 
     /// Appoint or dismiss an admin (owner only).
-    pub async fn set_admin(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        user: &UserId,
-        admin: bool,
-    ) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn set_admin(&self, actor: &Actor, cmd: &SetAdmin) -> Result<()> {
+        let (user, admin) = (&cmd.user_id, cmd.admin);
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         let (_, target) = self
             .authorized_on(&mut tx, &g, actor, Action::SetAdmin, user)
             .await?;
@@ -194,13 +139,9 @@ impl Groups {
     }
 
     /// Hand the group to another member; the old owner becomes an admin.
-    pub async fn transfer_group(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        user: &UserId,
-    ) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn transfer_group(&self, actor: &Actor, cmd: &TransferGroup) -> Result<()> {
+        let user = &cmd.user_id;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized_on(&mut tx, &g, actor, Action::Transfer, user)
             .await?;
         groups::set_role(&mut tx, &g.id, user, Role::Owner).await?;
@@ -226,8 +167,8 @@ impl Groups {
     }
 
     /// Dissolve a group (owner only): the final entry reaches everyone, then it is gone.
-    pub async fn dissolve_group(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn dissolve_group(&self, actor: &Actor, cmd: &DissolveGroup) -> Result<()> {
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::Dissolve)
             .await?;
         let members =
@@ -258,4 +199,17 @@ impl Groups {
         )
         .await
     }
+}
+
+/// A text setting's new value, cleaned by `clean`; `None` when absent or equal to `current`.
+fn new_text(
+    asked: Option<String>,
+    clean: fn(&str) -> Result<String>,
+    current: &str,
+) -> Result<Option<String>> {
+    Ok(asked
+        .as_deref()
+        .map(clean)
+        .transpose()?
+        .filter(|v| v != current))
 }

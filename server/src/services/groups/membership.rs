@@ -1,22 +1,29 @@
 //! Becoming and ceasing to be a member: creating, finding and joining groups, join requests,
 //! adding and removing members, leaving, and temporary sessions with fellow members.
 
+use liao_shared::command::{
+    AddMember, CreateGroup, DecideJoin, JoinGroup, LeaveGroup, ListJoinRequests, ListMembers,
+    OpenTemp, RemoveMember, SearchGroups,
+};
 use liao_shared::{
-    ConversationId, ConversationInfo, ConversationKind, ErrorCode, EventBody, GroupSettings,
-    JoinPolicy, JoinRequestInfo, Profile, RemovalReason, Reply, Role, SystemEvent, UserId, limits,
+    ConversationInfo, ConversationKind, ErrorCode, EventBody, JoinPolicy, JoinRequestInfo, Profile,
+    RemovalReason, Reply, Role, SystemEvent, UserId, limits,
 };
 
 use super::{Groups, Outcome, clean_description, clean_group_name};
 use crate::app::Actor;
 use crate::authz::Action;
 use crate::error::{Error, Result};
-use crate::services::{clean_note, paged, search_params};
-use crate::store::groups::{self, NewGroup};
-use crate::store::{chat, social, temp};
+use crate::services::{clean_note, search};
+use crate::store::Tx;
+use crate::store::groups::{self, GroupRow, NewGroup};
+use crate::store::pairs::{self, Pair};
+use crate::store::{chat, social};
 
 impl Groups {
     /// Create a group owned by the actor.
-    pub async fn create_group(&self, actor: &Actor, s: GroupSettings) -> Result<ConversationInfo> {
+    pub async fn create_group(&self, actor: &Actor, cmd: &CreateGroup) -> Result<ConversationInfo> {
+        let s = &cmd.settings;
         let name = clean_group_name(&s.name)?;
         let description = clean_description(&s.description)?;
         let mut tx = self.store.begin().await?;
@@ -49,15 +56,11 @@ impl Groups {
     }
 
     /// Search searchable groups.
-    pub async fn search_groups(
-        &self,
-        query: &str,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> Result<Reply> {
-        let (query, limit) = search_params(query, limit)?;
-        let found = self.store.search_groups(query, offset, limit + 1).await?;
-        let (groups, next_offset) = paged(found, offset, limit);
+    pub async fn search_groups(&self, cmd: &SearchGroups) -> Result<Reply> {
+        let (groups, next_offset) = search(&cmd.query, cmd.offset, cmd.limit, |q, o, l| {
+            self.store.search_groups(q, o, l)
+        })
+        .await?;
         Ok(Reply::Groups {
             groups,
             next_offset,
@@ -65,14 +68,9 @@ impl Groups {
     }
 
     /// Join an open group, or ask to join an approval group.
-    pub async fn join_group(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        message: Option<&str>,
-    ) -> Result<Reply> {
-        let message = clean_note(message, limits::MAX_REQUEST_MESSAGE_CHARS)?;
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn join_group(&self, actor: &Actor, cmd: &JoinGroup) -> Result<Reply> {
+        let message = clean_note(cmd.message.as_deref(), limits::MAX_REQUEST_MESSAGE_CHARS)?;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         if !g.searchable {
             // Hidden groups are invisible to outsiders; people get in by being added.
             return Err(Error::not_found("no such group"));
@@ -138,12 +136,8 @@ impl Groups {
     }
 
     /// Pending join requests (owner and admins).
-    pub async fn list_join_requests(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-    ) -> Result<Reply> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn list_join_requests(&self, actor: &Actor, cmd: &ListJoinRequests) -> Result<Reply> {
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::ManageJoins)
             .await?;
         drop(tx);
@@ -153,42 +147,18 @@ impl Groups {
     }
 
     /// Approve or decline a join request; the first decision wins.
-    pub async fn decide_join(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        user: &UserId,
-        approve: bool,
-    ) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn decide_join(&self, actor: &Actor, cmd: &DecideJoin) -> Result<()> {
+        let (user, approve) = (&cmd.user_id, cmd.approve);
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::ManageJoins)
             .await?;
-        if !groups::delete_join_request(&mut tx, &g.id, user).await? {
+        let mut out = Outcome::default();
+        if !Self::close_join_request(&mut tx, &g, user, approve, &actor.user, &mut out).await? {
             return Err(Error::client(
                 ErrorCode::NoRequest,
                 "no pending request (it may have been decided already)",
             ));
         }
-        let mut out = Outcome::default();
-        for admin in groups::members_with_roles(&mut tx, &g.id, &[Role::Owner, Role::Admin]).await?
-        {
-            out.events.push((
-                admin,
-                EventBody::JoinRequestClosed {
-                    group: g.reference(),
-                    user_id: user.clone(),
-                    approved: approve,
-                    by: actor.user.clone(),
-                },
-            ));
-        }
-        out.events.push((
-            user.clone(),
-            EventBody::JoinRequestDecided {
-                group: g.reference(),
-                approved: approve,
-            },
-        ));
         if approve && groups::member_state(&mut *tx, &g.id, user).await?.is_none() {
             self.admit(&mut tx, &g, user, Some(&actor.user), &mut out)
                 .await?;
@@ -197,14 +167,9 @@ impl Groups {
     }
 
     /// Members with roles, mutes and presence.
-    pub async fn list_members(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> Result<Reply> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn list_members(&self, actor: &Actor, cmd: &ListMembers) -> Result<Reply> {
+        let (offset, limit) = (cmd.offset, cmd.limit);
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::View).await?;
         drop(tx);
         let limit = limit.unwrap_or(200).clamp(1, 500);
@@ -221,73 +186,65 @@ impl Groups {
     }
 
     /// Add someone directly.
-    pub async fn add_member(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        user: &UserId,
-    ) -> Result<()> {
+    pub async fn add_member(&self, actor: &Actor, cmd: &AddMember) -> Result<()> {
+        let user = &cmd.user_id;
         self.profile_of(user).await?;
-        let (mut tx, g) = self.group_tx(conversation).await?;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized(&mut tx, &g, actor, Action::AddMember)
             .await?;
         if groups::member_state(&mut *tx, &g.id, user).await?.is_some() {
             return Err(Error::client(ErrorCode::AlreadyMember, "already a member"));
         }
         let mut out = Outcome::default();
-        if groups::delete_join_request(&mut tx, &g.id, user).await? {
-            for admin in
-                groups::members_with_roles(&mut tx, &g.id, &[Role::Owner, Role::Admin]).await?
-            {
-                out.events.push((
-                    admin,
-                    EventBody::JoinRequestClosed {
-                        group: g.reference(),
-                        user_id: user.clone(),
-                        approved: true,
-                        by: actor.user.clone(),
-                    },
-                ));
-            }
-            out.events.push((
-                user.clone(),
-                EventBody::JoinRequestDecided {
-                    group: g.reference(),
-                    approved: true,
-                },
-            ));
-        }
+        // A pending request is answered by the add.
+        Self::close_join_request(&mut tx, &g, user, true, &actor.user, &mut out).await?;
         self.admit(&mut tx, &g, user, Some(&actor.user), &mut out)
             .await?;
         self.finish(tx, &g.id, out).await
     }
 
     /// Remove a member: they lose access at once.
-    pub async fn remove_member(
-        &self,
-        actor: &Actor,
-        conversation: &ConversationId,
-        user: &UserId,
-    ) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
+    pub async fn remove_member(&self, actor: &Actor, cmd: &RemoveMember) -> Result<()> {
+        let user = &cmd.user_id;
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
         self.authorized_on(&mut tx, &g, actor, Action::Remove, user)
             .await?;
+        self.depart(tx, &g, actor, user, RemovalReason::Removed)
+            .await
+    }
+
+    /// Leave a group.
+    pub async fn leave_group(&self, actor: &Actor, cmd: &LeaveGroup) -> Result<()> {
+        let (mut tx, g) = self.group_tx(&cmd.conversation_id).await?;
+        self.authorized(&mut tx, &g, actor, Action::Leave).await?;
+        self.depart(tx, &g, actor, &actor.user, RemovalReason::Left)
+            .await
+    }
+
+    /// `user` stops being a member (`reason`: they left or `actor` removed them): the group's
+    /// entry says so, and `user`'s other sessions drop the conversation.
+    async fn depart(
+        &self,
+        mut tx: Tx,
+        g: &GroupRow,
+        actor: &Actor,
+        user: &UserId,
+        reason: RemovalReason,
+    ) -> Result<()> {
         groups::remove_member(&mut tx, &g.id, user).await?;
-        let entry = Self::system(
-            &mut tx,
-            &g,
-            &actor.user,
-            SystemEvent::Removed {
-                user_id: user.clone(),
-            },
-        )
-        .await?;
+        let user_id = user.clone();
+        let event = match reason {
+            RemovalReason::Left => SystemEvent::Left { user_id },
+            // (A dissolved group's members do not depart one by one.)
+            RemovalReason::Removed | RemovalReason::Dissolved => SystemEvent::Removed { user_id },
+        };
+        let entry = Self::system(&mut tx, g, &actor.user, event).await?;
         let out = Outcome {
             events: vec![(
                 user.clone(),
                 EventBody::ConversationRemoved {
                     conversation_id: g.id.clone(),
-                    reason: RemovalReason::Removed,
+                    reason,
                 },
             )],
             entries: vec![entry],
@@ -296,41 +253,43 @@ impl Groups {
         self.finish(tx, &g.id, out).await
     }
 
-    /// Leave a group.
-    pub async fn leave_group(&self, actor: &Actor, conversation: &ConversationId) -> Result<()> {
-        let (mut tx, g) = self.group_tx(conversation).await?;
-        self.authorized(&mut tx, &g, actor, Action::Leave).await?;
-        groups::remove_member(&mut tx, &g.id, &actor.user).await?;
-        let entry = Self::system(
-            &mut tx,
-            &g,
-            &actor.user,
-            SystemEvent::Left {
-                user_id: actor.user.clone(),
-            },
-        )
-        .await?;
-        let out = Outcome {
-            events: vec![(
-                actor.user.clone(),
-                EventBody::ConversationRemoved {
-                    conversation_id: g.id.clone(),
-                    reason: RemovalReason::Left,
+    /// Delete `user`'s pending request to join `g`, if any, and tell them and the admins how it
+    /// ended (`approved`, decided by `by`). False if there was none.
+    async fn close_join_request(
+        tx: &mut Tx,
+        g: &GroupRow,
+        user: &UserId,
+        approved: bool,
+        by: &UserId,
+        out: &mut Outcome,
+    ) -> Result<bool> {
+        if !groups::delete_join_request(tx, &g.id, user).await? {
+            return Ok(false);
+        }
+        for admin in groups::members_with_roles(tx, &g.id, &[Role::Owner, Role::Admin]).await? {
+            out.events.push((
+                admin,
+                EventBody::JoinRequestClosed {
+                    group: g.reference(),
+                    user_id: user.clone(),
+                    approved,
+                    by: by.clone(),
                 },
-            )],
-            entries: vec![entry],
-            audience: None,
-        };
-        self.finish(tx, &g.id, out).await
+            ));
+        }
+        out.events.push((
+            user.clone(),
+            EventBody::JoinRequestDecided {
+                group: g.reference(),
+                approved,
+            },
+        ));
+        Ok(true)
     }
 
     /// Open (or get) a temporary session with a member of a shared group.
-    pub async fn open_temp(
-        &self,
-        actor: &Actor,
-        peer: &UserId,
-        via: &ConversationId,
-    ) -> Result<ConversationInfo> {
+    pub async fn open_temp(&self, actor: &Actor, cmd: &OpenTemp) -> Result<ConversationInfo> {
+        let (peer, via) = (&cmd.user_id, &cmd.via);
         if *peer == actor.user {
             return Err(Error::client(
                 ErrorCode::SelfTarget,
@@ -360,14 +319,14 @@ impl Groups {
             drop(tx);
             return self.chat.open_direct(actor, peer).await;
         }
-        let id = match temp::temp_between(&mut tx, &actor.user, peer).await? {
+        let id = match pairs::between(&mut tx, Pair::Temporary { via }, &actor.user, peer).await? {
             Some(id) => {
-                temp::set_temp_via(&mut tx, &id, &g.id).await?;
+                pairs::set_temp_via(&mut tx, &id, &g.id).await?;
                 tx.commit().await?;
                 id
             }
             None => {
-                let id = temp::create_temp(&mut tx, &actor.user, peer, &g.id).await?;
+                let id = pairs::create(&mut tx, Pair::Temporary { via }, &actor.user, peer).await?;
                 let me = self.profile_of(&actor.user).await?;
                 let other = self.profile_of(peer).await?;
                 let info = |p: Profile| ConversationInfo {
@@ -402,7 +361,7 @@ impl Groups {
                     Ok(()) => id,
                     // Both opened it at once: use the other one.
                     Err(e) if e.is_unique_violation() => {
-                        return Box::pin(self.open_temp(actor, peer, via)).await;
+                        return Box::pin(self.open_temp(actor, cmd)).await;
                     }
                     Err(e) => return Err(e),
                 }

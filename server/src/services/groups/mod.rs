@@ -82,10 +82,7 @@ impl Groups {
     }
 
     async fn profile_of(&self, user: &UserId) -> Result<Profile> {
-        self.store
-            .profile(user)
-            .await?
-            .ok_or_else(|| Error::not_found("no such user"))
+        self.store.profile(user).await
     }
 
     /// Open a transaction and load the group (not_found if it is not one).
