@@ -35,6 +35,9 @@ pub const SYNC_MAX_MESSAGES_PER_CONVERSATION: u64 = 1000;
 /// for the event stream; the client then reloads its state (friends, requests, conversations).
 pub const SYNC_MAX_EVENTS: u64 = 10_000;
 
+/// How many messages one `delete_for_me` may name.
+pub const MAX_DELETE_FOR_ME: usize = 100;
+
 /// How long after sending a message its sender may recall it, in milliseconds.
 pub const RECALL_WINDOW_MS: u64 = 2 * 60 * 1000;
 

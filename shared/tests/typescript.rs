@@ -40,6 +40,7 @@ fn generated() -> String {
         command::MarkRead::decl(&cfg),
         command::Typing::decl(&cfg),
         command::Recall::decl(&cfg),
+        command::DeleteForMe::decl(&cfg),
         command::OpenTemp::decl(&cfg),
         command::FileUrls::decl(&cfg),
         command::SyncRequest::decl(&cfg),

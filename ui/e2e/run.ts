@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   const bobName = `bob_${run}`;
   const groupName = `Book club ${run}`;
   try {
-    const { page: a } = await newUser(browser, base);
+    const { page: a, ctx: actx } = await newUser(browser, base);
     const b0 = await newUser(browser, base);
     const bctx = b0.ctx;
     let b = b0.page;
@@ -337,6 +337,30 @@ async function main(): Promise<void> {
       await b.getByTestId("recalled-line").filter({ hasText: "You recalled a message" }).waitFor();
       await a.getByTestId("recalled-line").filter({ hasText: "Bob recalled a message" }).waitFor();
       expectEq(await a.getByTestId("bubble").filter({ hasText: "Oops, wrong chat" }).count(), 0, "recalled text at alice");
+    });
+    await step("delete for me: gone from all of alice's pages, kept at bob's", async () => {
+      const text = "Only Bob keeps this";
+      await send(a, text);
+      await b.getByTestId("bubble").filter({ hasText: text }).waitFor();
+      // Alice's second page, like a second device, is told through her event stream.
+      const a2 = await actx.newPage();
+      watched.push(a2);
+      a2.setDefaultTimeout(T);
+      await a2.goto(base);
+      await openConversation(a2, "Bob");
+      await a2.getByTestId("bubble").filter({ hasText: text }).waitFor();
+      await a.getByTestId("bubble").filter({ hasText: text }).click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Delete for me" }).click();
+      await a.getByTestId("bubble").filter({ hasText: text }).waitFor({ state: "detached" });
+      await a2.getByTestId("bubble").filter({ hasText: text }).waitFor({ state: "detached" });
+      // Loaded afresh, alice's history leaves it out; bob still has it.
+      await a2.reload();
+      await openConversation(a2, "Bob");
+      await a2.getByTestId("bubble").filter({ hasText: "Sent while offline" }).waitFor();
+      expectEq(await a2.getByTestId("bubble").filter({ hasText: text }).count(), 0, "deleted message after a reload");
+      expectEq(await b.getByTestId("bubble").filter({ hasText: text }).count(), 1, "bob's copy");
+      watched.pop();
+      await a2.close();
     });
     await step("bob sends an image and a file; alice sees both", async () => {
       // A 320×200 gradient PNG drawn in the page.

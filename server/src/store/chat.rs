@@ -191,6 +191,48 @@ async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     Ok(u(*seq))
 }
 
+/// The seqs of the messages `ids` of `conversation` that exist (read inside `tx`).
+pub async fn seqs_of(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    ids: &[MessageId],
+) -> Result<Vec<u64>> {
+    // Placeholders only are formatted in; every value is bound.
+    let list = (2..ids.len() + 2)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT seq FROM messages WHERE conversation_id = $1 AND id IN ({list})");
+    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(conversation.as_str());
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    let seqs: Vec<i64> = query.fetch_all(&mut **tx).await?;
+    Ok(seqs.into_iter().map(u).collect())
+}
+
+/// Hide messages `seqs` of `conversation` from `user`'s own view (inside `tx`); hiding one
+/// twice changes nothing.
+pub async fn hide(
+    tx: &mut Tx,
+    user: &UserId,
+    conversation: &ConversationId,
+    seqs: &[u64],
+) -> Result<()> {
+    for seq in seqs {
+        sqlx::query(
+            "INSERT INTO hidden_messages (user_id, conversation_id, seq) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user.as_str())
+        .bind(conversation.as_str())
+        .bind(i(*seq))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// A message body as stored (JSON).
 fn body_json(body: &MessageBody) -> Result<String> {
     serde_json::to_string(body).map_err(Error::json("message body"))
@@ -420,21 +462,26 @@ impl Store {
     }
 
     /// The newest messages with `after < seq < before`, returned oldest first.
+    /// Messages `viewer` deleted for themselves are left out.
     pub async fn messages_before(
         &self,
         conversation: &ConversationId,
+        viewer: &UserId,
         after: u64,
         before: u64,
         limit: u32,
     ) -> Result<Vec<Message>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq < $3 \
+             AND NOT EXISTS (SELECT 1 FROM hidden_messages h \
+                 WHERE h.user_id = $5 AND h.conversation_id = messages.conversation_id AND h.seq = messages.seq) \
              ORDER BY seq DESC LIMIT $4"
         )))
         .bind(conversation.as_str())
         .bind(i(after))
         .bind(i(before))
         .bind(i64::from(limit))
+        .bind(viewer.as_str())
         .fetch_all(self.reader())
         .await?;
         let mut messages = rows

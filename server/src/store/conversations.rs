@@ -9,7 +9,7 @@ use sqlx::Row;
 
 use super::accounts::profile_from_row;
 use super::chat::kind_from_str;
-use super::{SeqPage, Store, u};
+use super::{Store, u};
 use crate::error::Result;
 use crate::util::now_ms;
 
@@ -87,12 +87,10 @@ impl Store {
                 None => None,
             };
             let last_message = if last_seq > visible_from {
-                let page = SeqPage {
-                    after: last_seq - 1,
-                    until: last_seq,
-                    limit: 1,
-                };
-                self.messages_between(&conversation_id, page).await?.pop()
+                // The latest entry this user has not deleted for themselves.
+                self.messages_before(&conversation_id, user, visible_from, last_seq + 1, 1)
+                    .await?
+                    .pop()
             } else {
                 None
             };

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ConversationId, ConversationInfo, FriendRequestInfo, GroupRef, JoinRequestInfo, Profile,
-    RemovalReason, UserId,
+    ConversationId, ConversationInfo, FriendRequestInfo, GroupRef, JoinRequestInfo, MessageId,
+    Profile, RemovalReason, UserId,
 };
 
 /// An entry of a user's own event stream.
@@ -74,6 +74,13 @@ pub enum EventBody {
         conversation_id: ConversationId,
         /// The new marker.
         seq: u64,
+    },
+    /// You deleted these messages for yourself (on any of your devices): drop them from view.
+    DeletedForMe {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The messages.
+        message_ids: Vec<MessageId>,
     },
     /// A conversation left your list (you left or were removed, or the group was dissolved). Its
     /// messages no longer reach you.

@@ -336,6 +336,15 @@ fn chat(c: &mut Cases) {
             message_id: mid(MSG_TEXT),
         },
     );
+    request(
+        c,
+        "client/delete_for_me",
+        "29",
+        command::DeleteForMe {
+            conversation_id: cid(DIRECT),
+            message_ids: vec![mid(MSG_TEXT)],
+        },
+    );
 
     // ---- temporary sessions, files, sync
     request(

@@ -106,6 +106,15 @@ fn events(c: &mut Cases) {
     );
     event(
         c,
+        "server/event/deleted_for_me",
+        9,
+        EventBody::DeletedForMe {
+            conversation_id: cid(DIRECT),
+            message_ids: vec![mid(MSG_TEXT)],
+        },
+    );
+    event(
+        c,
         "server/event/conversation_removed",
         10,
         EventBody::ConversationRemoved {

@@ -107,6 +107,7 @@ const en = {
     today: "Today",
     yesterday: "Yesterday",
     recall: "Recall",
+    deleteForMe: "Delete for me",
     copy: "Copy text",
     sending: "Sending…",
     waiting: "Waiting to send…",

@@ -105,6 +105,7 @@ const zhCN = {
     today: "今天",
     yesterday: "昨天",
     recall: "撤回",
+    deleteForMe: "删除",
     copy: "复制文本",
     sending: "发送中…",
     waiting: "等待发送…",

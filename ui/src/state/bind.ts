@@ -24,6 +24,17 @@ export function applyProfile(p: Profile): void {
   if (me && me.user_id === p.user_id) useSession.getState().set({ user: p });
 }
 
+/** Messages I deleted for myself (`delete_for_me` here, or its event from another device): gone
+ *  from the conversation, and from its preview, which falls back to the newest entry still held. */
+export function deleteForMeLocally(conversationId: string, messageIds: string[]): void {
+  const messages = useMessages.getState();
+  messages.hide(conversationId, messageIds);
+  const held = useMessages.getState().byConv[conversationId];
+  const lastSeq = held?.seqs[held.seqs.length - 1];
+  const latest = lastSeq === undefined ? undefined : held?.items[lastSeq];
+  useConversations.getState().applyDeleted(conversationId, messageIds, latest);
+}
+
 export function resetStores(): void {
   useContacts.getState().reset();
   useConversations.getState().reset();
@@ -105,6 +116,9 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
         case "read_marker":
           convs().applyReadMarker(b.conversation_id, b.seq);
           break;
+        case "deleted_for_me":
+          deleteForMeLocally(b.conversation_id, b.message_ids);
+          break;
         case "profile_updated":
           applyProfile(b.profile);
           break;
@@ -115,6 +129,8 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       useMessages.getState().add(m.conversation_id, [m]);
       if (!convs().byId[m.conversation_id]) reloadConversations();
       convs().applyMessage(m, myId());
+      // A copy of a message deleted for me (a replay racing the event) stays out of the preview.
+      if (useMessages.getState().hidden[m.conversation_id]?.[m.message_id]) deleteForMeLocally(m.conversation_id, [m.message_id]);
       if (m.body.kind === "system" && m.body.event.kind === "joined") dir().add([m.body.event.user]);
       if (m.body.kind === "text") useTyping.getState().clear(m.conversation_id, m.sender_id);
       if (live && m.sender_id !== myId() && (m.body.kind === "text" || m.body.kind === "image" || m.body.kind === "file")) opts.onIncoming?.(m);

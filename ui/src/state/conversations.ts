@@ -20,6 +20,8 @@ interface ConversationsStore {
   remove(id: string): void;
   applyMessage(m: Message, myId: string): void;
   applyReadMarker(id: string, seq: number): void;
+  /** I deleted messages for myself: a preview showing one of them falls back to `latest`. */
+  applyDeleted(id: string, messageIds: string[], latest: Message | undefined): void;
   /** A changed name or avatar of a direct conversation's peer. */
   applyProfile(p: Profile): void;
   setActive(id: string | null): void;
@@ -178,6 +180,12 @@ export const useConversations = create<ConversationsStore>((set) => ({
           [id]: { ...c, read_seq, unread: Math.max(0, c.last_seq - read_seq), mention_seq: c.mention_seq > read_seq ? c.mention_seq : 0 },
         },
       };
+    }),
+  applyDeleted: (id, messageIds, latest) =>
+    set((s) => {
+      const c = s.byId[id];
+      if (!c?.last_message || !messageIds.includes(c.last_message.message_id)) return s;
+      return { byId: { ...s.byId, [id]: { ...c, last_message: latest } } };
     }),
   applyProfile: (p) =>
     set((s) => {

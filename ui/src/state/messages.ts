@@ -15,8 +15,12 @@ export interface ConvMessages {
 
 interface MessagesStore {
   byConv: Record<string, ConvMessages>;
+  /** Ids of messages I deleted for myself, by conversation: never shown again, even if replayed. */
+  hidden: Record<string, Record<string, true>>;
   pending: PendingSend[];
   add(conversationId: string, msgs: Message[]): void;
+  /** Deletes messages from my view (`delete_for_me`, or its event from another device). */
+  hide(conversationId: string, messageIds: string[]): void;
   setHistoryState(conversationId: string, p: { hasMore?: boolean; loaded?: boolean }): void;
   setPending(p: PendingSend[]): void;
   drop(conversationId: string): void;
@@ -35,13 +39,16 @@ function insertSorted(seqs: number[], add: number[]): number[] {
 
 export const useMessages = create<MessagesStore>((set) => ({
   byConv: {},
+  hidden: {},
   pending: [],
   add: (id, msgs) =>
     set((s) => {
       const cur = s.byConv[id] ?? emptyConv();
       const items = { ...cur.items };
       const added: number[] = [];
+      const hidden = s.hidden[id];
       for (const m of msgs) {
+        if (hidden?.[m.message_id]) continue;
         const existing = items[m.seq];
         if (!existing) added.push(m.seq);
         // A stored recall wins over a later copy of the original text.
@@ -60,6 +67,17 @@ export const useMessages = create<MessagesStore>((set) => ({
       }
       return { byConv: { ...s.byConv, [id]: { ...cur, items, seqs: insertSorted(cur.seqs, added) } } };
     }),
+  hide: (id, messageIds) =>
+    set((s) => {
+      const hidden = { ...s.hidden[id] };
+      for (const mid of messageIds) hidden[mid] = true;
+      const cur = s.byConv[id];
+      if (!cur) return { hidden: { ...s.hidden, [id]: hidden } };
+      const items = { ...cur.items };
+      for (const seq of cur.seqs) if (hidden[items[seq]?.message_id ?? ""]) delete items[seq];
+      const seqs = cur.seqs.filter((seq) => items[seq] !== undefined);
+      return { hidden: { ...s.hidden, [id]: hidden }, byConv: { ...s.byConv, [id]: { ...cur, items, seqs } } };
+    }),
   setHistoryState: (id, p) =>
     set((s) => ({ byConv: { ...s.byConv, [id]: { ...(s.byConv[id] ?? emptyConv()), ...p } } })),
   setPending: (pending) => set({ pending }),
@@ -69,5 +87,5 @@ export const useMessages = create<MessagesStore>((set) => ({
       delete byConv[id];
       return { byConv };
     }),
-  reset: () => set({ byConv: {}, pending: [] }),
+  reset: () => set({ byConv: {}, hidden: {}, pending: [] }),
 }));

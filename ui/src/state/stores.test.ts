@@ -4,7 +4,7 @@ import { totalUnread, useConversations } from "./conversations";
 import { useMessages } from "./messages";
 import { useContacts } from "./contacts";
 import { useGroups } from "./groups";
-import { applyProfile } from "./bind";
+import { applyProfile, deleteForMeLocally } from "./bind";
 import { useDirectory } from "./directory";
 import { useSession } from "./session";
 import { conversationTitle } from "../features/conversations/title";
@@ -110,6 +110,19 @@ describe("messages store", () => {
     // A late copy of the original text does not resurrect it.
     s.add("c1", [m(1)]);
     expect(useMessages.getState().byConv.c1?.items[1]?.body.kind).toBe("recalled");
+  });
+
+  it("deletes for me: gone from the list and the preview, and a replayed copy stays hidden", () => {
+    useConversations.getState().setSnapshot([info("c1", { last_seq: 3, last_message: m(3) })]);
+    useMessages.getState().add("c1", [m(1), m(2), m(3)]);
+    deleteForMeLocally("c1", ["m3", "m2"]);
+    expect(useMessages.getState().byConv.c1?.seqs).toEqual([1]);
+    expect(useConversations.getState().byId.c1?.last_message?.seq).toBe(1);
+    // The unread count and the conversation's position do not change.
+    expect(useConversations.getState().byId.c1?.last_seq).toBe(3);
+    // A replay (sync, or a push racing the event) does not bring them back.
+    useMessages.getState().add("c1", [m(2), m(3), m(4)]);
+    expect(useMessages.getState().byConv.c1?.seqs).toEqual([1, 4]);
   });
 });
 

@@ -1,6 +1,6 @@
 //! What happens to messages once sent: history pages, read markers, typing, recall.
 
-use liao_shared::command::{History, MarkRead, Recall, Typing};
+use liao_shared::command::{DeleteForMe, History, MarkRead, Recall, Typing};
 use liao_shared::{
     ConversationId, ConversationKind, ErrorCode, EventBody, MessageBody, Reply, Role, ServerFrame,
     UserId, limits,
@@ -28,7 +28,7 @@ impl Chat {
         let before = before.unwrap_or(m.last_seq + 1);
         let mut messages = self
             .store
-            .messages_before(conversation, m.visible_from, before, limit + 1)
+            .messages_before(conversation, &actor.user, m.visible_from, before, limit + 1)
             .await?;
         let mut has_more = messages.len() > limit as usize;
         if has_more {
@@ -66,6 +66,34 @@ impl Chat {
             commit_events(tx, &self.publisher, vec![(actor.user.clone(), event)]).await?;
         }
         Ok(())
+    }
+
+    /// Delete messages for the actor only: they leave the actor's history on every device (an
+    /// event on their own stream) and stay for everyone else. Nothing changes unless every id is a
+    /// message the actor can see.
+    pub async fn delete_for_me(&self, actor: &Actor, cmd: &DeleteForMe) -> Result<()> {
+        let conversation = &cmd.conversation_id;
+        let mut ids = cmd.message_ids.clone();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() || ids.len() > limits::MAX_DELETE_FOR_ME {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "name 1 to 100 messages",
+            ));
+        }
+        let m = self.member(actor, conversation).await?;
+        let mut tx = self.store.begin().await?;
+        let seqs = chat::seqs_of(&mut tx, conversation, &ids).await?;
+        if seqs.len() != ids.len() || seqs.iter().any(|seq| *seq <= m.visible_from) {
+            return Err(Error::not_found("no such message"));
+        }
+        chat::hide(&mut tx, &actor.user, conversation, &seqs).await?;
+        let event = EventBody::DeletedForMe {
+            conversation_id: conversation.clone(),
+            message_ids: ids,
+        };
+        commit_events(tx, &self.publisher, vec![(actor.user.clone(), event)]).await
     }
 
     /// Tell the other members the actor is typing.

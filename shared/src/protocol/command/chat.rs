@@ -67,6 +67,18 @@ pub struct Recall {
     pub message_id: MessageId,
 }
 
+/// Delete messages for me (删除): they disappear from your view on all your devices and from
+/// your history, and stay for everyone else. Any message you can see may be deleted, at any age
+/// (1 to 100 at once; an unknown id changes nothing and answers `not_found`). Replied with
+/// `done`; your devices get a `deleted_for_me` event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeleteForMe {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// The messages (each at most once).
+    pub message_ids: Vec<MessageId>,
+}
+
 /// Open (or get) a temporary session (临时会话) with a member of a group you share that
 /// allows them. Replied with `conversation`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

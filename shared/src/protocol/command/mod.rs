@@ -87,6 +87,8 @@ pub enum Command {
     Typing(Typing),
     /// `recall`: recall your own recent message.
     Recall(Recall),
+    /// `delete_for_me`: hide messages from your own view, on all your devices.
+    DeleteForMe(DeleteForMe),
     // ---- groups (5.5) ----
     /// `create_group`: create a group you own.
     CreateGroup(CreateGroup),
@@ -161,6 +163,7 @@ impl Command {
         "mark_read",
         "typing",
         "recall",
+        "delete_for_me",
         "create_group",
         "search_groups",
         "join_group",
@@ -224,6 +227,7 @@ command_from_struct!(
     MarkRead(MarkRead),
     Typing(Typing),
     Recall(Recall),
+    DeleteForMe(DeleteForMe),
     CreateGroup(CreateGroup),
     SearchGroups(SearchGroups),
     JoinGroup(JoinGroup),

@@ -11,7 +11,8 @@ import { useGroups } from "../../state/groups";
 import { useMessages } from "../../state/messages";
 import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
-import { recallMessage } from "./actions";
+import { deleteForMeLocally } from "../../state/bind";
+import { deleteForMe, recallMessage } from "./actions";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
@@ -98,6 +99,15 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder }:
         onSelect: () => void run(() => recallMessage(client, m.conversation_id, m.message_id)),
       });
     }
+    out.push({
+      label: t("chat.deleteForMe"),
+      danger: true,
+      onSelect: () =>
+        void run(async () => {
+          await deleteForMe(client, m.conversation_id, [m.message_id]);
+          deleteForMeLocally(m.conversation_id, [m.message_id]);
+        }),
+    });
     return out;
   };
 

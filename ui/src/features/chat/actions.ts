@@ -1,5 +1,5 @@
 // The chat commands a conversation view sends besides messages (those go through the client's
-// outbox): read markers, typing notices and recalls. Each builds its command and waits for `done`.
+// outbox): read markers, typing notices, recalls and deleting for me. Each builds its command and waits for `done`.
 
 import type { Requester } from "../../protocol/client";
 
@@ -11,6 +11,11 @@ export async function markRead(client: Requester, conversationId: string, seq: n
 /** Tells the others in the conversation that I am typing. */
 export async function sendTyping(client: Requester, conversationId: string): Promise<void> {
   await client.request({ type: "typing", conversation_id: conversationId }, "done");
+}
+
+/** Deletes messages for me only (they stay for everyone else). */
+export async function deleteForMe(client: Requester, conversationId: string, messageIds: string[]): Promise<void> {
+  await client.request({ type: "delete_for_me", conversation_id: conversationId, message_ids: messageIds }, "done");
 }
 
 /** Recalls a message (mine within the window, or another's as a moderator). */
