@@ -362,6 +362,19 @@ async function main(): Promise<void> {
       watched.pop();
       await a2.close();
     });
+    await step("links: http(s) and e-mail are clickable, ending at CJK text; nothing else is", async () => {
+      await send(a, "看https://example.com/docs链接, write to bob@example.com or javascript:alert(1)");
+      const bubble = b.getByTestId("bubble").filter({ hasText: "看https://example.com/docs链接" });
+      await bubble.waitFor();
+      const found = await bubble.getByTestId("message-link").evaluateAll((els) =>
+        els.map((e) => [e.textContent, e.getAttribute("href"), e.getAttribute("target"), e.getAttribute("rel")].join(" ")),
+      );
+      expectEq(
+        found.join(" | "),
+        "https://example.com/docs https://example.com/docs _blank noopener noreferrer | bob@example.com mailto:bob@example.com _blank noopener noreferrer",
+        "links in the bubble",
+      );
+    });
     await step("bob sends an image and a file; alice sees both", async () => {
       // A 320×200 gradient PNG drawn in the page.
       const dataUrl = await b.evaluate(() => {

@@ -1,9 +1,10 @@
-import { memo } from "react";
+import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
 import { dayLabel, formatTime } from "../../lib/format";
 import type { Message } from "../../protocol/types";
 import { FileCard, ImageContent } from "./FileContent";
+import { linkify } from "./linkify";
 import { systemText } from "./systemText";
 import { useDirectory } from "../../state/directory";
 
@@ -80,7 +81,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
               {b.kind === "text" ? (
                 <>
                   {b.mention_all && <span className="bubble__mention">{t("chat.mentionAll")} </span>}
-                  {b.text}
+                  <LinkedText text={b.text} />
                 </>
               ) : b.kind === "image" ? (
                 <ImageContent file={b.file} conversationId={m.conversation_id} />
@@ -114,3 +115,17 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
 }
 
 export const MessageRow = memo(MessageRowImpl);
+
+/** Message text with its http(s) and e-mail links clickable, opening outside the app. */
+function LinkedText({ text }: { text: string }) {
+  const segments = useMemo(() => linkify(text), [text]);
+  return segments.map((s, i) =>
+    s.kind === "link" ? (
+      <a key={i} className="bubble__link" href={s.href} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+        {s.text}
+      </a>
+    ) : (
+      s.text
+    ),
+  );
+}
