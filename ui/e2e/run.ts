@@ -375,6 +375,29 @@ async function main(): Promise<void> {
         "links in the bubble",
       );
     });
+    await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
+      const composer = a.getByTestId("composer");
+      await composer.fill("Good night ");
+      await composer.press("End");
+      await a.getByTestId("emoji-button").click();
+      const picker = a.getByTestId("emoji-picker");
+      await picker.waitFor();
+      // Focus starts on the first emoji (😀); two steps right is 😂.
+      await a.keyboard.press("ArrowRight");
+      await a.keyboard.press("ArrowRight");
+      await a.keyboard.press("Enter");
+      await a.keyboard.press("Escape");
+      await picker.waitFor({ state: "detached" });
+      expectEq(await composer.inputValue(), "Good night 😂", "composer text after picking");
+      await composer.press("Enter");
+      await b.getByTestId("bubble").filter({ hasText: "Good night 😂" }).waitFor();
+      // The picker now opens with the recent one first.
+      await a.getByTestId("emoji-button").click();
+      const first = picker.getByRole("button").first();
+      expectEq(await first.getAttribute("aria-label"), "😂", "first recent emoji");
+      await shot(a, "en-13-emoji-picker");
+      await a.keyboard.press("Escape");
+    });
     await step("bob sends an image and a file; alice sees both", async () => {
       // A 320×200 gradient PNG drawn in the page.
       const dataUrl = await b.evaluate(() => {

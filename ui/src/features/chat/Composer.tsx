@@ -12,6 +12,8 @@ import { useSession } from "../../state/session";
 import { sendTyping } from "./actions";
 import { isSendKey } from "./composerKeys";
 import { useSendFiles } from "../../hooks/useSendFiles";
+import { insertAt, rememberEmoji } from "./emoji";
+import { EmojiPicker } from "./EmojiPicker";
 
 const TYPING_EVERY_MS = 3000;
 
@@ -50,6 +52,9 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const [caret, setCaret] = useState(0);
   const [pick, setPick] = useState(0);
   const [closedAt, setClosedAt] = useState(-1);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  // Where picked emoji go: the composer's selection when the picker opened, moving on with each.
+  const emojiAt = useRef<[number, number]>([0, 0]);
 
   const mq = isGroup ? mentionQuery(text, caret) : null;
   const candidates: Array<{ id: string; name: string; sub: string }> = [];
@@ -142,6 +147,41 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
         >
           <Icon name="attach" size={20} />
         </button>
+      )}
+      <button
+        type="button"
+        className="composer__attach"
+        aria-label={t("chat.emoji")}
+        title={t("chat.emoji")}
+        aria-expanded={emojiOpen}
+        aria-haspopup="dialog"
+        data-testid="emoji-button"
+        onClick={() => {
+          const el = ref.current;
+          emojiAt.current = [el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length];
+          setEmojiOpen((o) => !o);
+        }}
+      >
+        <span className="composer__emoji" aria-hidden="true">
+          😊
+        </span>
+      </button>
+      {emojiOpen && (
+        <EmojiPicker
+          onPick={(emoji) => {
+            const [start, end] = emojiAt.current;
+            const next = insertAt(text, start, end, emoji);
+            emojiAt.current = [next.caret, next.caret];
+            rememberEmoji(emoji);
+            setDraft(conversationId, next.text);
+          }}
+          onClose={() => {
+            setEmojiOpen(false);
+            const el = ref.current;
+            el?.focus();
+            el?.setSelectionRange(emojiAt.current[0], emojiAt.current[0]);
+          }}
+        />
       )}
       <label className="visually-hidden" htmlFor={`composer-${conversationId}`}>
         {t("chat.composerLabel")}
