@@ -440,6 +440,12 @@ fn event_body() -> BoxedStrategy<EventBody> {
             conversation_id,
             seq
         }),
+        (conv_id(), vec(message_id(), 0..4)).prop_map(|(conversation_id, message_ids)| {
+            EventBody::DeletedForMe {
+                conversation_id,
+                message_ids,
+            }
+        }),
         (conv_id(), unit_enum::<RemovalReason>()).prop_map(|(conversation_id, reason)| {
             EventBody::ConversationRemoved {
                 conversation_id,
@@ -603,6 +609,12 @@ fn chat_commands() -> BoxedStrategy<Command> {
                 message_id
             }
         )),
+        (conv_id(), vec(message_id(), 0..4)).prop_map(|(conversation_id, message_ids)| {
+            Command::DeleteForMe(command::DeleteForMe {
+                conversation_id,
+                message_ids,
+            })
+        }),
     ]
     .boxed()
 }
