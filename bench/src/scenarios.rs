@@ -86,6 +86,7 @@ fn text(conv: &ConversationId, id: String) -> Command {
         conversation_id: conv.clone(),
         client_msg_id: id,
         body: NewMessageBody::text(format!("t={} {}", now_us(), "x".repeat(80))),
+        reply_to: None,
     })
 }
 
@@ -544,6 +545,7 @@ pub async fn persist(
                         conversation_id: conv.clone(),
                         before_seq: None,
                         limit: Some(50),
+                        around_seq: None,
                     })
                     .await?;
                 h.record(t.elapsed().as_micros() as u64).ok();

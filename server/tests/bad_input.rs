@@ -152,11 +152,13 @@ async fn foreign_and_forged_ids_are_not_found(db: Db) {
                 conversation_id: target.clone(),
                 before_seq: None,
                 limit: None,
+                around_seq: None,
             }),
             Command::SendMessage(command::SendMessage {
                 conversation_id: target.clone(),
                 client_msg_id: "evil".into(),
                 body: NewMessageBody::text("hi"),
+                reply_to: None,
             }),
             Command::MarkRead(command::MarkRead {
                 conversation_id: target.clone(),

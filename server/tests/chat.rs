@@ -157,6 +157,7 @@ async fn register_search_befriend_and_chat(db: Db) {
             conversation_id: conv.clone(),
             client_msg_id: "a-x".into(),
             body: NewMessageBody::text(too_long),
+            reply_to: None,
         })
         .await;
     assert_eq!(code, ErrorCode::MessageTooLong);
@@ -165,6 +166,7 @@ async fn register_search_befriend_and_chat(db: Db) {
             conversation_id: conv.clone(),
             client_msg_id: "a-y".into(),
             body: NewMessageBody::text("  "),
+            reply_to: None,
         })
         .await;
     assert_eq!(code, ErrorCode::EmptyMessage);
@@ -217,6 +219,7 @@ async fn resend_with_same_client_id_stores_one_message(db: Db) {
             conversation_id: conv2,
             client_msg_id: "same-id".into(),
             body: NewMessageBody::text("x"),
+            reply_to: None,
         })
         .await;
     assert_eq!(code, ErrorCode::ClientIdReused);
@@ -459,7 +462,9 @@ async fn restart_keeps_everything(db: Db) {
     // Sessions survive; history, friendship and seqs continue where they were.
     let alice = server.resume(&alice_token).await;
     let bob = server.resume(&bob_token).await;
-    let HistoryPage { messages, has_more } = bob.history(&conv).await;
+    let HistoryPage {
+        messages, has_more, ..
+    } = bob.history(&conv).await;
     assert!(!has_more);
     assert_eq!(
         messages.iter().map(|m| m.seq).collect::<Vec<_>>(),
@@ -546,7 +551,9 @@ async fn history_pages_backwards(db: Db) {
     let mut seen = Vec::new();
     let mut before = None;
     loop {
-        let HistoryPage { messages, has_more } = bob.history_page(&conv, before, Some(50)).await;
+        let HistoryPage {
+            messages, has_more, ..
+        } = bob.history_page(&conv, before, Some(50)).await;
         assert!(messages.len() <= 50);
         before = messages.first().map(|m| m.seq);
         seen.splice(0..0, messages.iter().map(|m| m.seq));
@@ -561,7 +568,9 @@ async fn history_pages_backwards(db: Db) {
     for i in 0..30 {
         alice.send_text(&conv, &format!("big{i}"), &big).await;
     }
-    let HistoryPage { messages, has_more } = bob.history_page(&conv, None, Some(100)).await;
+    let HistoryPage {
+        messages, has_more, ..
+    } = bob.history_page(&conv, None, Some(100)).await;
     assert!(has_more);
     let size: usize = messages
         .iter()
@@ -594,6 +603,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
             conversation_id: conv.clone(),
             client_msg_id: "x".into(),
             body: NewMessageBody::text("hi"),
+            reply_to: None,
         })
         .await;
     assert_eq!(code, ErrorCode::Blocked);
@@ -612,6 +622,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
             conversation_id: conv.clone(),
             before_seq: None,
             limit: None,
+            around_seq: None,
         })
         .await;
     bob.ok(command::Unblock {
@@ -624,6 +635,7 @@ async fn blocking_stops_requests_and_messages(db: Db) {
             conversation_id: conv.clone(),
             client_msg_id: "y".into(),
             body: NewMessageBody::text("hi"),
+            reply_to: None,
         })
         .await;
     assert_eq!(code, ErrorCode::NotFriends);

@@ -111,6 +111,7 @@ async fn resilient_sender(
                     conversation_id: conv.clone(),
                     client_msg_id: cid.clone(),
                     body: NewMessageBody::text(format!("{cid} {}", "·".repeat(64))),
+                    reply_to: None,
                 })
                 .await
             {
@@ -402,6 +403,7 @@ async fn a_full_disk_refuses_writes_and_loses_nothing_acknowledged() {
                 conversation_id: conv.clone(),
                 client_msg_id: format!("full-{i}"),
                 body: NewMessageBody::text(&text),
+                reply_to: None,
             })
             .await
         {

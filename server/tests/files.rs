@@ -85,6 +85,7 @@ async fn send_body(
             conversation_id: conv.clone(),
             client_msg_id: id.into(),
             body,
+            reply_to: None,
         })
         .await
 }

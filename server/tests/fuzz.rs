@@ -351,3 +351,37 @@ async fn echo_route_echoes_with_the_limits_and_checks_of_ws() {
     }
     server.stop().await;
 }
+
+/// A message far over the inbound limit, written whole without waiting (as Autobahn's 9.1.x
+/// cases and careless clients do): the server refuses it from the frame header while most of it
+/// is still on the way, and the client must still read the close 1009 saying why, not a bare
+/// connection reset. Repeated, since a close lost to the reset of the unread rest is a race.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversize_message_sent_whole_still_reads_close_1009() {
+    let server = TestServer::start(Db::Sqlite).await;
+    for round in 0..8 {
+        let ws = open(&server, "/ws").await;
+        let (mut sink, mut stream) = ws.split();
+        let writer = tokio::spawn(async move {
+            // May fail once the server has closed; what the client reads is what counts.
+            let _ = sink.send(Message::text("x".repeat(1 << 20))).await;
+            sink
+        });
+        // Read late, as a busy client does: by then the server has long closed.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let close = loop {
+            match tokio::time::timeout(WAIT, stream.next()).await {
+                Ok(Some(Ok(Message::Close(frame)))) => break Ok(frame),
+                Ok(Some(Ok(_))) => {}
+                Ok(other) => break Err(format!("{other:?}")),
+                Err(_) => break Err("nothing in time".into()),
+            }
+        };
+        match close {
+            Ok(Some(frame)) => assert_eq!(u16::from(frame.code), 1009, "round {round}"),
+            other => panic!("round {round}: expected close 1009, got {other:?}"),
+        }
+        drop(writer.await);
+    }
+    server.stop().await;
+}

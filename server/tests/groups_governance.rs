@@ -125,7 +125,8 @@ async fn admin_appointment_and_rank_limits(db: Db) {
             .err(command::History {
                 conversation_id: g.clone(),
                 before_seq: None,
-                limit: None
+                limit: None,
+                around_seq: None,
             })
             .await,
         ErrorCode::NotFound
@@ -364,6 +365,7 @@ async fn mentions_are_flagged_and_checked(db: Db) {
                 mentions,
                 mention_all: all,
             },
+            reply_to: None,
         })
     };
     owner.ok(with(vec![m.id.clone()], false)).await;

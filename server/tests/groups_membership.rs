@@ -289,7 +289,9 @@ async fn add_remove_and_history_from_join(db: Db) {
         .await;
     assert_eq!(info.conversation_id, g);
     owner.ok(send(&g, "after", "after bob joined")).await;
-    let HistoryPage { messages, has_more } = bob.history(&g).await;
+    let HistoryPage {
+        messages, has_more, ..
+    } = bob.history(&g).await;
     assert!(!has_more);
     let texts: Vec<String> = messages.iter().map(text_of).collect();
     assert!(
@@ -331,7 +333,8 @@ async fn add_remove_and_history_from_join(db: Db) {
         bob.err(command::History {
             conversation_id: g.clone(),
             before_seq: None,
-            limit: None
+            limit: None,
+            around_seq: None,
         })
         .await,
         ErrorCode::NotFound
@@ -391,7 +394,8 @@ async fn dissolve_removes_the_group_for_everyone(db: Db) {
             u.err(command::History {
                 conversation_id: g.clone(),
                 before_seq: None,
-                limit: None
+                limit: None,
+                around_seq: None,
             })
             .await,
             ErrorCode::NotFound

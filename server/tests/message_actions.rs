@@ -1,16 +1,24 @@
-//! What a user does to messages besides sending them: delete for me (删除), which hides messages
-//! from the user's own view on every device, persists across restarts and leaves them for
-//! everyone else. Every test runs on SQLite and on PostgreSQL.
+//! What a user does with messages besides sending plain ones: replies (quotes), which show the
+//! quoted message as it is now, and `history` around a seq, which jumping to a quote uses; and
+//! delete for me (删除), which hides messages from the user's own view on every device, persists
+//! across restarts and leaves them for everyone else. Every test runs on SQLite and on PostgreSQL.
 
 mod common;
 
 use std::time::Duration;
 
+use common::groups::{create_group, join};
 use common::{Db, TestServer, befriend};
 use liao_shared::command::{self, DeleteForMe};
-use liao_shared::{ConversationId, ErrorCode, EventBody, MessageId, ServerFrame};
+use liao_shared::{
+    ConversationId, ErrorCode, EventBody, JoinPolicy, MessageId, NewMessageBody, Quote,
+    QuotePreview, ServerFrame, limits,
+};
 
 on_both_backends!(
+    a_reply_quotes_the_original_as_it_is_now_also_after_a_restart,
+    a_reply_must_quote_a_message_the_sender_can_see,
+    history_around_a_seq_pages_both_ways,
     delete_for_me_hides_on_my_devices_only_and_survives_a_restart,
     delete_for_me_refuses_bad_input_and_changes_nothing,
 );
@@ -24,6 +32,225 @@ fn delete(conv: &ConversationId, ids: &[&MessageId]) -> DeleteForMe {
         conversation_id: conv.clone(),
         message_ids: ids.iter().map(|&id| id.clone()).collect(),
     }
+}
+
+fn reply(conv: &ConversationId, id: &str, text: &str, to: u64) -> command::SendMessage {
+    command::SendMessage {
+        conversation_id: conv.clone(),
+        client_msg_id: id.into(),
+        body: NewMessageBody::text(text),
+        reply_to: Some(to),
+    }
+}
+
+fn sent(reply: liao_shared::Reply) -> liao_shared::Message {
+    match reply {
+        liao_shared::Reply::Sent { message } => message,
+        other => panic!("expected sent, got {other:?}"),
+    }
+}
+
+async fn a_reply_quotes_the_original_as_it_is_now_also_after_a_restart(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let mut bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let long = "路".repeat(limits::QUOTE_PREVIEW_CHARS + 20);
+    let original = bob.send_text(&conv, "b1", &long).await;
+    let question = bob.send_text(&conv, "b2", "what time?").await;
+
+    // The reply carries the quote: who, which message, and the start of its text.
+    let answer = sent(alice.ok(reply(&conv, "a1", "eight", question.seq)).await);
+    let quote = Quote {
+        seq: question.seq,
+        message_id: question.message_id.clone(),
+        sender_id: bob.id.clone(),
+        preview: QuotePreview::Text {
+            text: "what time?".into(),
+        },
+    };
+    assert_eq!(answer.reply_to.as_ref(), Some(&quote));
+    // The other member gets the same quote with the live message.
+    let pushed = bob.expect_message(&conv).await;
+    assert_eq!(pushed.message_id, answer.message_id);
+    assert_eq!(pushed.reply_to.as_ref(), Some(&quote));
+    // A long text is quoted by its first characters only.
+    let of_long = sent(alice.ok(reply(&conv, "a2", "so long", original.seq)).await);
+    match of_long.reply_to.map(|q| q.preview) {
+        Some(QuotePreview::Text { text }) => {
+            assert_eq!(text, "路".repeat(limits::QUOTE_PREVIEW_CHARS));
+        }
+        other => panic!("expected a text quote, got {other:?}"),
+    }
+
+    // Recalling the original shows in every later read of the reply.
+    bob.ok(command::Recall {
+        conversation_id: conv.clone(),
+        message_id: question.message_id.clone(),
+    })
+    .await;
+    let quoted = |messages: &[liao_shared::Message], id: &MessageId| {
+        messages
+            .iter()
+            .find(|m| m.message_id == *id)
+            .and_then(|m| m.reply_to.clone())
+            .map(|q| q.preview)
+    };
+    let page = alice.history(&conv).await;
+    assert_eq!(
+        quoted(&page.messages, &answer.message_id),
+        Some(QuotePreview::Recalled)
+    );
+
+    // After a restart, history and a device catching up with `sync` see the same.
+    let token = alice.token.clone();
+    drop((alice, bob));
+    let server = server.restart().await;
+    let mut alice = server.resume(&token).await;
+    let page = alice.history(&conv).await;
+    assert_eq!(
+        quoted(&page.messages, &answer.message_id),
+        Some(QuotePreview::Recalled)
+    );
+    alice
+        .ok(command::SyncRequest {
+            events_after: 0,
+            conversations: vec![liao_shared::ConversationCursor {
+                conversation_id: conv.clone(),
+                seq: question.seq,
+            }],
+        })
+        .await;
+    let replayed = alice.expect_message(&conv).await;
+    assert_eq!(replayed.message_id, answer.message_id);
+    assert_eq!(
+        replayed.reply_to.map(|q| (q.seq, q.preview)),
+        Some((question.seq, QuotePreview::Recalled))
+    );
+    server.stop().await;
+}
+
+async fn a_reply_must_quote_a_message_the_sender_can_see(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let bob = server.register("bob").await;
+    let carol = server.register("carol").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let hello = alice.send_text(&conv, "a1", "hello").await;
+    alice
+        .ok(command::Recall {
+            conversation_id: conv.clone(),
+            message_id: hello.message_id.clone(),
+        })
+        .await;
+    let last = alice.conversation(&conv).await.last_seq;
+    // A seq that does not exist, and one of a conversation Carol is not in.
+    assert_eq!(
+        alice.err(reply(&conv, "r1", "?", last + 5)).await,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        carol.err(reply(&conv, "r2", "?", hello.seq)).await,
+        ErrorCode::NotFound
+    );
+    // A recall entry cannot be quoted; the recalled message itself can.
+    assert_eq!(
+        alice.err(reply(&conv, "r3", "?", last)).await,
+        ErrorCode::BadRequest
+    );
+    let to_recalled = sent(bob.ok(reply(&conv, "b1", "what was it?", hello.seq)).await);
+    assert_eq!(
+        to_recalled.reply_to.map(|q| q.preview),
+        Some(QuotePreview::Recalled)
+    );
+    assert_eq!(alice.conversation(&conv).await.last_seq, last + 1);
+
+    // In a group, a member who joined later cannot quote what was said before.
+    let g = create_group(&alice, "Readers", JoinPolicy::Open).await;
+    let before = alice.send_text(&g, "g1", "before you came").await;
+    join(&carol, &g).await;
+    let last = alice.conversation(&g).await.last_seq;
+    assert_eq!(
+        carol.err(reply(&g, "c1", "?", before.seq)).await,
+        ErrorCode::NotFound
+    );
+    // A `system` entry (Carol's join) cannot be quoted either.
+    assert_eq!(
+        carol.err(reply(&g, "c2", "?", last)).await,
+        ErrorCode::BadRequest
+    );
+    assert_eq!(
+        alice.conversation(&g).await.last_seq,
+        last,
+        "nothing stored"
+    );
+    server.stop().await;
+}
+
+async fn history_around_a_seq_pages_both_ways(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let mut sent = Vec::new();
+    for n in 1..=30 {
+        sent.push(
+            alice
+                .send_text(&conv, &format!("a{n}"), &n.to_string())
+                .await,
+        );
+    }
+    let range = |from: u64, to: u64| (from..=to).collect::<Vec<u64>>();
+
+    // The anchor and the older entries take the larger half.
+    let page = bob.history_around(&conv, 10, Some(9)).await;
+    assert_eq!(seqs(&page.messages), range(6, 14));
+    assert!(page.has_more && page.has_newer);
+    // Near the start and near the end, the page is shorter on that side.
+    let page = bob.history_around(&conv, 2, Some(10)).await;
+    assert_eq!(seqs(&page.messages), range(1, 7));
+    assert!(!page.has_more && page.has_newer);
+    let page = bob.history_around(&conv, 29, Some(10)).await;
+    assert_eq!(seqs(&page.messages), range(25, 30));
+    assert!(page.has_more && !page.has_newer);
+    // Past the end: the latest entries.
+    let page = bob.history_around(&conv, 1000, Some(4)).await;
+    assert_eq!(seqs(&page.messages), range(29, 30));
+    assert!(page.has_more && !page.has_newer);
+    // Paging on from an around page, in either direction, meets no gap.
+    let older = bob.history_page(&conv, Some(6), Some(100)).await;
+    assert_eq!(seqs(&older.messages), range(1, 5));
+
+    // Entries deleted for me are skipped, the anchor included, without shrinking the page.
+    bob.ok(delete(&conv, &[&sent[9].message_id, &sent[11].message_id]))
+        .await;
+    let page = bob.history_around(&conv, 10, Some(6)).await;
+    assert_eq!(seqs(&page.messages), [7, 8, 9, 11, 13, 14]);
+
+    // Not both anchors at once.
+    let both = command::History {
+        conversation_id: conv.clone(),
+        before_seq: Some(5),
+        around_seq: Some(5),
+        limit: None,
+    };
+    assert_eq!(bob.err(both).await, ErrorCode::BadRequest);
+
+    // In a group, nothing from before the member joined.
+    let g = create_group(&alice, "Readers", JoinPolicy::Open).await;
+    for n in 1..=5 {
+        alice.send_text(&g, &format!("g{n}"), "early").await;
+    }
+    join(&bob, &g).await;
+    let joined = bob.conversation(&g).await.last_seq;
+    alice.send_text(&g, "g6", "late").await;
+    let page = bob.history_around(&g, 3, Some(10)).await;
+    assert_eq!(seqs(&page.messages), range(joined, joined + 1));
+    assert!(!page.has_more);
+    server.stop().await;
 }
 
 async fn delete_for_me_hides_on_my_devices_only_and_survives_a_restart(db: Db) {

@@ -48,6 +48,7 @@ async fn sends_on_a_full_database_are_refused_and_nothing_acknowledged_is_lost()
                 conversation_id: conv.clone(),
                 client_msg_id: format!("full-{i}"),
                 body: NewMessageBody::text(&big),
+                reply_to: None,
             })
             .await
         {
@@ -178,6 +179,7 @@ async fn writes_wait_for_a_database_locked_by_another_process() {
                         conversation_id: conv.clone(),
                         client_msg_id: format!("locked-{i}-{n}"),
                         body: NewMessageBody::text("while locked"),
+                        reply_to: None,
                     })
                     .await;
                 let profile = user

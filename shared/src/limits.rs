@@ -24,6 +24,9 @@ pub const MAX_CLIENT_ID_BYTES: usize = 64;
 /// Most messages returned by one `history` request.
 pub const MAX_HISTORY_PAGE: u32 = 100;
 
+/// How many characters of a quoted text message a reply's quote carries.
+pub const QUOTE_PREVIEW_CHARS: usize = 100;
+
 /// Most users returned by one `search_users` request.
 pub const MAX_SEARCH_PAGE: u32 = 50;
 

@@ -373,9 +373,10 @@ fn message() -> BoxedStrategy<Message> {
         opt_text(),
         any::<u64>(),
         message_body(),
+        of(quote()),
     )
         .prop_map(
-            |(message_id, conversation_id, seq, sender_id, client_msg_id, sent_at, body)| Message {
+            |(
                 message_id,
                 conversation_id,
                 seq,
@@ -383,8 +384,37 @@ fn message() -> BoxedStrategy<Message> {
                 client_msg_id,
                 sent_at,
                 body,
+                reply_to,
+            )| {
+                Message {
+                    message_id,
+                    conversation_id,
+                    seq,
+                    sender_id,
+                    client_msg_id,
+                    sent_at,
+                    body,
+                    reply_to,
+                }
             },
         )
+        .boxed()
+}
+
+fn quote() -> BoxedStrategy<Quote> {
+    let preview = prop_oneof![
+        text().prop_map(|text| QuotePreview::Text { text }),
+        text().prop_map(|name| QuotePreview::File { name }),
+        Just(QuotePreview::Image),
+        Just(QuotePreview::Recalled),
+    ];
+    (any::<u64>(), message_id(), user_id(), preview)
+        .prop_map(|(seq, message_id, sender_id, preview)| Quote {
+            seq,
+            message_id,
+            sender_id,
+            preview,
+        })
         .boxed()
 }
 
@@ -580,22 +610,30 @@ fn account_commands() -> BoxedStrategy<Command> {
 /// Messages in a conversation.
 fn chat_commands() -> BoxedStrategy<Command> {
     prop_oneof![
-        (conv_id(), text(), new_message_body()).prop_map(
-            |(conversation_id, client_msg_id, body)| {
+        (conv_id(), text(), new_message_body(), of(any::<u64>())).prop_map(
+            |(conversation_id, client_msg_id, body, reply_to)| {
                 Command::SendMessage(command::SendMessage {
                     conversation_id,
                     client_msg_id,
                     body,
+                    reply_to,
                 })
             }
         ),
-        (conv_id(), of(any::<u64>()), of(any::<u32>())).prop_map(
-            |(conversation_id, before_seq, limit)| Command::History(command::History {
-                conversation_id,
-                before_seq,
-                limit,
-            })
-        ),
+        (
+            conv_id(),
+            of(any::<u64>()),
+            of(any::<u64>()),
+            of(any::<u32>())
+        )
+            .prop_map(|(conversation_id, before_seq, around_seq, limit)| {
+                Command::History(command::History {
+                    conversation_id,
+                    before_seq,
+                    around_seq,
+                    limit,
+                })
+            }),
         (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| Command::MarkRead(
             command::MarkRead {
                 conversation_id,
@@ -774,8 +812,13 @@ fn reply() -> BoxedStrategy<Reply> {
         vec(conversation_info(), 0..3)
             .prop_map(|conversations| Reply::Conversations { conversations }),
         message().prop_map(|message| Reply::Sent { message }),
-        (vec(message(), 0..3), any::<bool>())
-            .prop_map(|(messages, has_more)| Reply::History { messages, has_more }),
+        (vec(message(), 0..3), any::<bool>(), any::<bool>()).prop_map(
+            |(messages, has_more, has_newer)| Reply::History {
+                messages,
+                has_more,
+                has_newer,
+            }
+        ),
         Just(Reply::SyncStarted),
         (vec(group_summary(), 0..3), of(any::<u32>())).prop_map(|(groups, next_offset)| {
             Reply::Groups {

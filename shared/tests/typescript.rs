@@ -73,6 +73,8 @@ fn generated() -> String {
         ConversationInfo::decl(&cfg),
         Message::decl(&cfg),
         MessageBody::decl(&cfg),
+        Quote::decl(&cfg),
+        QuotePreview::decl(&cfg),
         UserEvent::decl(&cfg),
         EventBody::decl(&cfg),
         FileId::decl(&cfg),

@@ -375,6 +375,30 @@ async function main(): Promise<void> {
         "links in the bubble",
       );
     });
+    await step("reply: the quote shows who and what, jumps to the original and follows a recall", async () => {
+      await send(b, "Which book next?");
+      const original = a.getByTestId("bubble").filter({ hasText: "Which book next?" });
+      await original.waitFor();
+      await original.click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Reply" }).click();
+      await a.getByTestId("reply-bar").filter({ hasText: "Replying to Bob" }).filter({ hasText: "Which book next?" }).waitFor();
+      await send(a, "Dune, of course");
+      expectEq(await a.getByTestId("reply-bar").count(), 0, "reply bars after sending");
+      const reply = b.getByTestId("message").filter({ hasText: "Dune, of course" });
+      await reply.getByTestId("quote").filter({ hasText: "Bob" }).filter({ hasText: "Which book next?" }).waitFor();
+      // A reply to bob's own message is highlighted for him like an @mention.
+      expectEq(await reply.evaluate((e) => e.classList.contains("msg--mention")), true, "reply to me highlighted");
+      // The quote brings the original into view, highlighted for a moment.
+      await reply.getByTestId("quote").click();
+      await b.locator(".msg--flash").filter({ hasText: "Which book next?" }).waitFor();
+      await shot(b, "en-14-reply");
+      // Once the original is recalled, both quotes say so.
+      await b.getByTestId("bubble").filter({ hasText: "Which book next?" }).first().click({ button: "right" });
+      await b.getByRole("menuitem", { name: "Recall" }).click();
+      for (const page of [a, b]) {
+        await page.getByTestId("message").filter({ hasText: "Dune, of course" }).getByTestId("quote").filter({ hasText: "Message recalled" }).waitFor();
+      }
+    });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
       await composer.fill("Good night ");

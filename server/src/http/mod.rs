@@ -4,6 +4,7 @@
 //! `/_test/echo`, an echo peer behind the same upgrade checks and WebSocket settings as `/ws`.
 
 pub mod files;
+mod linger;
 pub mod ui;
 
 use std::net::{IpAddr, SocketAddr};
@@ -145,12 +146,14 @@ async fn test_echo(State(state): State<HttpState>, mut request: Request) -> Resp
     })
 }
 
-/// The upgraded socket every WebSocket route gets.
-type Upgraded = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+/// The upgraded socket every WebSocket route gets. When the route drops it, the socket comes
+/// back to the upgrade task, which closes it with a [`linger::linger`]ing close.
+type Upgraded = WebSocketStream<linger::HandBack<TokioIo<hyper::upgrade::Upgraded>>>;
 
 /// Check a WebSocket upgrade and answer it: 101, and `serve` runs the upgraded socket (with
 /// [`crate::ws::config`]) and the client's address ([`client_ip`]) on a tracked task that holds
-/// the connection's place under its address's cap; or the refusal, when the request is not an
+/// the connection's place under its address's cap until the socket is closed (lingering, see
+/// [`linger`]); or the refusal, when the request is not an
 /// acceptable upgrade or the address is at its cap.
 fn upgrade<F, Fut>(state: &HttpState, request: &mut Request, serve: F) -> Response
 where
@@ -193,13 +196,14 @@ where
         let _place = place;
         match on_upgrade.await {
             Ok(upgraded) => {
-                let ws = WebSocketStream::from_raw_socket(
-                    TokioIo::new(upgraded),
-                    Role::Server,
-                    Some(crate::ws::config()),
-                )
-                .await;
+                let (io, returned) = linger::HandBack::new(TokioIo::new(upgraded));
+                let ws =
+                    WebSocketStream::from_raw_socket(io, Role::Server, Some(crate::ws::config()))
+                        .await;
                 serve(ws, ip).await;
+                if let Ok(io) = returned.await {
+                    linger::linger(io).await;
+                }
             }
             Err(e) => tracing::debug!(error = %e, "upgrade failed"),
         }

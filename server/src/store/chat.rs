@@ -6,7 +6,8 @@
 //! single writer (SQLite) makes seqs commit in order.
 
 use liao_shared::{
-    ConversationId, ConversationKind, Message, MessageBody, MessageId, Role, UserId,
+    ConversationId, ConversationKind, Message, MessageBody, MessageId, Quote, QuotePreview, Role,
+    UserId,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -66,10 +67,33 @@ impl Membership {
     }
 }
 
-const MESSAGE_COLS: &str = "id, conversation_id, seq, sender_id, client_msg_id, sent_at, body";
+/// Messages `m` with the message each replies to (`q`, joined on the primary key), for
+/// [`message_from_row`]; conditions name columns as `m.…`.
+const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
+     m.sent_at, m.body, m.reply_to_seq, q.id AS quote_id, q.sender_id AS quote_sender, \
+     q.body AS quote_body \
+     FROM messages m LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to_seq";
 
 fn message_from_row(r: &AnyRow) -> Result<Message> {
     let body: String = r.try_get("body")?;
+    let reply_to_seq: Option<i64> = r.try_get("reply_to_seq")?;
+    let quote_body: Option<String> = r.try_get("quote_body")?;
+    let reply_to = match (reply_to_seq, quote_body) {
+        (Some(seq), Some(quoted)) => {
+            let quoted: MessageBody =
+                serde_json::from_str(&quoted).map_err(Error::json("stored message body"))?;
+            QuotePreview::of(&quoted).map(|preview| {
+                Ok::<_, Error>(Quote {
+                    seq: u(seq),
+                    message_id: MessageId(r.try_get("quote_id")?),
+                    sender_id: UserId(r.try_get("quote_sender")?),
+                    preview,
+                })
+            })
+        }
+        _ => None,
+    }
+    .transpose()?;
     Ok(Message {
         message_id: MessageId(r.try_get("id")?),
         conversation_id: ConversationId(r.try_get("conversation_id")?),
@@ -78,6 +102,7 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
         client_msg_id: r.try_get("client_msg_id")?,
         sent_at: u(r.try_get("sent_at")?),
         body: serde_json::from_str(&body).map_err(Error::json("stored message body"))?,
+        reply_to,
     })
 }
 
@@ -92,13 +117,15 @@ pub(super) fn kind_from_str(s: &str) -> Result<ConversationKind> {
     }
 }
 
-/// Append a message by `sender` and count it as read by them (their own message).
+/// Append a message by `sender` (replying to `reply_to`, read in the same transaction) and
+/// count it as read by them (their own message).
 pub async fn append_own(
     tx: &mut Tx,
     conversation: &ConversationId,
     sender: &UserId,
     client_msg_id: Option<&str>,
     body: &MessageBody,
+    reply_to: Option<Quote>,
 ) -> Result<Message> {
     let row = MessageRow {
         conversation,
@@ -107,6 +134,7 @@ pub async fn append_own(
         id: new_id('m'),
         sent_at: now_ms(),
         json: body_json(body)?,
+        reply_to_seq: reply_to.as_ref().map(|q| q.seq),
     };
     let seq = match Backend::of(tx) {
         Backend::Postgres => {
@@ -124,6 +152,7 @@ pub async fn append_own(
         client_msg_id: client_msg_id.map(str::to_owned),
         sent_at: row.sent_at,
         body: body.clone(),
+        reply_to,
     })
 }
 
@@ -135,6 +164,7 @@ struct MessageRow<'a> {
     id: String,
     sent_at: u64,
     json: String,
+    reply_to_seq: Option<u64>,
 }
 
 /// Bump the conversation's seq and insert the message row; the message's seq.
@@ -147,8 +177,8 @@ async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query(
-        "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body, \
+         reply_to_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(row.conversation.as_str())
     .bind(seq)
@@ -157,6 +187,7 @@ async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .bind(row.client_msg_id)
     .bind(i(row.sent_at))
     .bind(&row.json)
+    .bind(row.reply_to_seq.map(i))
     .execute(&mut **tx)
     .await?;
     Ok(u(seq))
@@ -172,8 +203,8 @@ async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     let seqs: Vec<i64> = sqlx::query_scalar(
         "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 \
          RETURNING last_seq; \
-         INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body) \
-         VALUES ($2, (SELECT last_seq FROM conversations WHERE id = $2), $3, $4, $5, $1, $6); \
+         INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body, \
+         reply_to_seq) VALUES ($2, (SELECT last_seq FROM conversations WHERE id = $2), $3, $4, $5, $1, $6, $7); \
          UPDATE conversation_members SET read_seq = (SELECT last_seq FROM conversations WHERE id = $2) \
          WHERE conversation_id = $2 AND user_id = $4",
     )
@@ -183,6 +214,7 @@ async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .bind(row.sender.as_str())
     .bind(row.client_msg_id)
     .bind(&row.json)
+    .bind(row.reply_to_seq.map(i))
     .fetch_all(&mut **tx)
     .await?;
     let seq = seqs
@@ -238,7 +270,6 @@ fn body_json(body: &MessageBody) -> Result<String> {
     serde_json::to_string(body).map_err(Error::json("message body"))
 }
 
-/// The message just appended with id `id` at `seq`.
 /// Replace a message's body (recall deletes the content, not only hides it).
 pub async fn replace_body(
     tx: &mut Tx,
@@ -264,7 +295,7 @@ pub async fn message_by_id(
 ) -> Result<Option<Message>> {
     message_where(
         tx,
-        "conversation_id = $1 AND id = $2",
+        "m.conversation_id = $1 AND m.id = $2",
         conversation.as_str(),
         id.as_str(),
     )
@@ -279,7 +310,7 @@ pub async fn message_by_client_id(
 ) -> Result<Option<Message>> {
     message_where(
         tx,
-        "sender_id = $1 AND client_msg_id = $2",
+        "m.sender_id = $1 AND m.client_msg_id = $2",
         sender.as_str(),
         client_msg_id,
     )
@@ -294,10 +325,26 @@ async fn message_where(
     p2: &str,
 ) -> Result<Option<Message>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {MESSAGE_COLS} FROM messages WHERE {condition}"
+        "{MESSAGE_SELECT} WHERE {condition}"
     )))
     .bind(p1)
     .bind(p2)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(message_from_row).transpose()
+}
+
+/// The entry at `seq` of `conversation` (read inside `tx`).
+pub async fn message_at(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    seq: u64,
+) -> Result<Option<Message>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq = $2"
+    )))
+    .bind(conversation.as_str())
+    .bind(i(seq))
     .fetch_optional(&mut **tx)
     .await?;
     row.as_ref().map(message_from_row).transpose()
@@ -449,8 +496,8 @@ impl Store {
         page: SeqPage,
     ) -> Result<Vec<Message>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 \
-             ORDER BY seq LIMIT $4"
+            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq <= $3 \
+             ORDER BY m.seq LIMIT $4"
         )))
         .bind(conversation.as_str())
         .bind(i(page.after))
@@ -471,11 +518,42 @@ impl Store {
         before: u64,
         limit: u32,
     ) -> Result<Vec<Message>> {
+        let mut messages = self
+            .viewed_page(conversation, viewer, (after, before), limit, "DESC")
+            .await?;
+        messages.reverse();
+        Ok(messages)
+    }
+
+    /// The oldest messages with `after < seq < before`, oldest first. Messages `viewer` deleted
+    /// for themselves are left out.
+    pub async fn messages_after(
+        &self,
+        conversation: &ConversationId,
+        viewer: &UserId,
+        after: u64,
+        before: u64,
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        self.viewed_page(conversation, viewer, (after, before), limit, "ASC")
+            .await
+    }
+
+    /// Up to `limit` messages with `bounds.0 < seq < bounds.1` that `viewer` did not delete for
+    /// themselves, in `order` of seq (`ASC` or `DESC`).
+    async fn viewed_page(
+        &self,
+        conversation: &ConversationId,
+        viewer: &UserId,
+        (after, before): (u64, u64),
+        limit: u32,
+        order: &'static str,
+    ) -> Result<Vec<Message>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {MESSAGE_COLS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq < $3 \
+            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq < $3 \
              AND NOT EXISTS (SELECT 1 FROM hidden_messages h \
-                 WHERE h.user_id = $5 AND h.conversation_id = messages.conversation_id AND h.seq = messages.seq) \
-             ORDER BY seq DESC LIMIT $4"
+                 WHERE h.user_id = $5 AND h.conversation_id = m.conversation_id AND h.seq = m.seq) \
+             ORDER BY m.seq {order} LIMIT $4"
         )))
         .bind(conversation.as_str())
         .bind(i(after))
@@ -484,12 +562,7 @@ impl Store {
         .bind(viewer.as_str())
         .fetch_all(self.reader())
         .await?;
-        let mut messages = rows
-            .iter()
-            .map(message_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        messages.reverse();
-        Ok(messages)
+        rows.iter().map(message_from_row).collect()
     }
 
     /// `(conversation, last_seq, visible_from)` for every conversation of `user`.

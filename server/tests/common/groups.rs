@@ -42,6 +42,7 @@ pub fn send(g: &ConversationId, id: &str, text: &str) -> Command {
         conversation_id: g.clone(),
         client_msg_id: id.into(),
         body: NewMessageBody::text(text),
+        reply_to: None,
     })
 }
 

@@ -26,6 +26,8 @@ pub struct HistoryPage {
     pub messages: Vec<Message>,
     /// Whether older messages exist.
     pub has_more: bool,
+    /// Whether newer messages exist (pages around a seq).
+    pub has_newer: bool,
 }
 
 /// The reply to `list_contacts`.
@@ -236,6 +238,7 @@ impl User {
             conversation_id: conv.clone(),
             client_msg_id: client_id.into(),
             body,
+            reply_to: None,
         };
         self.reply_as(command, |r| match r {
             Reply::Sent { message } => Ok(message),
@@ -268,13 +271,42 @@ impl User {
         before_seq: Option<u64>,
         limit: Option<u32>,
     ) -> impl Future<Output = HistoryPage> {
-        let command = command::History {
+        self.history_request(command::History {
             conversation_id: conv.clone(),
             before_seq,
+            around_seq: None,
             limit,
-        };
+        })
+    }
+
+    /// `history`: the page around `seq`, at most `limit` long.
+    #[track_caller]
+    pub fn history_around(
+        &self,
+        conv: &ConversationId,
+        seq: u64,
+        limit: Option<u32>,
+    ) -> impl Future<Output = HistoryPage> {
+        self.history_request(command::History {
+            conversation_id: conv.clone(),
+            before_seq: None,
+            around_seq: Some(seq),
+            limit,
+        })
+    }
+
+    #[track_caller]
+    fn history_request(&self, command: command::History) -> impl Future<Output = HistoryPage> {
         self.reply_as(command, |r| match r {
-            Reply::History { messages, has_more } => Ok(HistoryPage { messages, has_more }),
+            Reply::History {
+                messages,
+                has_more,
+                has_newer,
+            } => Ok(HistoryPage {
+                messages,
+                has_more,
+                has_newer,
+            }),
             other => Err(other),
         })
     }
@@ -383,7 +415,9 @@ pub async fn whole_history(user: &User, conv: &ConversationId) -> Vec<Message> {
     let mut all = Vec::new();
     let mut before = None;
     loop {
-        let HistoryPage { messages, has_more } = user.history_page(conv, before, Some(100)).await;
+        let HistoryPage {
+            messages, has_more, ..
+        } = user.history_page(conv, before, Some(100)).await;
         before = messages.first().map(|m| m.seq);
         let mut page = messages;
         page.append(&mut all);

@@ -127,6 +127,64 @@ pub struct Message {
     pub sent_at: u64,
     /// The content.
     pub body: MessageBody,
+    /// The message this one replies to, as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reply_to: Option<Quote>,
+}
+
+/// The message a reply quotes, as it is now: recalled once recalled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Quote {
+    /// Its seq, to jump to it (`history` with `around_seq`).
+    pub seq: u64,
+    /// Its id.
+    pub message_id: MessageId,
+    /// Who sent it.
+    pub sender_id: UserId,
+    /// What it shows.
+    pub preview: QuotePreview,
+}
+
+/// What a quote shows of the quoted message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuotePreview {
+    /// The start of its text: at most [`crate::limits::QUOTE_PREVIEW_CHARS`] characters.
+    Text {
+        /// The text, cut.
+        text: String,
+    },
+    /// A file, by name.
+    File {
+        /// Its name.
+        name: String,
+    },
+    /// An image.
+    Image,
+    /// It was recalled.
+    Recalled,
+}
+
+impl QuotePreview {
+    /// What a quote of a message with `body` shows; `None` for entries that cannot be quoted
+    /// (`recall` and `system` entries).
+    pub fn of(body: &MessageBody) -> Option<QuotePreview> {
+        Some(match body {
+            MessageBody::Text { text, .. } => QuotePreview::Text {
+                text: text
+                    .chars()
+                    .take(crate::limits::QUOTE_PREVIEW_CHARS)
+                    .collect(),
+            },
+            MessageBody::File { file } => QuotePreview::File {
+                name: file.name.clone(),
+            },
+            MessageBody::Image { .. } => QuotePreview::Image,
+            MessageBody::Recalled { .. } => QuotePreview::Recalled,
+            MessageBody::Recall { .. } | MessageBody::System { .. } => return None,
+        })
+    }
 }
 
 /// Message content as stored.

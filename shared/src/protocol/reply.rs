@@ -88,6 +88,10 @@ pub enum Reply {
         messages: Vec<Message>,
         /// Whether older messages exist.
         has_more: bool,
+        /// Whether newer messages exist after the page (only ever true for `around_seq`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[ts(as = "Option<bool>", optional)]
+        has_newer: bool,
     },
     /// Reply to `sync`: the backlog follows, ended by `sync_done`.
     SyncStarted,

@@ -255,7 +255,7 @@ fn chat(c: &mut Cases) {
                 text: "@bob @王大卫 今晚 8 点读 \"Dune\"\n\t– bring C:\\books/notes <b>&</b> 🙂\u{1}\u{2028}end".into(),
                 mentions: vec![uid(BOB), uid(DAVE)],
                 mention_all: true,
-            },
+            }, reply_to: None,
         },
     );
     request(
@@ -266,6 +266,7 @@ fn chat(c: &mut Cases) {
             conversation_id: cid(DIRECT),
             client_msg_id: "9698624f-fe8c-4934-b05c-17229b1adf13".into(),
             body: NewMessageBody::text("Dinner at 8?"),
+            reply_to: None,
         },
     );
     request(
@@ -276,6 +277,7 @@ fn chat(c: &mut Cases) {
             conversation_id: cid(DIRECT),
             client_msg_id: "1f0e3c55-7d0a-4c8e-9a51-0b8f7e2d6c41".into(),
             body: NewMessageBody::File { file_id: fid(FILE) },
+            reply_to: None,
         },
     );
     request(
@@ -288,6 +290,7 @@ fn chat(c: &mut Cases) {
             body: NewMessageBody::Image {
                 file_id: fid(IMAGE),
             },
+            reply_to: None,
         },
     );
     request(
@@ -298,6 +301,7 @@ fn chat(c: &mut Cases) {
             conversation_id: cid(GROUP),
             before_seq: Some(101),
             limit: Some(100),
+            around_seq: None,
         },
     );
     request(
@@ -308,6 +312,29 @@ fn chat(c: &mut Cases) {
             conversation_id: cid(DIRECT),
             before_seq: None,
             limit: None,
+            around_seq: None,
+        },
+    );
+    request(
+        c,
+        "client/history_around",
+        "25",
+        command::History {
+            conversation_id: cid(GROUP),
+            before_seq: None,
+            around_seq: Some(7),
+            limit: Some(50),
+        },
+    );
+    request(
+        c,
+        "client/send_message_reply",
+        "22",
+        command::SendMessage {
+            conversation_id: cid(GROUP),
+            client_msg_id: "0d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into(),
+            body: NewMessageBody::text("Count me in 👍"),
+            reply_to: Some(7),
         },
     );
     request(

@@ -67,6 +67,7 @@ pub const MSG_FILE: &str = "mc39f0ddb820ce5156dc9055042c1dade";
 pub const MSG_IMAGE: &str = "me34c482c744776a833ef136618b86115";
 pub const MSG_SYSTEM: &str = "mc57158cf8fa95b6804dd43f782c0db51";
 pub const MSG_RECALL: &str = "m6c47f6cbb6f03e46313324e97ff665c7";
+pub const MSG_REPLY: &str = "m3b8e5d1f9a2c4e6b8d0f1a3c5e7b9d21";
 
 pub const IMAGE: &str = "f194cbff0b1c9a6d3b38153e09c671365";
 pub const FILE: &str = "f1bfefa67270704ebf3eea0b4744cbd47";
@@ -197,6 +198,7 @@ pub fn group_text() -> Message {
             mentions: vec![uid(BOB), uid(DAVE)],
             mention_all: true,
         },
+        reply_to: None,
     }
 }
 
@@ -210,6 +212,28 @@ pub fn direct_text() -> Message {
         client_msg_id: Some("9698624f-fe8c-4934-b05c-17229b1adf13".into()),
         sent_at: T0 + 3 * MINUTE,
         body: text_body("Dinner at 8?"),
+        reply_to: None,
+    }
+}
+
+/// Bob's reply in the group to Alice's message at seq 7 (its quote as it is now).
+pub fn reply_text() -> Message {
+    Message {
+        message_id: mid(MSG_REPLY),
+        conversation_id: cid(GROUP),
+        seq: 9,
+        sender_id: uid(BOB),
+        client_msg_id: Some("0d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d".into()),
+        sent_at: T0 + 32 * MINUTE,
+        body: text_body("Count me in 👍"),
+        reply_to: Some(Quote {
+            seq: 7,
+            message_id: mid(MSG_GROUP),
+            sender_id: uid(ALICE),
+            preview: QuotePreview::Text {
+                text: "@bob @王大卫 今晚 8 点读 \"Dune\"".into(),
+            },
+        }),
     }
 }
 
@@ -223,6 +247,7 @@ pub fn minimal_text() -> Message {
         client_msg_id: None,
         sent_at: T0 + MINUTE,
         body: text_body("hi"),
+        reply_to: None,
     }
 }
 
@@ -236,6 +261,7 @@ pub fn system(seq: u64, event: SystemEvent) -> Message {
         client_msg_id: None,
         sent_at: T0 + seq * MINUTE,
         body: MessageBody::System { event },
+        reply_to: None,
     }
 }
 

@@ -203,6 +203,23 @@ fn events(c: &mut Cases) {
 fn messages(c: &mut Cases) {
     message(c, "server/message/text", group_text());
     message(c, "server/message/text_minimal", minimal_text());
+    message(c, "server/message/reply", reply_text());
+    let mut reply_to_recalled = reply_text();
+    if let Some(quote) = &mut reply_to_recalled.reply_to {
+        quote.preview = QuotePreview::Recalled;
+    }
+    message(c, "server/message/reply_recalled", reply_to_recalled);
+    let mut reply_to_file = reply_text();
+    reply_to_file.reply_to = Some(Quote {
+        seq: 3,
+        message_id: mid(MSG_FILE),
+        sender_id: uid(BOB),
+        preview: QuotePreview::File {
+            name: file_info().name,
+        },
+    });
+    reply_to_file.conversation_id = cid(DIRECT);
+    message(c, "server/message/reply_file", reply_to_file);
     message(
         c,
         "server/message/file",
@@ -214,6 +231,7 @@ fn messages(c: &mut Cases) {
             client_msg_id: Some("1f0e3c55-7d0a-4c8e-9a51-0b8f7e2d6c41".into()),
             sent_at: T0 + 4 * MINUTE,
             body: MessageBody::File { file: file_info() },
+            reply_to: None,
         },
     );
     message(
@@ -227,6 +245,7 @@ fn messages(c: &mut Cases) {
             client_msg_id: Some("c0ffee00-0000-4000-8000-000000000024".into()),
             sent_at: T0 + 31 * MINUTE,
             body: MessageBody::Image { file: image_info() },
+            reply_to: None,
         },
     );
     message(
@@ -242,6 +261,7 @@ fn messages(c: &mut Cases) {
             body: MessageBody::Recalled {
                 recalled_at: T0 + 4 * MINUTE,
             },
+            reply_to: None,
         },
     );
     message(
@@ -258,6 +278,7 @@ fn messages(c: &mut Cases) {
                 message_id: mid(MSG_TEXT),
                 target_seq: 2,
             },
+            reply_to: None,
         },
     );
 

@@ -204,6 +204,7 @@ pub fn cases(c: &mut Cases) {
         Reply::History {
             messages: vec![minimal_text(), direct_text()],
             has_more: true,
+            has_newer: false,
         },
     );
     ok(
@@ -213,6 +214,17 @@ pub fn cases(c: &mut Cases) {
         Reply::History {
             messages: Vec::new(),
             has_more: false,
+            has_newer: false,
+        },
+    );
+    ok(
+        c,
+        "server/reply/history_around",
+        "25",
+        Reply::History {
+            messages: vec![group_text(), reply_text()],
+            has_more: true,
+            has_newer: true,
         },
     );
     ok(c, "server/reply/sync_started", "47", Reply::SyncStarted);

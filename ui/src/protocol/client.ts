@@ -92,6 +92,8 @@ export interface PendingSend {
   conversation_id: string;
   client_msg_id: string;
   body: NewMessageBody;
+  /** The seq this message replies to (quotes), in the same conversation. */
+  reply_to?: number;
   created_at: number;
   /** Refused for good (e.g. `not_friends`): stays until the user retries or discards it. */
   failed?: ClientErrorCode;
@@ -312,12 +314,16 @@ export class LiaoClient {
     return checkReply(cmd, await this.rawRequest(cmd), expect);
   }
 
-  /** Queues a message; it is sent now if connected and again after every reconnect until acknowledged. */
-  sendMessage(conversation_id: string, body: NewMessageBody, clientMsgId?: string): PendingSend {
+  /**
+   * Queues a message, replying to the entry at `opts.replyTo` if given; it is sent now if connected
+   * and again after every reconnect until acknowledged.
+   */
+  sendMessage(conversation_id: string, body: NewMessageBody, opts: { clientMsgId?: string; replyTo?: number } = {}): PendingSend {
     const p: PendingSend = {
       conversation_id,
-      client_msg_id: clientMsgId ?? newId(),
+      client_msg_id: opts.clientMsgId ?? newId(),
       body,
+      ...(opts.replyTo !== undefined ? { reply_to: opts.replyTo } : {}),
       created_at: Date.now(),
     };
     this.outbox.push(p);
@@ -504,7 +510,13 @@ export class LiaoClient {
     this.inFlightSends.add(p.client_msg_id);
     try {
       const r = await this.request(
-        { type: "send_message", conversation_id: p.conversation_id, client_msg_id: p.client_msg_id, body: p.body },
+        {
+          type: "send_message",
+          conversation_id: p.conversation_id,
+          client_msg_id: p.client_msg_id,
+          body: p.body,
+          ...(p.reply_to !== undefined ? { reply_to: p.reply_to } : {}),
+        },
         "sent",
       );
       this.clearResend(p.client_msg_id);

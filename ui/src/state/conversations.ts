@@ -14,6 +14,8 @@ interface ConversationsStore {
   byId: Record<string, Conversation>;
   activeId: string | null;
   drafts: Record<string, string>;
+  /** The message the composer replies to, by conversation (this device only, like the draft). */
+  replying: Record<string, Message>;
   setSnapshot(list: ConversationInfo[]): void;
   upsert(info: ConversationInfo): void;
   end(id: string, reason: "left" | "removed" | "dissolved"): void;
@@ -26,6 +28,7 @@ interface ConversationsStore {
   applyProfile(p: Profile): void;
   setActive(id: string | null): void;
   setDraft(id: string, text: string): void;
+  setReplying(id: string, m: Message | null): void;
   reset(): void;
 }
 
@@ -45,8 +48,11 @@ function fromInfo(info: ConversationInfo, old?: Conversation): Conversation {
   };
 }
 
+/** The message mentions me, or replies to a message of mine (someone else's, either way). */
 export function mentionsMe(m: Message, myId: string): boolean {
-  return m.body.kind === "text" && m.sender_id !== myId && (m.body.mention_all === true || (m.body.mentions ?? []).includes(myId));
+  if (m.sender_id === myId) return false;
+  if (m.reply_to?.sender_id === myId) return true;
+  return m.body.kind === "text" && (m.body.mention_all === true || (m.body.mentions ?? []).includes(myId));
 }
 
 /** Applies a system entry to the group's info as the protocol describes (section 6.2). */
@@ -114,6 +120,7 @@ export const useConversations = create<ConversationsStore>((set) => ({
   byId: {},
   activeId: null,
   drafts: loadDrafts(),
+  replying: {},
   setSnapshot: (list) =>
     set((s) => {
       const byId: Record<string, Conversation> = {};
@@ -204,9 +211,16 @@ export const useConversations = create<ConversationsStore>((set) => ({
       saveDrafts(drafts);
       return { drafts };
     }),
+  setReplying: (id, m) =>
+    set((s) => {
+      const replying = { ...s.replying };
+      if (m) replying[id] = m;
+      else delete replying[id];
+      return { replying };
+    }),
   reset: () => {
     saveDrafts({});
-    set({ byId: {}, activeId: null, drafts: {} });
+    set({ byId: {}, activeId: null, drafts: {}, replying: {} });
   },
 }));
 

@@ -58,12 +58,18 @@ export const useMessages = create<MessagesStore>((set) => ({
           if (t && t.body.kind !== "recalled") items[m.body.target_seq] = { ...t, body: { kind: "recalled", recalled_at: m.sent_at } };
         }
       }
-      // Older entries recalled by a recall entry we already hold.
+      // Older entries recalled by a recall entry we already hold, and quotes of recalled messages.
+      const recalled = new Set<number>();
       for (const m of Object.values(items)) {
         if (m.body.kind === "recall") {
+          recalled.add(m.body.target_seq);
           const t = items[m.body.target_seq];
           if (t && t.body.kind !== "recalled") items[m.body.target_seq] = { ...t, body: { kind: "recalled", recalled_at: m.sent_at } };
         }
+      }
+      for (const m of Object.values(items)) {
+        const q = m.reply_to;
+        if (q && q.preview.kind !== "recalled" && recalled.has(q.seq)) items[m.seq] = { ...m, reply_to: { ...q, preview: { kind: "recalled" } } };
       }
       return { byConv: { ...s.byConv, [id]: { ...cur, items, seqs: insertSorted(cur.seqs, added) } } };
     }),

@@ -112,6 +112,30 @@ describe("messages store", () => {
     expect(useMessages.getState().byConv.c1?.items[1]?.body.kind).toBe("recalled");
   });
 
+  it("turns the quote of a recalled message into 'recalled', whichever arrives first", () => {
+    const reply = (seq: number, to: number): Message => ({
+      ...m(seq, "ua"),
+      reply_to: { seq: to, message_id: `m${to}`, sender_id: "ub", preview: { kind: "text", text: `t${to}` } },
+    });
+    const s = useMessages.getState();
+    s.add("c1", [m(1), reply(2, 1), m(3), reply(4, 3)]);
+    s.add("c1", [m(5, "ub", { kind: "recall", message_id: "m1", target_seq: 1 })]);
+    const items = () => useMessages.getState().byConv.c1?.items ?? {};
+    expect(items()[2]?.reply_to?.preview).toEqual({ kind: "recalled" });
+    expect(items()[4]?.reply_to?.preview).toEqual({ kind: "text", text: "t3" });
+    // A reply loaded after the recall entry (an older history page) is corrected too.
+    s.add("c1", [m(6, "ub", { kind: "recall", message_id: "m3", target_seq: 3 })]);
+    s.add("c1", [reply(4, 3)]);
+    expect(items()[4]?.reply_to?.preview).toEqual({ kind: "recalled" });
+  });
+
+  it("counts a reply to my message from someone else as a mention", () => {
+    useConversations.getState().setSnapshot([info("c1", { last_seq: 1, read_seq: 1 })]);
+    const toMe: Message = { ...m(2, "ub"), reply_to: { seq: 1, message_id: "m1", sender_id: me, preview: { kind: "image" } } };
+    useConversations.getState().applyMessage(toMe, me);
+    expect(useConversations.getState().byId.c1?.mention_seq).toBe(2);
+  });
+
   it("deletes for me: gone from the list and the preview, and a replayed copy stays hidden", () => {
     useConversations.getState().setSnapshot([info("c1", { last_seq: 3, last_message: m(3) })]);
     useMessages.getState().add("c1", [m(1), m(2), m(3)]);

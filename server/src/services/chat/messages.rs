@@ -19,37 +19,49 @@ use crate::store::{Tx, groups};
 use crate::util::now_ms;
 
 impl Chat {
-    /// A page of history before `before` (or the latest), oldest first, cut below the outbound
-    /// frame limit.
+    /// A page of history, oldest first, cut below the outbound frame limit: the entries before
+    /// `before_seq` (or the latest), or those around `around_seq`.
     pub async fn history(&self, actor: &Actor, cmd: &History) -> Result<Reply> {
-        let (conversation, before, limit) = (&cmd.conversation_id, cmd.before_seq, cmd.limit);
+        let conversation = &cmd.conversation_id;
         let m = self.member(actor, conversation).await?;
-        let limit = limit.unwrap_or(50).clamp(1, limits::MAX_HISTORY_PAGE);
-        let before = before.unwrap_or(m.last_seq + 1);
+        let limit = cmd.limit.unwrap_or(50).clamp(1, limits::MAX_HISTORY_PAGE);
+        let (older, newer, anchor) = match (cmd.before_seq, cmd.around_seq) {
+            (Some(_), Some(_)) => {
+                return Err(Error::client(
+                    ErrorCode::BadRequest,
+                    "give before_seq or around_seq, not both",
+                ));
+            }
+            (before, None) => (limit, 0, before.unwrap_or(m.last_seq + 1)),
+            // The anchor and older entries take the larger half.
+            (None, Some(around)) => (limit - limit / 2, limit / 2, around.min(m.last_seq) + 1),
+        };
+        let viewer = &actor.user;
         let mut messages = self
             .store
-            .messages_before(conversation, &actor.user, m.visible_from, before, limit + 1)
+            .messages_before(conversation, viewer, m.visible_from, anchor, older + 1)
             .await?;
-        let mut has_more = messages.len() > limit as usize;
+        let has_more = messages.len() > older as usize;
         if has_more {
             messages.remove(0);
         }
-        // Keep the newest messages that fit in one frame, with room for the envelope.
-        let budget = limits::MAX_OUTBOUND_FRAME - 4096;
-        let mut size = 0;
-        let mut keep = messages.len();
-        for (idx, msg) in messages.iter().enumerate().rev() {
-            size += serde_json::to_string(msg).map(|s| s.len()).unwrap_or(0) + 1;
-            if size > budget {
-                break;
-            }
-            keep = idx;
+        let mut has_newer = false;
+        if newer > 0 {
+            let after = (anchor - 1).max(m.visible_from);
+            let mut later = self
+                .store
+                .messages_after(conversation, viewer, after, m.last_seq + 1, newer + 1)
+                .await?;
+            has_newer = later.len() > newer as usize;
+            later.truncate(newer as usize);
+            messages.extend(later);
         }
-        if keep > 0 {
-            messages.drain(..keep);
-            has_more = true;
-        }
-        Ok(Reply::History { messages, has_more })
+        let (cut_older, cut_newer) = fit_frame(&mut messages, anchor);
+        Ok(Reply::History {
+            messages,
+            has_more: has_more || cut_older,
+            has_newer: has_newer || cut_newer,
+        })
     }
 
     /// Move the actor's read marker forward; their other sessions hear of it.
@@ -193,6 +205,7 @@ impl Chat {
                 message_id: message_id.clone(),
                 target_seq: msg.seq,
             },
+            None,
         )
         .await?;
         tx.commit().await?;
@@ -203,6 +216,49 @@ impl Chat {
         }
         Ok(())
     }
+}
+
+/// Cut a page (oldest first) to what fits in one frame, with room for the envelope: entries
+/// farthest from the anchor go first, the anchor being the newest entry before seq `anchor`
+/// (for `around_seq`, the entry asked for). Returns whether older and whether newer entries were
+/// cut.
+fn fit_frame(messages: &mut Vec<liao_shared::Message>, anchor: u64) -> (bool, bool) {
+    let budget = limits::MAX_OUTBOUND_FRAME - 4096;
+    let size = |m: &liao_shared::Message| serde_json::to_string(m).map_or(0, |s| s.len()) + 1;
+    let Some(at) = messages.iter().rposition(|m| m.seq < anchor).or(
+        // Only newer entries: start from the oldest.
+        (!messages.is_empty()).then_some(0),
+    ) else {
+        return (false, false);
+    };
+    // Grow [lo, hi) around the anchor, a newer and an older entry in turn, while they fit.
+    let (mut lo, mut hi) = (at, at + 1);
+    let mut used = size(&messages[at]);
+    let (mut older_open, mut newer_open) = (true, true);
+    while older_open || newer_open {
+        if newer_open {
+            match messages.get(hi).map(size) {
+                Some(n) if used + n <= budget => {
+                    used += n;
+                    hi += 1;
+                }
+                _ => newer_open = false,
+            }
+        }
+        if older_open {
+            match lo.checked_sub(1).map(|i| size(&messages[i])) {
+                Some(n) if used + n <= budget => {
+                    used += n;
+                    lo -= 1;
+                }
+                _ => older_open = false,
+            }
+        }
+    }
+    let cut = (lo > 0, hi < messages.len());
+    messages.truncate(hi);
+    messages.drain(..lo);
+    cut
 }
 
 /// May the actor recall a message by `sender` in this group (in `tx`)? Returns whether the

@@ -2,8 +2,8 @@
 
 use liao_shared::command::SendMessage;
 use liao_shared::{
-    ConversationId, ConversationKind, ErrorCode, Message, MessageBody, NewMessageBody, UserId,
-    limits,
+    ConversationId, ConversationKind, ErrorCode, Message, MessageBody, NewMessageBody, Quote,
+    QuotePreview, UserId, limits,
 };
 
 use super::Chat;
@@ -25,6 +25,41 @@ pub struct Sent {
     pub message: Message,
     /// False when this was a resend of an already stored message.
     pub fresh: bool,
+}
+
+/// What a new send stores, as the command gave it.
+struct NewEntry<'a> {
+    client_msg_id: &'a str,
+    body: &'a NewMessageBody,
+    reply_to: Option<u64>,
+}
+
+/// The quote of the entry at `seq` for a reply by a member with `membership` (read in `tx`): a
+/// text, file or image message, recalled or not, that the member can see.
+async fn quote(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    membership: &chat::Membership,
+    seq: u64,
+) -> Result<Quote> {
+    let quoted = if seq > membership.visible_from {
+        chat::message_at(tx, conversation, seq).await?
+    } else {
+        None
+    };
+    let quoted = quoted.ok_or_else(|| Error::not_found("no such message to reply to"))?;
+    let preview = QuotePreview::of(&quoted.body).ok_or_else(|| {
+        Error::client(
+            ErrorCode::BadRequest,
+            "recall and system entries cannot be replied to",
+        )
+    })?;
+    Ok(Quote {
+        seq,
+        message_id: quoted.message_id,
+        sender_id: quoted.sender_id,
+        preview,
+    })
 }
 
 /// Most distinct members one message may mention.
@@ -75,6 +110,7 @@ impl Chat {
             conversation_id: conversation,
             client_msg_id: cid,
             body,
+            reply_to,
         } = cmd;
         check_client_id(&cid)?;
         let _turn = self.publisher.turn(&conversation).await;
@@ -85,7 +121,12 @@ impl Chat {
             .store
             .batch(move |tx| {
                 Box::pin(async move {
-                    Self::store_message(tx, &files, &user, &conversation, &cid, &body).await
+                    let new = NewEntry {
+                        client_msg_id: &cid,
+                        body: &body,
+                        reply_to,
+                    };
+                    Self::store_message(tx, &files, &user, &conversation, new).await
                 })
             })
             .await;
@@ -125,9 +166,13 @@ impl Chat {
         files: &Files,
         user: &UserId,
         conversation: &ConversationId,
-        client_msg_id: &str,
-        body: &NewMessageBody,
+        new: NewEntry<'_>,
     ) -> Result<(Sent, Vec<UserId>)> {
+        let NewEntry {
+            client_msg_id,
+            body,
+            reply_to,
+        } = new;
         let ctx = chat::send_context(tx, conversation, user, client_msg_id)
             .await?
             .ok_or_else(|| Error::not_found("no such conversation"))?;
@@ -153,8 +198,13 @@ impl Chat {
         // file was recalled since.
         let (body, file) = Self::resolve_body(files, user, ctx.membership.kind, body).await?;
         Self::check_may_send(tx, user, &ctx, &body).await?;
+        let quote = match reply_to {
+            Some(seq) => Some(quote(tx, conversation, &ctx.membership, seq).await?),
+            None => None,
+        };
         // Your own message counts as read.
-        let message = chat::append_own(tx, conversation, user, Some(client_msg_id), &body).await?;
+        let message =
+            chat::append_own(tx, conversation, user, Some(client_msg_id), &body, quote).await?;
         if let Some(file) = &file {
             store_files::attach(tx, conversation, message.seq, file).await?;
         }

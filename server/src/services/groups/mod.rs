@@ -102,7 +102,7 @@ impl Groups {
         event: SystemEvent,
     ) -> Result<Message> {
         // What you did yourself is not unread for you.
-        chat::append_own(tx, &g.id, actor, None, &MessageBody::System { event }).await
+        chat::append_own(tx, &g.id, actor, None, &MessageBody::System { event }, None).await
     }
 
     /// Record one system entry by `actor` and commit (the common ending of a governance command).

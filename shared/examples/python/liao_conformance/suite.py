@@ -117,6 +117,7 @@ class Run:
         await step("bob asks to join (join_requested; join_request_received for alice)", self.t_group_join)
         await step("alice approves; bob gets conversation_added and the joined entry", self.t_group_approve)
         await step("alice and bob exchange a group message", self.t_group_exchange)
+        await step("bob replies to alice's message: the quote, and history around it", self.t_group_reply)
         await step("alice mutes bob; bob's send is refused with muted + until", self.t_group_mute)
 
         # ---------------------------------------------------------------- 4. bad input
@@ -572,6 +573,33 @@ class Run:
         mb = await self.send(b, gid, "thanks alice")
         got = await a.wait_message(lambda x: x["message_id"] == mb["message_id"], sa)
         expect(got["seq"] == 4, f"seq {got['seq']}")
+
+    async def t_group_reply(self):
+        a: Client = self.s["alice"]
+        b: Client = self.s["bob"]
+        gid = self.s["g"]
+        sa = len(a.pushes)
+        r = await b.ok("send_message", "sent", conversation_id=gid, client_msg_id=cmid(),
+                       body=text_body("see you there"), reply_to=3)
+        m = r["message"]
+        b.apply_entry(m)
+        quote = m.get("reply_to")
+        expect(quote == {"seq": 3, "message_id": quote and quote.get("message_id"), "sender_id": self.s["alice_id"],
+                         "preview": {"kind": "text", "text": "welcome to the club, bob"}}, f"quote {quote}")
+        got = await a.wait_message(lambda x: x["message_id"] == m["message_id"], sa)
+        expect(got.get("reply_to") == quote, f"pushed quote {got.get('reply_to')}")
+        # a system entry (bob's own `joined`) cannot be quoted; a seq past the end names nothing
+        await b.err("send_message", "bad_request", conversation_id=gid, client_msg_id=cmid(),
+                    body=text_body("?"), reply_to=2)
+        await b.err("send_message", "not_found", conversation_id=gid, client_msg_id=cmid(),
+                    body=text_body("?"), reply_to=99)
+        # the page around the quoted entry: it and the older entries first, then the newer ones
+        h = await a.ok("history", "history", conversation_id=gid, around_seq=3, limit=2)
+        expect([x["seq"] for x in h["messages"]] == [3, 4], f"around seqs {[x['seq'] for x in h['messages']]}")
+        expect(h["has_more"] is True and h.get("has_newer") is True, f"around flags {short(h)}")
+        h = await a.ok("history", "history", conversation_id=gid, limit=1)
+        expect("has_newer" not in h, f"has_newer on a plain page: {short(h)}")
+        await a.err("history", "bad_request", conversation_id=gid, before_seq=3, around_seq=3)
 
     async def t_group_mute(self):
         a: Client = self.s["alice"]

@@ -23,6 +23,11 @@ pub struct SendMessage {
     pub client_msg_id: String,
     /// The content.
     pub body: NewMessageBody,
+    /// Reply to (quote) the entry at this seq of the same conversation: a text, file or image
+    /// message (recalled or not) that the sender can see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reply_to: Option<u64>,
 }
 
 /// Messages before `before_seq` (or the latest), oldest first. Replied with `history`.
@@ -34,6 +39,11 @@ pub struct History {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub before_seq: Option<u64>,
+    /// Instead of `before_seq`: the entries around this seq (it included, if visible), about
+    /// half older and half newer, to jump to a quoted message or a search result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub around_seq: Option<u64>,
     /// Page size, at most 100 (default 50). Pages are also cut below the outbound frame limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]

@@ -33,7 +33,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
   const groupPanel = useUi((s) => s.groupPanel);
   const muted = usePrefs((s) => !!s.muted[conversationId]);
   const profiles = useDirectory((s) => s.profiles);
-  const loadOlder = useHistory(conversationId);
+  const { loadOlder, loadUntil } = useHistory(conversationId);
   useGroupMembers(conversationId, c?.kind === "group" && !c.ended);
   const [firstUnread] = useState(() => (c && c.unread > 0 ? c.read_seq + 1 : 0));
   const atBottom = useRef(true);
@@ -130,7 +130,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
             </button>
           )}
         </header>
-        <MessageList conversationId={conversationId} firstUnread={firstUnread} onAtBottom={onAtBottom} loadOlder={loadOlder} />
+        <MessageList conversationId={conversationId} firstUnread={firstUnread} onAtBottom={onAtBottom} loadOlder={loadOlder} loadUntil={loadUntil} />
         <TypingIndicator conversationId={conversationId} />
         <ComposerArea c={c} title={title} onSent={() => (atBottom.current = true)} />
       </div>

@@ -40,6 +40,7 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const limits = useSession((s) => s.limits);
   const text = useConversations((s) => s.drafts[conversationId] ?? "");
   const setDraft = useConversations((s) => s.setDraft);
+  const replying = useConversations((s) => s.replying[conversationId]);
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const composing = useRef(false);
@@ -101,7 +102,8 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
 
   const send = () => {
     if (empty || tooLong) return;
-    client.sendMessage(conversationId, { kind: "text", text, ...mentionsIn(text) });
+    client.sendMessage(conversationId, { kind: "text", text, ...mentionsIn(text) }, replying ? { replyTo: replying.seq } : {});
+    useConversations.getState().setReplying(conversationId, null);
     setDraft(conversationId, "");
     lastTyping.current = 0;
     onSent();
@@ -242,6 +244,11 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
               setClosedAt(mq?.start ?? -1);
               return;
             }
+          }
+          if (e.key === "Escape" && replying && !imeBusy) {
+            e.preventDefault();
+            useConversations.getState().setReplying(conversationId, null);
+            return;
           }
           if (isSendKey(e, imeBusy)) {
             e.preventDefault();

@@ -1,9 +1,11 @@
 import { useTranslation } from "react-i18next";
+import { useDisplayName } from "../../hooks/useDisplayName";
 import { useNow } from "../../hooks/useNow";
 import { formatDateTime } from "../../lib/format";
 import { useConversations, type Conversation } from "../../state/conversations";
 import { Composer } from "./Composer";
 import { Icon } from "../../components/Icon";
+import { previewOf, quoteText } from "./quote";
 
 /** The composer, or a banner explaining why you cannot send here. */
 export function ComposerArea({ c, title, onSent }: { c: Conversation; title: string; onSent(): void }) {
@@ -29,5 +31,40 @@ export function ComposerArea({ c, title, onSent }: { c: Conversation; title: str
       </div>
     );
   }
-  return <Composer conversationId={c.conversation_id} title={title} onSent={onSent} />;
+  return (
+    <>
+      <ReplyBar conversationId={c.conversation_id} />
+      <Composer conversationId={c.conversation_id} title={title} onSent={onSent} />
+    </>
+  );
+}
+
+/** The message the composer's next text replies to, with a way out. */
+function ReplyBar({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
+  const nameOf = useDisplayName();
+  const m = useConversations((s) => s.replying[conversationId]);
+  const preview = m && previewOf(m.body);
+  if (!m || !preview) return null;
+  return (
+    <div className="reply-bar" data-testid="reply-bar">
+      <div className="reply-bar__quote">
+        <span className="reply-bar__label">{t("chat.replyingTo", { name: nameOf(m.sender_id) })}</span>
+        <span className="reply-bar__text">{quoteText(t, preview)}</span>
+      </div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t("chat.cancelReply")}
+        title={t("chat.cancelReply")}
+        onClick={() => {
+          useConversations.getState().setReplying(conversationId, null);
+          document.getElementById(`composer-${conversationId}`)?.focus();
+        }}
+        data-testid="cancel-reply"
+      >
+        <Icon name="close" size={16} />
+      </button>
+    </div>
+  );
 }

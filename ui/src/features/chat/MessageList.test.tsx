@@ -52,7 +52,7 @@ describe("MessageList", () => {
     await act(async () => {
       root.render(
         <VirtuosoMockContext.Provider value={{ viewportHeight: 800, itemHeight: 48 }}>
-          <MessageList conversationId="c1" firstUnread={1} onAtBottom={() => undefined} loadOlder={async () => undefined} />
+          <MessageList conversationId="c1" firstUnread={1} onAtBottom={() => undefined} loadOlder={async () => undefined} loadUntil={async () => undefined} />
         </VirtuosoMockContext.Provider>,
       );
     });

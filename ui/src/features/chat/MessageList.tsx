@@ -13,6 +13,7 @@ import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
 import { deleteForMeLocally } from "../../state/bind";
 import { deleteForMe, recallMessage } from "./actions";
+import { previewOf } from "./quote";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
@@ -26,6 +27,8 @@ interface Props {
   firstUnread: number;
   onAtBottom(atBottom: boolean): void;
   loadOlder(): Promise<void>;
+  /** Loads older pages until the entry at `seq` is held (or the start is reached). */
+  loadUntil(seq: number): Promise<void>;
 }
 
 export function MessageList(props: Props) {
@@ -42,7 +45,7 @@ export function MessageList(props: Props) {
   return <VirtualMessages {...props} />;
 }
 
-function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder }: Props) {
+function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, loadUntil }: Props) {
   const { t } = useTranslation();
   const client = useClient();
   const { run } = useAction();
@@ -78,8 +81,38 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder }:
 
   const onMenu = useCallback((m: Message, x: number, y: number) => setMenu({ m, x, y }), []);
 
+  // Jumping to a quoted message: load back to it, bring it into view and highlight it.
+  const [flash, setFlash] = useState(0);
+  useEffect(() => {
+    if (!flash) return;
+    const id = setTimeout(() => setFlash(0), 2000);
+    return () => clearTimeout(id);
+  }, [flash]);
+  const onJump = useCallback(
+    (seq: number) =>
+      void loadUntil(seq).then(() => {
+        const index = useMessages.getState().byConv[conversationId]?.seqs.indexOf(seq) ?? -1;
+        if (index < 0) {
+          useToasts.getState().push(t("chat.quotedUnavailable"));
+          return;
+        }
+        ref.current?.scrollToIndex({ index, align: "center" });
+        setFlash(seq);
+      }),
+    [conversationId, loadUntil, t],
+  );
+
   const menuItems = (m: Message): MenuItem[] => {
     const out: MenuItem[] = [];
+    if (conv && !conv.ended && previewOf(m.body) && m.body.kind !== "recalled") {
+      out.push({
+        label: t("chat.reply"),
+        onSelect: () => {
+          useConversations.getState().setReplying(conversationId, m);
+          document.getElementById(`composer-${conversationId}`)?.focus();
+        },
+      });
+    }
     if (m.body.kind === "text") {
       const text = m.body.text;
       out.push({
@@ -148,8 +181,10 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder }:
               newDivider={seq === firstUnread}
               recaller={byRecall[seq]}
               mentionsMe={mentionsMe(m, myId)}
+              flash={seq === flash}
               nameOf={nameOf}
               onMenu={onMenu}
+              onJump={onJump}
             />
           );
         }}

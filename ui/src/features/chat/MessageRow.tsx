@@ -2,9 +2,10 @@ import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
 import { dayLabel, formatTime } from "../../lib/format";
-import type { Message } from "../../protocol/types";
+import type { Message, Quote } from "../../protocol/types";
 import { FileCard, ImageContent } from "./FileContent";
 import { linkify } from "./linkify";
+import { quoteText } from "./quote";
 import { systemText } from "./systemText";
 import { useDirectory } from "../../state/directory";
 
@@ -17,11 +18,15 @@ interface Props {
   newDivider: boolean;
   recaller?: string;
   mentionsMe: boolean;
+  /** Just jumped to: highlighted for a moment. */
+  flash: boolean;
   nameOf(id: string): string;
   onMenu(m: Message, x: number, y: number): void;
+  /** Show the entry at `seq` (a quoted message). */
+  onJump(seq: number): void;
 }
 
-function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, nameOf, onMenu }: Props) {
+function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, nameOf, onMenu, onJump }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const senderAvatar = useDirectory((s) => s.profiles[m.sender_id]?.avatar);
@@ -63,7 +68,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
     <div className={`row${continued ? " row--cont" : ""}`} data-seq={m.seq}>
       {head}
       <div
-        className={`msg${own ? " msg--own" : ""}${mentionsMe ? " msg--mention" : ""}`}
+        className={`msg${own ? " msg--own" : ""}${mentionsMe ? " msg--mention" : ""}${flash ? " msg--flash" : ""}`}
         data-testid="message"
         onContextMenu={(e) => {
           e.preventDefault();
@@ -78,6 +83,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
               className={`bubble${b.kind === "image" ? " bubble--media" : b.kind === "file" ? " bubble--file" : b.kind === "text" ? "" : " bubble--unsupported"}`}
               data-testid="bubble"
             >
+              {m.reply_to && <QuoteBlock q={m.reply_to} nameOf={nameOf} onJump={onJump} />}
               {b.kind === "text" ? (
                 <>
                   {b.mention_all && <span className="bubble__mention">{t("chat.mentionAll")} </span>}
@@ -115,6 +121,25 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
 }
 
 export const MessageRow = memo(MessageRowImpl);
+
+/** The message a reply quotes: its sender and first line; a click shows it. */
+function QuoteBlock({ q, nameOf, onJump }: { q: Quote; nameOf(id: string): string; onJump(seq: number): void }) {
+  const { t } = useTranslation();
+  const name = nameOf(q.sender_id);
+  return (
+    <button
+      type="button"
+      className={`quote${q.preview.kind === "recalled" ? " quote--recalled" : ""}`}
+      aria-label={t("chat.jumpToQuoted", { name })}
+      title={t("chat.jumpToQuoted", { name })}
+      onClick={() => onJump(q.seq)}
+      data-testid="quote"
+    >
+      <span className="quote__name">{name}</span>
+      <span className="quote__text">{quoteText(t, q.preview)}</span>
+    </button>
+  );
+}
 
 /** Message text with its http(s) and e-mail links clickable, opening outside the app. */
 function LinkedText({ text }: { text: string }) {

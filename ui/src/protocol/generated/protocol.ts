@@ -177,7 +177,12 @@ client_msg_id: string,
 /**
  * The content.
  */
-body: NewMessageBody, };
+body: NewMessageBody, 
+/**
+ * Reply to (quote) the entry at this seq of the same conversation: a text, file or image
+ * message (recalled or not) that the sender can see.
+ */
+reply_to?: number, };
 
 export type History = { 
 /**
@@ -188,6 +193,11 @@ conversation_id: ConversationId,
  * Exclusive upper bound; omit for the latest messages.
  */
 before_seq?: number, 
+/**
+ * Instead of `before_seq`: the entries around this seq (it included, if visible), about
+ * half older and half newer, to jump to a quoted message or a search result.
+ */
+around_seq?: number, 
 /**
  * Page size, at most 100 (default 50). Pages are also cut below the outbound frame limit.
  */
@@ -638,7 +648,11 @@ messages: Array<Message>,
 /**
  * Whether older messages exist.
  */
-has_more: boolean, } | { "kind": "sync_started" } | { "kind": "groups", 
+has_more: boolean, 
+/**
+ * Whether newer messages exist after the page (only ever true for `around_seq`).
+ */
+has_newer?: boolean, } | { "kind": "sync_started" } | { "kind": "groups", 
 /**
  * Matching groups.
  */
@@ -835,7 +849,11 @@ sent_at: number,
 /**
  * The content.
  */
-body: MessageBody, };
+body: MessageBody, 
+/**
+ * The message this one replies to, as it is now.
+ */
+reply_to?: Quote, };
 
 export type MessageBody = { "kind": "text", 
 /**
@@ -874,6 +892,34 @@ message_id: MessageId,
  * Its seq.
  */
 target_seq: number, };
+
+export type Quote = { 
+/**
+ * Its seq, to jump to it (`history` with `around_seq`).
+ */
+seq: number, 
+/**
+ * Its id.
+ */
+message_id: MessageId, 
+/**
+ * Who sent it.
+ */
+sender_id: UserId, 
+/**
+ * What it shows.
+ */
+preview: QuotePreview, };
+
+export type QuotePreview = { "kind": "text", 
+/**
+ * The text, cut.
+ */
+text: string, } | { "kind": "file", 
+/**
+ * Its name.
+ */
+name: string, } | { "kind": "image" } | { "kind": "recalled" };
 
 export type UserEvent = { 
 /**
