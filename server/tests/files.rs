@@ -23,6 +23,7 @@ on_both_backends!(
     file_round_trip_and_access,
     images_in_groups,
     recall_deletes_the_file,
+    forwarding_reuses_the_file_and_keeps_it_after_a_recall,
     avatars_for_users_and_groups,
 );
 
@@ -807,6 +808,103 @@ async fn recall_deletes_the_file(db: Db) {
         blobs.is_empty(),
         "the recalled file's bytes are gone: {blobs:?}"
     );
+    server.stop().await;
+}
+
+async fn forwarding_reuses_the_file_and_keeps_it_after_a_recall(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let mut bob = server.register("bob").await;
+    let mut carol = server.register("carol").await;
+    befriend(&alice, &bob).await;
+    befriend(&bob, &carol).await;
+    let ab = alice.open_direct(&bob.id).await;
+    let bc = bob.open_direct(&carol.id).await;
+    let dir = tempfile::tempdir().unwrap();
+    let src = tmp_file(&dir, "plan.bin", 5000);
+    let id = upload(&server, &alice, &src, UploadKind::File)
+        .await
+        .unwrap();
+    let original = alice
+        .send(
+            &ab,
+            "a1",
+            NewMessageBody::File {
+                file_id: id.clone(),
+            },
+        )
+        .await;
+    bob.expect_message(&ab).await;
+    let blobs = walk(&server.db.dir.path().join("files/blobs")).len();
+
+    // Bob forwards it to Carol: the same file, nothing uploaded again, Alice as its origin.
+    let forward = NewMessageBody::Forward {
+        conversation_id: ab.clone(),
+        seq: original.seq,
+    };
+    let sent = match send_body(&bob, &bc, "b1", forward.clone()).await.unwrap() {
+        Reply::Sent { message } => message,
+        other => panic!("expected sent, got {other:?}"),
+    };
+    match &sent.body {
+        MessageBody::File { file } => assert_eq!(file.file_id, id),
+        other => panic!("expected the file, got {other:?}"),
+    }
+    let origin = sent.forwarded_from.clone().expect("forwarded_from");
+    assert_eq!(
+        (origin.sender_id, origin.sent_at),
+        (alice.id.clone(), original.sent_at)
+    );
+    assert_eq!(carol.expect_message(&bc).await, sent);
+    assert_eq!(walk(&server.db.dir.path().join("files/blobs")).len(), blobs);
+    let path = format!("/api/files/{id}");
+    assert_eq!(
+        get_status(&server, &path, Some(&carol.token), None).await.0,
+        200
+    );
+
+    // Carol, who cannot see Alice and Bob's conversation, cannot forward from it.
+    assert!(matches!(
+        send_body(&carol, &bc, "c1", forward).await,
+        Err(ClientError::Server {
+            code: ErrorCode::NotFound,
+            ..
+        })
+    ));
+    // Files stay out of groups, forwarded or not.
+    let g = carol
+        .create_group(liao_shared::GroupSettings {
+            name: "Plans".into(),
+            description: String::new(),
+            join_policy: JoinPolicy::Open,
+            searchable: true,
+            allow_temp_sessions: true,
+        })
+        .await
+        .conversation_id;
+    let again = NewMessageBody::Forward {
+        conversation_id: bc.clone(),
+        seq: sent.seq,
+    };
+    assert!(matches!(
+        send_body(&carol, &g, "c2", again).await,
+        Err(ClientError::Server {
+            code: ErrorCode::NotAllowedHere,
+            ..
+        })
+    ));
+
+    // Recalling the original leaves the forwarded copy and its file in place.
+    alice
+        .ok(command::Recall {
+            conversation_id: ab.clone(),
+            message_id: original.message_id,
+        })
+        .await;
+    // (Alice keeps it as its uploader while any message references it.)
+    for token in [&alice.token, &bob.token, &carol.token] {
+        assert_eq!(get_status(&server, &path, Some(token), None).await.0, 200);
+    }
     server.stop().await;
 }
 

@@ -8,17 +8,18 @@ mod common;
 use std::time::Duration;
 
 use common::groups::{create_group, join};
-use common::{Db, TestServer, befriend};
+use common::{Db, TestServer, befriend, text_of};
 use liao_shared::command::{self, DeleteForMe};
 use liao_shared::{
-    ConversationId, ErrorCode, EventBody, JoinPolicy, MessageId, NewMessageBody, Quote,
-    QuotePreview, ServerFrame, limits,
+    ConversationId, ErrorCode, EventBody, ForwardedFrom, JoinPolicy, MessageBody, MessageId,
+    NewMessageBody, Quote, QuotePreview, ServerFrame, limits,
 };
 
 on_both_backends!(
     a_reply_quotes_the_original_as_it_is_now_also_after_a_restart,
     a_reply_must_quote_a_message_the_sender_can_see,
     history_around_a_seq_pages_both_ways,
+    forwarding_shows_the_origin_and_follows_the_targets_rules,
     delete_for_me_hides_on_my_devices_only_and_survives_a_restart,
     delete_for_me_refuses_bad_input_and_changes_nothing,
 );
@@ -250,6 +251,109 @@ async fn history_around_a_seq_pages_both_ways(db: Db) {
     let page = bob.history_around(&g, 3, Some(10)).await;
     assert_eq!(seqs(&page.messages), range(joined, joined + 1));
     assert!(!page.has_more);
+    server.stop().await;
+}
+
+fn forward(to: &ConversationId, id: &str, from: &ConversationId, seq: u64) -> command::SendMessage {
+    command::SendMessage {
+        conversation_id: to.clone(),
+        client_msg_id: id.into(),
+        body: NewMessageBody::Forward {
+            conversation_id: from.clone(),
+            seq,
+        },
+        reply_to: None,
+    }
+}
+
+async fn forwarding_shows_the_origin_and_follows_the_targets_rules(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let mut bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let ab = alice.open_direct(&bob.id).await;
+    let g = create_group(&alice, "Readers", JoinPolicy::Open).await;
+    join(&bob, &g).await;
+    let mention = NewMessageBody::Text {
+        text: "@bob read chapter 3".into(),
+        mentions: vec![bob.id.clone()],
+        mention_all: false,
+    };
+    let original = alice.send(&g, "a1", mention).await;
+
+    // Bob forwards Alice's group message to her 1:1: the text, without its mentions, and Alice
+    // as its origin.
+    let copy = sent(bob.ok(forward(&ab, "b1", &g, original.seq)).await);
+    assert_eq!(text_of(&copy), "@bob read chapter 3");
+    assert!(matches!(&copy.body, MessageBody::Text { mentions, .. } if mentions.is_empty()));
+    let origin = ForwardedFrom {
+        sender_id: alice.id.clone(),
+        sent_at: original.sent_at,
+    };
+    assert_eq!(copy.forwarded_from.as_ref(), Some(&origin));
+    // Forwarded on, it keeps its first origin.
+    let again = sent(alice.ok(forward(&g, "a2", &ab, copy.seq)).await);
+    assert_eq!(again.forwarded_from.as_ref(), Some(&origin));
+    bob.drain(Duration::from_millis(200)).await;
+
+    // The target's rules apply: a muted member cannot forward into the group.
+    alice
+        .ok(command::MuteMember {
+            conversation_id: g.clone(),
+            user_id: bob.id.clone(),
+            seconds: 600,
+        })
+        .await;
+    let last = alice.conversation(&g).await.last_seq;
+    assert_eq!(
+        bob.err(forward(&g, "b2", &ab, copy.seq)).await,
+        ErrorCode::Muted
+    );
+    // Only text, file and image messages are forwarded; nothing else, and nothing unseen.
+    assert_eq!(
+        bob.err(forward(&ab, "b3", &g, original.seq - 1)).await,
+        ErrorCode::BadRequest,
+        "a system entry (bob's joining)"
+    );
+    assert_eq!(
+        bob.err(forward(&ab, "b6", &g, 1)).await,
+        ErrorCode::NotFound,
+        "an entry from before bob joined"
+    );
+    assert_eq!(
+        bob.err(forward(&ab, "b4", &g, last + 10)).await,
+        ErrorCode::NotFound
+    );
+    let hello = alice.send_text(&ab, "a3", "hello").await;
+    alice
+        .ok(command::Recall {
+            conversation_id: ab.clone(),
+            message_id: hello.message_id.clone(),
+        })
+        .await;
+    assert_eq!(
+        bob.err(forward(&g, "b5", &ab, hello.seq)).await,
+        ErrorCode::BadRequest,
+        "a recalled message"
+    );
+    assert_eq!(
+        alice.conversation(&g).await.last_seq,
+        last,
+        "nothing stored"
+    );
+
+    // The origin is stored: history after a restart still shows it.
+    let token = bob.token.clone();
+    drop((alice, bob));
+    let server = server.restart().await;
+    let bob = server.resume(&token).await;
+    let page = bob.history(&ab).await;
+    let stored = page
+        .messages
+        .iter()
+        .find(|m| m.message_id == copy.message_id)
+        .expect("the forwarded message");
+    assert_eq!(stored.forwarded_from.as_ref(), Some(&origin));
     server.stop().await;
 }
 

@@ -374,6 +374,7 @@ fn message() -> BoxedStrategy<Message> {
         any::<u64>(),
         message_body(),
         of(quote()),
+        of((user_id(), any::<u64>())),
     )
         .prop_map(
             |(
@@ -385,6 +386,7 @@ fn message() -> BoxedStrategy<Message> {
                 sent_at,
                 body,
                 reply_to,
+                forwarded,
             )| {
                 Message {
                     message_id,
@@ -395,6 +397,8 @@ fn message() -> BoxedStrategy<Message> {
                     sent_at,
                     body,
                     reply_to,
+                    forwarded_from: forwarded
+                        .map(|(sender_id, sent_at)| ForwardedFrom { sender_id, sent_at }),
                 }
             },
         )
@@ -519,6 +523,10 @@ fn new_message_body() -> BoxedStrategy<NewMessageBody> {
         }),
         file_id().prop_map(|file_id| NewMessageBody::File { file_id }),
         file_id().prop_map(|file_id| NewMessageBody::Image { file_id }),
+        (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| NewMessageBody::Forward {
+            conversation_id,
+            seq
+        }),
     ]
     .boxed()
 }

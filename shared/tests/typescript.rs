@@ -74,6 +74,7 @@ fn generated() -> String {
         Message::decl(&cfg),
         MessageBody::decl(&cfg),
         Quote::decl(&cfg),
+        ForwardedFrom::decl(&cfg),
         QuotePreview::decl(&cfg),
         UserEvent::decl(&cfg),
         EventBody::decl(&cfg),

@@ -385,7 +385,8 @@ async function main(): Promise<void> {
       await send(a, "Dune, of course");
       expectEq(await a.getByTestId("reply-bar").count(), 0, "reply bars after sending");
       const reply = b.getByTestId("message").filter({ hasText: "Dune, of course" });
-      await reply.getByTestId("quote").filter({ hasText: "Bob" }).filter({ hasText: "Which book next?" }).waitFor();
+      // Bob sees his own message quoted as his ("You").
+      await reply.getByTestId("quote").filter({ hasText: "You" }).filter({ hasText: "Which book next?" }).waitFor();
       // A reply to bob's own message is highlighted for him like an @mention.
       expectEq(await reply.evaluate((e) => e.classList.contains("msg--mention")), true, "reply to me highlighted");
       // The quote brings the original into view, highlighted for a moment.
@@ -398,6 +399,25 @@ async function main(): Promise<void> {
       for (const page of [a, b]) {
         await page.getByTestId("message").filter({ hasText: "Dune, of course" }).getByTestId("quote").filter({ hasText: "Message recalled" }).waitFor();
       }
+    });
+    await step("forward: select two messages and send them to the group, in order, with their origin", async () => {
+      await a.getByTestId("bubble").filter({ hasText: "Dune, of course" }).click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Select" }).click();
+      await a.getByTestId("select-bar").filter({ hasText: "1 selected" }).waitFor();
+      await a.getByTestId("message").filter({ hasText: "Sent while offline" }).click();
+      await a.getByTestId("select-bar").filter({ hasText: "2 selected" }).waitFor();
+      await a.getByTestId("forward-selected").click();
+      await a.locator(`[data-testid=forward-target][data-title="${groupName}"]`).click();
+      await a.getByTestId("forward-send").click();
+      await a.getByTestId("select-bar").waitFor({ state: "detached" });
+      await openConversation(b, groupName);
+      const forwarded = b.getByTestId("message").filter({ has: b.getByTestId("forwarded-from") });
+      await forwarded.filter({ hasText: "Dune, of course" }).filter({ hasText: "Forwarded from Alice" }).waitFor();
+      await forwarded.filter({ hasText: "Sent while offline" }).filter({ hasText: "Forwarded from You" }).waitFor();
+      const order = (await forwarded.getByTestId("bubble").allTextContents()).map((x) => (x.includes("Dune") ? "Dune" : "offline"));
+      expectEq(order.join(","), "offline,Dune", "forwarded messages in their original order");
+      await shot(b, "en-15-forwarded");
+      await openConversation(b, "Alice");
     });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");

@@ -6,8 +6,8 @@
 //! single writer (SQLite) makes seqs commit in order.
 
 use liao_shared::{
-    ConversationId, ConversationKind, Message, MessageBody, MessageId, Quote, QuotePreview, Role,
-    UserId,
+    ConversationId, ConversationKind, ForwardedFrom, Message, MessageBody, MessageId, Quote,
+    QuotePreview, Role, UserId,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -70,8 +70,8 @@ impl Membership {
 /// Messages `m` with the message each replies to (`q`, joined on the primary key), for
 /// [`message_from_row`]; conditions name columns as `m.…`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
-     m.sent_at, m.body, m.reply_to_seq, q.id AS quote_id, q.sender_id AS quote_sender, \
-     q.body AS quote_body \
+     m.sent_at, m.body, m.reply_to_seq, m.forwarded_sender, m.forwarded_at, q.id AS quote_id, \
+     q.sender_id AS quote_sender, q.body AS quote_body \
      FROM messages m LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to_seq";
 
 fn message_from_row(r: &AnyRow) -> Result<Message> {
@@ -94,6 +94,15 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
         _ => None,
     }
     .transpose()?;
+    let forwarded_sender: Option<String> = r.try_get("forwarded_sender")?;
+    let forwarded_at: Option<i64> = r.try_get("forwarded_at")?;
+    let forwarded_from = match (forwarded_sender, forwarded_at) {
+        (Some(sender), Some(at)) => Some(ForwardedFrom {
+            sender_id: UserId(sender),
+            sent_at: u(at),
+        }),
+        _ => None,
+    };
     Ok(Message {
         message_id: MessageId(r.try_get("id")?),
         conversation_id: ConversationId(r.try_get("conversation_id")?),
@@ -103,6 +112,7 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
         sent_at: u(r.try_get("sent_at")?),
         body: serde_json::from_str(&body).map_err(Error::json("stored message body"))?,
         reply_to,
+        forwarded_from,
     })
 }
 
@@ -117,16 +127,43 @@ pub(super) fn kind_from_str(s: &str) -> Result<ConversationKind> {
     }
 }
 
-/// Append a message by `sender` (replying to `reply_to`, read in the same transaction) and
-/// count it as read by them (their own message).
+/// A new entry's content and what comes with it.
+pub struct NewEntry<'a> {
+    /// The sender's idempotency key (messages users send).
+    pub client_msg_id: Option<&'a str>,
+    /// The content.
+    pub body: &'a MessageBody,
+    /// The quote of the entry it replies to, read in the same transaction.
+    pub reply_to: Option<Quote>,
+    /// For a forwarded message, where its content first came from.
+    pub forwarded_from: Option<ForwardedFrom>,
+}
+
+impl<'a> NewEntry<'a> {
+    /// An entry with `body` and nothing else (`recall` and `system` entries).
+    pub fn plain(body: &'a MessageBody) -> Self {
+        NewEntry {
+            client_msg_id: None,
+            body,
+            reply_to: None,
+            forwarded_from: None,
+        }
+    }
+}
+
+/// Append an entry by `sender` and count it as read by them (their own entry).
 pub async fn append_own(
     tx: &mut Tx,
     conversation: &ConversationId,
     sender: &UserId,
-    client_msg_id: Option<&str>,
-    body: &MessageBody,
-    reply_to: Option<Quote>,
+    entry: NewEntry<'_>,
 ) -> Result<Message> {
+    let NewEntry {
+        client_msg_id,
+        body,
+        reply_to,
+        forwarded_from,
+    } = entry;
     let row = MessageRow {
         conversation,
         sender,
@@ -135,6 +172,7 @@ pub async fn append_own(
         sent_at: now_ms(),
         json: body_json(body)?,
         reply_to_seq: reply_to.as_ref().map(|q| q.seq),
+        forwarded_from: forwarded_from.as_ref(),
     };
     let seq = match Backend::of(tx) {
         Backend::Postgres => {
@@ -153,6 +191,7 @@ pub async fn append_own(
         sent_at: row.sent_at,
         body: body.clone(),
         reply_to,
+        forwarded_from,
     })
 }
 
@@ -165,6 +204,7 @@ struct MessageRow<'a> {
     sent_at: u64,
     json: String,
     reply_to_seq: Option<u64>,
+    forwarded_from: Option<&'a ForwardedFrom>,
 }
 
 /// Bump the conversation's seq and insert the message row; the message's seq.
@@ -178,7 +218,7 @@ async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .await?;
     sqlx::query(
         "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body, \
-         reply_to_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         reply_to_seq, forwarded_sender, forwarded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(row.conversation.as_str())
     .bind(seq)
@@ -188,6 +228,8 @@ async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .bind(i(row.sent_at))
     .bind(&row.json)
     .bind(row.reply_to_seq.map(i))
+    .bind(row.forwarded_from.map(|f| f.sender_id.as_str()))
+    .bind(row.forwarded_from.map(|f| i(f.sent_at)))
     .execute(&mut **tx)
     .await?;
     Ok(u(seq))
@@ -204,7 +246,8 @@ async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
         "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 \
          RETURNING last_seq; \
          INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body, \
-         reply_to_seq) VALUES ($2, (SELECT last_seq FROM conversations WHERE id = $2), $3, $4, $5, $1, $6, $7); \
+         reply_to_seq, forwarded_sender, forwarded_at) \
+         VALUES ($2, (SELECT last_seq FROM conversations WHERE id = $2), $3, $4, $5, $1, $6, $7, $8, $9); \
          UPDATE conversation_members SET read_seq = (SELECT last_seq FROM conversations WHERE id = $2) \
          WHERE conversation_id = $2 AND user_id = $4",
     )
@@ -215,6 +258,8 @@ async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .bind(row.client_msg_id)
     .bind(&row.json)
     .bind(row.reply_to_seq.map(i))
+    .bind(row.forwarded_from.map(|f| f.sender_id.as_str()))
+    .bind(row.forwarded_from.map(|f| i(f.sent_at)))
     .fetch_all(&mut **tx)
     .await?;
     let seq = seqs
@@ -456,6 +501,20 @@ pub async fn send_context(
         })
     })
     .transpose()
+}
+
+/// `user`'s membership of `conversation` read inside `tx`, or `None` if they are not a member.
+pub async fn membership_in(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    user: &UserId,
+) -> Result<Option<Membership>> {
+    let row = sqlx::query(membership_select!(""))
+        .bind(conversation.as_str())
+        .bind(user.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(membership_from_row).transpose()
 }
 
 impl Store {

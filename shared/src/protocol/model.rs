@@ -131,6 +131,19 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub reply_to: Option<Quote>,
+    /// For a forwarded message: who first sent its content, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub forwarded_from: Option<ForwardedFrom>,
+}
+
+/// Where a forwarded message's content first came from (kept when it is forwarded again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ForwardedFrom {
+    /// Who first sent it.
+    pub sender_id: UserId,
+    /// When they sent it.
+    pub sent_at: u64,
 }
 
 /// The message a reply quotes, as it is now: recalled once recalled.

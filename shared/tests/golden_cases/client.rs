@@ -317,6 +317,20 @@ fn chat(c: &mut Cases) {
     );
     request(
         c,
+        "client/send_message_forward",
+        "23",
+        command::SendMessage {
+            conversation_id: cid(DIRECT),
+            client_msg_id: "6a1f0c2e-8d3b-4f7a-9c5e-1b2d3e4f5a6b".into(),
+            body: NewMessageBody::Forward {
+                conversation_id: cid(GROUP),
+                seq: 8,
+            },
+            reply_to: None,
+        },
+    );
+    request(
+        c,
         "client/history_around",
         "25",
         command::History {

@@ -68,6 +68,7 @@ pub const MSG_IMAGE: &str = "me34c482c744776a833ef136618b86115";
 pub const MSG_SYSTEM: &str = "mc57158cf8fa95b6804dd43f782c0db51";
 pub const MSG_RECALL: &str = "m6c47f6cbb6f03e46313324e97ff665c7";
 pub const MSG_REPLY: &str = "m3b8e5d1f9a2c4e6b8d0f1a3c5e7b9d21";
+pub const MSG_FORWARD: &str = "m9e2d4c6b8a0f1e3d5c7b9a1f3e5d7c90";
 
 pub const IMAGE: &str = "f194cbff0b1c9a6d3b38153e09c671365";
 pub const FILE: &str = "f1bfefa67270704ebf3eea0b4744cbd47";
@@ -199,6 +200,7 @@ pub fn group_text() -> Message {
             mention_all: true,
         },
         reply_to: None,
+        forwarded_from: None,
     }
 }
 
@@ -213,6 +215,7 @@ pub fn direct_text() -> Message {
         sent_at: T0 + 3 * MINUTE,
         body: text_body("Dinner at 8?"),
         reply_to: None,
+        forwarded_from: None,
     }
 }
 
@@ -234,6 +237,7 @@ pub fn reply_text() -> Message {
                 text: "@bob @王大卫 今晚 8 点读 \"Dune\"".into(),
             },
         }),
+        forwarded_from: None,
     }
 }
 
@@ -248,6 +252,7 @@ pub fn minimal_text() -> Message {
         sent_at: T0 + MINUTE,
         body: text_body("hi"),
         reply_to: None,
+        forwarded_from: None,
     }
 }
 
@@ -262,6 +267,7 @@ pub fn system(seq: u64, event: SystemEvent) -> Message {
         sent_at: T0 + seq * MINUTE,
         body: MessageBody::System { event },
         reply_to: None,
+        forwarded_from: None,
     }
 }
 

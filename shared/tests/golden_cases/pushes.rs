@@ -220,6 +220,25 @@ fn messages(c: &mut Cases) {
     });
     reply_to_file.conversation_id = cid(DIRECT);
     message(c, "server/message/reply_file", reply_to_file);
+    // Bob forwards Carol's image from the group to Alice: the same file, Carol as its origin.
+    message(
+        c,
+        "server/message/forwarded",
+        Message {
+            message_id: mid(MSG_FORWARD),
+            conversation_id: cid(DIRECT),
+            seq: 5,
+            sender_id: uid(BOB),
+            client_msg_id: Some("6a1f0c2e-8d3b-4f7a-9c5e-1b2d3e4f5a6b".into()),
+            sent_at: T0 + 40 * MINUTE,
+            body: MessageBody::Image { file: image_info() },
+            reply_to: None,
+            forwarded_from: Some(ForwardedFrom {
+                sender_id: uid(CAROL),
+                sent_at: T0 + 31 * MINUTE,
+            }),
+        },
+    );
     message(
         c,
         "server/message/file",
@@ -232,6 +251,7 @@ fn messages(c: &mut Cases) {
             sent_at: T0 + 4 * MINUTE,
             body: MessageBody::File { file: file_info() },
             reply_to: None,
+            forwarded_from: None,
         },
     );
     message(
@@ -246,6 +266,7 @@ fn messages(c: &mut Cases) {
             sent_at: T0 + 31 * MINUTE,
             body: MessageBody::Image { file: image_info() },
             reply_to: None,
+            forwarded_from: None,
         },
     );
     message(
@@ -262,6 +283,7 @@ fn messages(c: &mut Cases) {
                 recalled_at: T0 + 4 * MINUTE,
             },
             reply_to: None,
+            forwarded_from: None,
         },
     );
     message(
@@ -279,6 +301,7 @@ fn messages(c: &mut Cases) {
                 target_seq: 2,
             },
             reply_to: None,
+            forwarded_from: None,
         },
     );
 

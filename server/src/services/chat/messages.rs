@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::services::commit_events;
 use crate::store::Backend;
-use crate::store::chat::{self};
+use crate::store::chat::{self, NewEntry};
 use crate::store::files as store_files;
 use crate::store::{Tx, groups};
 use crate::util::now_ms;
@@ -196,18 +196,12 @@ impl Chat {
         )
         .await?;
         let file = store_files::detach(&mut tx, conversation, msg.seq).await?;
-        let entry = chat::append_own(
-            &mut tx,
-            conversation,
-            &actor.user,
-            None,
-            &MessageBody::Recall {
-                message_id: message_id.clone(),
-                target_seq: msg.seq,
-            },
-            None,
-        )
-        .await?;
+        let recall = MessageBody::Recall {
+            message_id: message_id.clone(),
+            target_seq: msg.seq,
+        };
+        let entry =
+            chat::append_own(&mut tx, conversation, &actor.user, NewEntry::plain(&recall)).await?;
         tx.commit().await?;
         let members = self.store.members(conversation).await?;
         Publisher::log_failure(self.publisher.message(&members, &entry).await);

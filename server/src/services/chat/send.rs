@@ -2,8 +2,8 @@
 
 use liao_shared::command::SendMessage;
 use liao_shared::{
-    ConversationId, ConversationKind, ErrorCode, Message, MessageBody, NewMessageBody, Quote,
-    QuotePreview, UserId, limits,
+    ConversationId, ConversationKind, ErrorCode, FileId, ForwardedFrom, Message, MessageBody,
+    NewMessageBody, Quote, QuotePreview, UserId, limits,
 };
 
 use super::Chat;
@@ -28,7 +28,7 @@ pub struct Sent {
 }
 
 /// What a new send stores, as the command gave it.
-struct NewEntry<'a> {
+struct Draft<'a> {
     client_msg_id: &'a str,
     body: &'a NewMessageBody,
     reply_to: Option<u64>,
@@ -60,6 +60,44 @@ async fn quote(
         sender_id: quoted.sender_id,
         preview,
     })
+}
+
+/// What forwarding the entry at `seq` of `source` sends (read in `tx`): its content as a new
+/// body (text without its mentions, the same file or image) and where that content first came
+/// from. The sender must be able to see the entry; only text, file and image messages are
+/// forwarded.
+async fn forwarded(
+    tx: &mut Tx,
+    user: &UserId,
+    source: &ConversationId,
+    seq: u64,
+) -> Result<(NewMessageBody, ForwardedFrom)> {
+    let membership = chat::membership_in(tx, source, user).await?;
+    let message = match membership {
+        Some(m) if seq > m.visible_from => chat::message_at(tx, source, seq).await?,
+        _ => None,
+    };
+    let message = message.ok_or_else(|| Error::not_found("no such message to forward"))?;
+    let content = match message.body {
+        MessageBody::Text { text, .. } => NewMessageBody::text(text),
+        MessageBody::File { file } => NewMessageBody::File {
+            file_id: file.file_id,
+        },
+        MessageBody::Image { file } => NewMessageBody::Image {
+            file_id: file.file_id,
+        },
+        MessageBody::Recalled { .. } | MessageBody::Recall { .. } | MessageBody::System { .. } => {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "only text, file and image messages can be forwarded",
+            ));
+        }
+    };
+    let origin = message.forwarded_from.unwrap_or(ForwardedFrom {
+        sender_id: message.sender_id,
+        sent_at: message.sent_at,
+    });
+    Ok((content, origin))
 }
 
 /// Most distinct members one message may mention.
@@ -121,7 +159,7 @@ impl Chat {
             .store
             .batch(move |tx| {
                 Box::pin(async move {
-                    let new = NewEntry {
+                    let new = Draft {
                         client_msg_id: &cid,
                         body: &body,
                         reply_to,
@@ -166,9 +204,9 @@ impl Chat {
         files: &Files,
         user: &UserId,
         conversation: &ConversationId,
-        new: NewEntry<'_>,
+        new: Draft<'_>,
     ) -> Result<(Sent, Vec<UserId>)> {
-        let NewEntry {
+        let Draft {
             client_msg_id,
             body,
             reply_to,
@@ -196,15 +234,21 @@ impl Chat {
         }
         // Only a new send is validated: a resend returns the original above even if, say, its
         // file was recalled since.
-        let (body, file) = Self::resolve_body(files, user, ctx.membership.kind, body).await?;
+        let (body, file, forwarded_from) =
+            Self::resolve_body(tx, files, user, ctx.membership.kind, body).await?;
         Self::check_may_send(tx, user, &ctx, &body).await?;
         let quote = match reply_to {
             Some(seq) => Some(quote(tx, conversation, &ctx.membership, seq).await?),
             None => None,
         };
         // Your own message counts as read.
-        let message =
-            chat::append_own(tx, conversation, user, Some(client_msg_id), &body, quote).await?;
+        let entry = chat::NewEntry {
+            client_msg_id: Some(client_msg_id),
+            body: &body,
+            reply_to: quote,
+            forwarded_from,
+        };
+        let message = chat::append_own(tx, conversation, user, entry).await?;
         if let Some(file) = &file {
             store_files::attach(tx, conversation, message.seq, file).await?;
         }
@@ -218,13 +262,35 @@ impl Chat {
     }
 
     /// Validate the content; for files and images, check the sender may use the file and that
-    /// the conversation allows it. Returns the stored body and the referenced file.
+    /// the conversation allows it; for a forward, read what is forwarded (in `tx`) and check it
+    /// the same way. Returns the stored body, the referenced file and a forward's origin.
     async fn resolve_body(
+        tx: &mut Tx,
         files: &Files,
         user: &UserId,
         kind: ConversationKind,
         body: &NewMessageBody,
-    ) -> Result<(MessageBody, Option<liao_shared::FileId>)> {
+    ) -> Result<(MessageBody, Option<FileId>, Option<ForwardedFrom>)> {
+        if let NewMessageBody::Forward {
+            conversation_id,
+            seq,
+        } = body
+        {
+            let (content, origin) = forwarded(tx, user, conversation_id, *seq).await?;
+            let (body, file) = Self::resolve_content(files, user, kind, &content).await?;
+            return Ok((body, file, Some(origin)));
+        }
+        let (body, file) = Self::resolve_content(files, user, kind, body).await?;
+        Ok((body, file, None))
+    }
+
+    /// [`Self::resolve_body`] for text, files and images.
+    async fn resolve_content(
+        files: &Files,
+        user: &UserId,
+        kind: ConversationKind,
+        body: &NewMessageBody,
+    ) -> Result<(MessageBody, Option<FileId>)> {
         let (file_id, image) = match body {
             NewMessageBody::Text {
                 text,
@@ -235,6 +301,9 @@ impl Chat {
             }
             NewMessageBody::File { file_id } => (file_id, false),
             NewMessageBody::Image { file_id } => (file_id, true),
+            NewMessageBody::Forward { .. } => {
+                return Err(Error::Internal("a forward resolved to a forward".into()));
+            }
         };
         if !image && kind == ConversationKind::Group {
             return Err(Error::client(

@@ -102,7 +102,8 @@ impl Groups {
         event: SystemEvent,
     ) -> Result<Message> {
         // What you did yourself is not unread for you.
-        chat::append_own(tx, &g.id, actor, None, &MessageBody::System { event }, None).await
+        let body = MessageBody::System { event };
+        chat::append_own(tx, &g.id, actor, chat::NewEntry::plain(&body)).await
     }
 
     /// Record one system entry by `actor` and commit (the common ending of a governance command).

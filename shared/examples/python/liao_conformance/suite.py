@@ -117,7 +117,7 @@ class Run:
         await step("bob asks to join (join_requested; join_request_received for alice)", self.t_group_join)
         await step("alice approves; bob gets conversation_added and the joined entry", self.t_group_approve)
         await step("alice and bob exchange a group message", self.t_group_exchange)
-        await step("bob replies to alice's message: the quote, and history around it", self.t_group_reply)
+        await step("bob replies to alice's message (the quote), history around it, alice forwards", self.t_group_reply)
         await step("alice mutes bob; bob's send is refused with muted + until", self.t_group_mute)
 
         # ---------------------------------------------------------------- 4. bad input
@@ -600,6 +600,20 @@ class Run:
         h = await a.ok("history", "history", conversation_id=gid, limit=1)
         expect("has_newer" not in h, f"has_newer on a plain page: {short(h)}")
         await a.err("history", "bad_request", conversation_id=gid, before_seq=3, around_seq=3)
+        # alice forwards bob's group message to their 1:1: same text, bob as its origin
+        sb = len(b.pushes)
+        r = await a.ok("send_message", "sent", conversation_id=self.s["ab"], client_msg_id=cmid(),
+                       body={"kind": "forward", "conversation_id": gid, "seq": 4})
+        f = r["message"]
+        a.apply_entry(f)
+        expect(f["body"] == text_body("thanks alice"), f"forwarded body {f['body']}")
+        origin = f.get("forwarded_from") or {}
+        expect(origin.get("sender_id") == self.s["bob_id"] and isinstance(origin.get("sent_at"), int),
+               f"forwarded_from {origin}")
+        got = await b.wait_message(lambda x: x["message_id"] == f["message_id"], sb)
+        expect(got == f, f"pushed forward differs: {short(got)}")
+        await a.err("send_message", "bad_request", conversation_id=self.s["ab"], client_msg_id=cmid(),
+                    body={"kind": "forward", "conversation_id": gid, "seq": 2})
 
     async def t_group_mute(self):
         a: Client = self.s["alice"]

@@ -160,6 +160,15 @@ pub enum NewMessageBody {
         /// The uploaded image.
         file_id: FileId,
     },
+    /// Forward (转发) a text, file or image message you can see, from any of your conversations:
+    /// its content is sent again, file or image included without uploading it again, with its
+    /// original sender shown (`forwarded_from`).
+    Forward {
+        /// Where the message is.
+        conversation_id: ConversationId,
+        /// Its seq there.
+        seq: u64,
+    },
 }
 
 impl NewMessageBody {

@@ -13,6 +13,7 @@ import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
 import { deleteForMeLocally } from "../../state/bind";
 import { deleteForMe, recallMessage } from "./actions";
+import { ForwardDialog } from "./ForwardDialog";
 import { previewOf } from "./quote";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
@@ -81,6 +82,18 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
 
   const onMenu = useCallback((m: Message, x: number, y: number) => setMenu({ m, x, y }), []);
 
+  // Selecting several messages to forward or delete them together; the ones being forwarded.
+  const [selected, setSelected] = useState<number[] | null>(null);
+  const [forwarding, setForwarding] = useState<number[] | null>(null);
+  const onToggle = useCallback(
+    (m: Message) =>
+      setSelected((s) => {
+        if (!s || !previewOf(m.body) || m.body.kind === "recalled") return s;
+        return s.includes(m.seq) ? s.filter((x) => x !== m.seq) : s.length >= 100 ? s : [...s, m.seq];
+      }),
+    [],
+  );
+
   // Jumping to a quoted message: load back to it, bring it into view and highlight it.
   const [flash, setFlash] = useState(0);
   useEffect(() => {
@@ -104,7 +117,8 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
 
   const menuItems = (m: Message): MenuItem[] => {
     const out: MenuItem[] = [];
-    if (conv && !conv.ended && previewOf(m.body) && m.body.kind !== "recalled") {
+    const content = previewOf(m.body) !== null && m.body.kind !== "recalled";
+    if (content && conv && !conv.ended) {
       out.push({
         label: t("chat.reply"),
         onSelect: () => {
@@ -112,6 +126,10 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           document.getElementById(`composer-${conversationId}`)?.focus();
         },
       });
+    }
+    if (content) {
+      out.push({ label: t("chat.forward"), onSelect: () => setForwarding([m.seq]) });
+      out.push({ label: t("chat.select"), onSelect: () => setSelected([m.seq]) });
     }
     if (m.body.kind === "text") {
       const text = m.body.text;
@@ -182,6 +200,9 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
               recaller={byRecall[seq]}
               mentionsMe={mentionsMe(m, myId)}
               flash={seq === flash}
+              selecting={selected !== null}
+              selected={selected?.includes(seq) ?? false}
+              onToggle={onToggle}
               nameOf={nameOf}
               onMenu={onMenu}
               onJump={onJump}
@@ -198,6 +219,42 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
         >
           {t("chat.jumpToLatest")} ↓
         </button>
+      )}
+      {selected && (
+        <div className="select-bar" role="toolbar" aria-label={t("chat.selection")} data-testid="select-bar">
+          <span className="select-bar__count">{t("chat.selectedCount", { count: selected.length })}</span>
+          <button type="button" className="button button--primary" disabled={selected.length === 0} onClick={() => setForwarding(selected)} data-testid="forward-selected">
+            {t("chat.forward")}
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={selected.length === 0}
+            onClick={() => {
+              const ids = selected.flatMap((seq) => (items?.[seq] ? [items[seq].message_id] : []));
+              void run(async () => {
+                await deleteForMe(client, conversationId, ids);
+                deleteForMeLocally(conversationId, ids);
+                setSelected(null);
+              });
+            }}
+          >
+            {t("chat.deleteForMe")}
+          </button>
+          <button type="button" className="button" onClick={() => setSelected(null)}>
+            {t("common.cancel")}
+          </button>
+        </div>
+      )}
+      {forwarding && (
+        <ForwardDialog
+          from={conversationId}
+          seqs={forwarding}
+          onClose={() => {
+            setForwarding(null);
+            setSelected(null);
+          }}
+        />
       )}
       {menu && <Menu x={menu.x} y={menu.y} label={t("chat.messageActions")} items={menuItems(menu.m)} onClose={() => setMenu(null)} />}
     </div>

@@ -20,13 +20,17 @@ interface Props {
   mentionsMe: boolean;
   /** Just jumped to: highlighted for a moment. */
   flash: boolean;
+  /** Messages are being selected (to forward or delete several); whether this one is. */
+  selecting: boolean;
+  selected: boolean;
+  onToggle(m: Message): void;
   nameOf(id: string): string;
   onMenu(m: Message, x: number, y: number): void;
   /** Show the entry at `seq` (a quoted message). */
   onJump(seq: number): void;
 }
 
-function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, nameOf, onMenu, onJump }: Props) {
+function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const senderAvatar = useDirectory((s) => s.profiles[m.sender_id]?.avatar);
@@ -65,16 +69,26 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
   const own = m.sender_id === myId;
   const open = (x: number, y: number) => onMenu(m, x, y);
   return (
-    <div className={`row${continued ? " row--cont" : ""}`} data-seq={m.seq}>
+    <div className={`row${continued ? " row--cont" : ""}${selecting ? " row--selecting" : ""}`} data-seq={m.seq}>
       {head}
       <div
         className={`msg${own ? " msg--own" : ""}${mentionsMe ? " msg--mention" : ""}${flash ? " msg--flash" : ""}`}
         data-testid="message"
         onContextMenu={(e) => {
           e.preventDefault();
-          open(e.clientX, e.clientY);
+          if (!selecting) open(e.clientX, e.clientY);
+        }}
+        onClickCapture={(e) => {
+          // While selecting, a click anywhere on the message toggles it (and opens nothing).
+          if (!selecting) return;
+          e.preventDefault();
+          e.stopPropagation();
+          onToggle(m);
         }}
       >
+        {selecting && (
+          <input type="checkbox" className="msg__check" checked={selected} readOnly aria-label={t("chat.selectMessage")} data-testid="select-message" />
+        )}
         {!own && (continued ? <span className="msg__avatar-gap" /> : <Avatar id={m.sender_id} name={nameOf(m.sender_id)} size={36} fileId={senderAvatar} />)}
         <div className="msg__col">
           {!own && group && !continued && <span className="msg__name">{nameOf(m.sender_id)}</span>}
@@ -83,6 +97,11 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
               className={`bubble${b.kind === "image" ? " bubble--media" : b.kind === "file" ? " bubble--file" : b.kind === "text" ? "" : " bubble--unsupported"}`}
               data-testid="bubble"
             >
+              {m.forwarded_from && (
+                <span className="bubble__forwarded" data-testid="forwarded-from">
+                  {t("chat.forwardedFrom", { name: nameOf(m.forwarded_from.sender_id) })}
+                </span>
+              )}
               {m.reply_to && <QuoteBlock q={m.reply_to} nameOf={nameOf} onJump={onJump} />}
               {b.kind === "text" ? (
                 <>

@@ -69,7 +69,13 @@ export function PendingList({ conversationId }: { conversationId: string }) {
             <div className="msg__col">
               <div className="msg__line">
                 <div className="bubble">
-                  {p.body.kind === "text" ? p.body.text : p.body.kind === "image" ? t("preview.image") : t("preview.file")}
+                  {p.body.kind === "text"
+                    ? p.body.text
+                    : p.body.kind === "image"
+                      ? t("preview.image")
+                      : p.body.kind === "forward"
+                        ? t("preview.forward")
+                        : t("preview.file")}
                   <span className="bubble__time">{p.failed ? "!" : p.waiting ? t("chat.waiting") : t("chat.sending")}</span>
                 </div>
               </div>

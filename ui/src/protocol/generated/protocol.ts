@@ -492,7 +492,15 @@ file_id: FileId, } | { "kind": "image",
 /**
  * The uploaded image.
  */
-file_id: FileId, };
+file_id: FileId, } | { "kind": "forward", 
+/**
+ * Where the message is.
+ */
+conversation_id: ConversationId, 
+/**
+ * Its seq there.
+ */
+seq: number, };
 
 export type ServerFrame = { "type": "ok", 
 /**
@@ -853,7 +861,11 @@ body: MessageBody,
 /**
  * The message this one replies to, as it is now.
  */
-reply_to?: Quote, };
+reply_to?: Quote, 
+/**
+ * For a forwarded message: who first sent its content, and when.
+ */
+forwarded_from?: ForwardedFrom, };
 
 export type MessageBody = { "kind": "text", 
 /**
@@ -910,6 +922,16 @@ sender_id: UserId,
  * What it shows.
  */
 preview: QuotePreview, };
+
+export type ForwardedFrom = { 
+/**
+ * Who first sent it.
+ */
+sender_id: UserId, 
+/**
+ * When they sent it.
+ */
+sent_at: number, };
 
 export type QuotePreview = { "kind": "text", 
 /**
