@@ -785,6 +785,7 @@ pub async fn resync(tls: bool, clients: usize, behind: usize) -> anyhow::Result<
                     conversations: vec![ConversationCursor {
                         conversation_id: conv.clone(),
                         seq: 0,
+                        changes_after: None,
                     }],
                 })
                 .await?;

@@ -273,6 +273,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
         conversations: vec![ConversationCursor {
             conversation_id: conv_ab.clone(),
             seq: 1,
+            changes_after: None,
         }],
     })
     .await;
@@ -312,6 +313,7 @@ async fn offline_user_catches_up_exactly_once(db: Db) {
         conversations: vec![ConversationCursor {
             conversation_id: conv_ab.clone(),
             seq: 26,
+            changes_after: None,
         }],
     })
     .await;
@@ -747,6 +749,7 @@ async fn reconnecting_during_a_flood_loses_and_repeats_nothing(db: Db) {
             conversations: vec![ConversationCursor {
                 conversation_id: conv.clone(),
                 seq: have,
+                changes_after: None,
             }],
         })
         .await;

@@ -351,6 +351,7 @@ async fn add_remove_and_history_from_join(db: Db) {
         conversations: vec![ConversationCursor {
             conversation_id: g.clone(),
             seq: 0,
+            changes_after: None,
         }],
     })
     .await;

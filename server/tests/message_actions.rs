@@ -20,6 +20,8 @@ on_both_backends!(
     a_reply_must_quote_a_message_the_sender_can_see,
     history_around_a_seq_pages_both_ways,
     forwarding_shows_the_origin_and_follows_the_targets_rules,
+    reactions_toggle_idempotently_count_nowhere_and_replay_after_a_restart,
+    reactions_refuse_bad_input_and_follow_the_senders_rules,
     delete_for_me_hides_on_my_devices_only_and_survives_a_restart,
     delete_for_me_refuses_bad_input_and_changes_nothing,
 );
@@ -120,6 +122,7 @@ async fn a_reply_quotes_the_original_as_it_is_now_also_after_a_restart(db: Db) {
             conversations: vec![liao_shared::ConversationCursor {
                 conversation_id: conv.clone(),
                 seq: question.seq,
+                changes_after: None,
             }],
         })
         .await;
@@ -354,6 +357,192 @@ async fn forwarding_shows_the_origin_and_follows_the_targets_rules(db: Db) {
         .find(|m| m.message_id == copy.message_id)
         .expect("the forwarded message");
     assert_eq!(stored.forwarded_from.as_ref(), Some(&origin));
+    server.stop().await;
+}
+
+fn react(conv: &ConversationId, seq: u64, emoji: &str, on: bool) -> command::React {
+    command::React {
+        conversation_id: conv.clone(),
+        seq,
+        emoji: emoji.into(),
+        on,
+    }
+}
+
+/// The next `message_changed` push for `conv`.
+async fn expect_change(user: &mut common::User, conv: &ConversationId) -> liao_shared::Message {
+    user.expect("message_changed", |f| match f {
+        ServerFrame::MessageChanged { message } if message.conversation_id == *conv => {
+            Some(message.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
+fn summary(m: &liao_shared::Message) -> Vec<(String, u64, Vec<liao_shared::UserId>)> {
+    m.reactions
+        .iter()
+        .map(|r| (r.emoji.clone(), r.count, r.user_ids.clone()))
+        .collect()
+}
+
+async fn reactions_toggle_idempotently_count_nowhere_and_replay_after_a_restart(db: Db) {
+    let server = TestServer::start(db).await;
+    let mut alice = server.register("alice").await;
+    let mut bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let hi = alice.send_text(&conv, "a1", "hi").await;
+    bob.expect_message(&conv).await;
+    bob.ok(command::MarkRead {
+        conversation_id: conv.clone(),
+        seq: hi.seq,
+    })
+    .await;
+
+    // Bob's 👍: every member's devices get the message as it is now.
+    bob.ok(react(&conv, hi.seq, "👍", true)).await;
+    let changed = expect_change(&mut alice, &conv).await;
+    assert_eq!(changed.seq, hi.seq);
+    assert_eq!(summary(&changed), [("👍".into(), 1, vec![bob.id.clone()])]);
+    let first_change = changed.change_seq.expect("change_seq");
+    assert_eq!(expect_change(&mut bob, &conv).await, changed);
+    // Again: nothing changes and nothing is pushed.
+    bob.ok(react(&conv, hi.seq, "👍", true)).await;
+    alice.ok(react(&conv, hi.seq, "👍", true)).await;
+    alice.ok(react(&conv, hi.seq, "❤️", true)).await;
+    bob.ok(react(&conv, hi.seq, "👍", false)).await;
+    bob.ok(react(&conv, hi.seq, "👍", false)).await;
+    let mut last = changed;
+    for _ in 0..3 {
+        last = expect_change(&mut alice, &conv).await;
+    }
+    assert_eq!(
+        summary(&last),
+        [
+            ("👍".into(), 1, vec![alice.id.clone()]),
+            ("❤️".into(), 1, vec![alice.id.clone()]),
+        ]
+    );
+    assert_eq!(last.change_seq, Some(first_change + 3));
+    let extra = alice.drain(Duration::from_millis(300)).await;
+    assert!(
+        !extra
+            .iter()
+            .any(|f| matches!(f, ServerFrame::MessageChanged { .. })),
+        "a reaction that changed nothing was pushed: {extra:?}"
+    );
+
+    // Reactions are not entries: no new seq, nothing unread, the list preview is the message.
+    for user in [&alice, &bob] {
+        let c = user.conversation(&conv).await;
+        assert_eq!((c.last_seq, c.unread), (hi.seq, 0));
+        assert_eq!(c.last_message.map(|m| summary(&m)), Some(summary(&last)));
+    }
+    assert_eq!(
+        bob.history(&conv).await.messages.last().map(summary),
+        Some(summary(&last))
+    );
+
+    // After a restart, a device that was away catches up with `sync`'s change cursor.
+    let token = bob.token.clone();
+    drop((alice, bob));
+    let server = server.restart().await;
+    let mut bob = server.resume(&token).await;
+    let sync = |changes_after| command::SyncRequest {
+        events_after: 0,
+        conversations: vec![liao_shared::ConversationCursor {
+            conversation_id: conv.clone(),
+            seq: hi.seq,
+            changes_after,
+        }],
+    };
+    bob.ok(sync(Some(first_change))).await;
+    let replayed = expect_change(&mut bob, &conv).await;
+    assert_eq!(summary(&replayed), summary(&last));
+    assert_eq!(replayed.change_seq, last.change_seq);
+    // Up to date, or not asking: no change is replayed before sync_done.
+    for cursor in [last.change_seq, None] {
+        let mut bob = server.resume(&token).await;
+        bob.ok(sync(cursor)).await;
+        let replayed = bob
+            .expect("message_changed or sync_done", |f| match f {
+                ServerFrame::MessageChanged { .. } => Some(true),
+                ServerFrame::SyncDone { .. } => Some(false),
+                _ => None,
+            })
+            .await;
+        assert!(!replayed, "a change replayed with changes_after {cursor:?}");
+    }
+    server.stop().await;
+}
+
+async fn reactions_refuse_bad_input_and_follow_the_senders_rules(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let bob = server.register("bob").await;
+    let carol = server.register("carol").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let hi = alice.send_text(&conv, "a1", "hi").await;
+    for bad in ["", "a", "👍👍", "好", ":)"] {
+        assert_eq!(
+            bob.err(react(&conv, hi.seq, bad, true)).await,
+            ErrorCode::BadRequest,
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        bob.err(react(&conv, hi.seq + 5, "👍", true)).await,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        carol.err(react(&conv, hi.seq, "👍", true)).await,
+        ErrorCode::NotFound,
+        "not her conversation"
+    );
+    // At most 20 different emoji; more of one already there is fine.
+    let emoji = [
+        "😀", "😁", "😂", "🤣", "😃", "😄", "😅", "😆", "😉", "😊", "😋", "😎", "😍", "😘", "🥰",
+        "😗", "😙", "🥲", "😚", "🙂",
+    ];
+    for e in emoji {
+        alice.ok(react(&conv, hi.seq, e, true)).await;
+    }
+    assert_eq!(
+        bob.err(react(&conv, hi.seq, "🤗", true)).await,
+        ErrorCode::BadRequest
+    );
+    bob.ok(react(&conv, hi.seq, "😀", true)).await;
+    // Recall entries and recalled messages take none.
+    alice
+        .ok(command::Recall {
+            conversation_id: conv.clone(),
+            message_id: hi.message_id.clone(),
+        })
+        .await;
+    for seq in [hi.seq, hi.seq + 1] {
+        assert_eq!(
+            bob.err(react(&conv, seq, "👍", true)).await,
+            ErrorCode::BadRequest
+        );
+    }
+    // Who may not send may not react: a muted group member.
+    let g = create_group(&alice, "Readers", JoinPolicy::Open).await;
+    join(&bob, &g).await;
+    let hello = alice.send_text(&g, "g1", "hello").await;
+    alice
+        .ok(command::MuteMember {
+            conversation_id: g.clone(),
+            user_id: bob.id.clone(),
+            seconds: 600,
+        })
+        .await;
+    assert_eq!(
+        bob.err(react(&g, hello.seq, "👍", true)).await,
+        ErrorCode::Muted
+    );
     server.stop().await;
 }
 

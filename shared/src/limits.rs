@@ -24,6 +24,15 @@ pub const MAX_CLIENT_ID_BYTES: usize = 64;
 /// Most messages returned by one `history` request.
 pub const MAX_HISTORY_PAGE: u32 = 100;
 
+/// Most distinct emoji reacted to one message.
+pub const MAX_REACTIONS_PER_MESSAGE: usize = 20;
+
+/// Most reactors a message lists per emoji (the count is always exact).
+pub const MAX_REACTORS_LISTED: usize = 100;
+
+/// Longest reaction emoji, in UTF-8 bytes (the longest ZWJ sequences are about 35).
+pub const MAX_EMOJI_BYTES: usize = 64;
+
 /// How many characters of a quoted text message a reply's quote carries.
 pub const QUOTE_PREVIEW_CHARS: usize = 100;
 

@@ -375,6 +375,8 @@ fn message() -> BoxedStrategy<Message> {
         message_body(),
         of(quote()),
         of((user_id(), any::<u64>())),
+        vec(reaction(), 0..3),
+        of(any::<u64>()),
     )
         .prop_map(
             |(
@@ -387,6 +389,8 @@ fn message() -> BoxedStrategy<Message> {
                 body,
                 reply_to,
                 forwarded,
+                reactions,
+                change_seq,
             )| {
                 Message {
                     message_id,
@@ -399,9 +403,21 @@ fn message() -> BoxedStrategy<Message> {
                     reply_to,
                     forwarded_from: forwarded
                         .map(|(sender_id, sent_at)| ForwardedFrom { sender_id, sent_at }),
+                    reactions,
+                    change_seq,
                 }
             },
         )
+        .boxed()
+}
+
+fn reaction() -> BoxedStrategy<Reaction> {
+    (text(), any::<u64>(), vec(user_id(), 0..3))
+        .prop_map(|(emoji, count, user_ids)| Reaction {
+            emoji,
+            count,
+            user_ids,
+        })
         .boxed()
 }
 
@@ -532,10 +548,11 @@ fn new_message_body() -> BoxedStrategy<NewMessageBody> {
 }
 
 fn cursor() -> BoxedStrategy<ConversationCursor> {
-    (conv_id(), any::<u64>())
-        .prop_map(|(conversation_id, seq)| ConversationCursor {
+    (conv_id(), any::<u64>(), of(any::<u64>()))
+        .prop_map(|(conversation_id, seq, changes_after)| ConversationCursor {
             conversation_id,
             seq,
+            changes_after,
         })
         .boxed()
 }
@@ -661,6 +678,14 @@ fn chat_commands() -> BoxedStrategy<Command> {
                 message_ids,
             })
         }),
+        (conv_id(), any::<u64>(), text(), any::<bool>()).prop_map(
+            |(conversation_id, seq, emoji, on)| Command::React(command::React {
+                conversation_id,
+                seq,
+                emoji,
+                on,
+            })
+        ),
     ]
     .boxed()
 }
@@ -874,6 +899,7 @@ fn server_frame() -> BoxedStrategy<ServerFrame> {
             }),
         user_event().prop_map(|event| ServerFrame::Event { event }),
         message().prop_map(|message| ServerFrame::Message { message }),
+        message().prop_map(|message| ServerFrame::MessageChanged { message }),
         (conv_id(), user_id()).prop_map(|(conversation_id, user_id)| ServerFrame::Typing {
             conversation_id,
             user_id

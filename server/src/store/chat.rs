@@ -70,7 +70,8 @@ impl Membership {
 /// Messages `m` with the message each replies to (`q`, joined on the primary key), for
 /// [`message_from_row`]; conditions name columns as `m.…`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
-     m.sent_at, m.body, m.reply_to_seq, m.forwarded_sender, m.forwarded_at, q.id AS quote_id, \
+     m.sent_at, m.body, m.reply_to_seq, m.forwarded_sender, m.forwarded_at, m.change_seq, \
+     q.id AS quote_id, \
      q.sender_id AS quote_sender, q.body AS quote_body \
      FROM messages m LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to_seq";
 
@@ -113,6 +114,9 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
         body: serde_json::from_str(&body).map_err(Error::json("stored message body"))?,
         reply_to,
         forwarded_from,
+        // Filled in by `Store::attach_reactions` where wanted.
+        reactions: Vec::new(),
+        change_seq: r.try_get::<Option<i64>, _>("change_seq")?.map(u),
     })
 }
 
@@ -192,6 +196,8 @@ pub async fn append_own(
         body: body.clone(),
         reply_to,
         forwarded_from,
+        reactions: Vec::new(),
+        change_seq: None,
     })
 }
 
@@ -564,7 +570,46 @@ impl Store {
         .bind(i64::from(page.limit))
         .fetch_all(self.reader())
         .await?;
-        rows.iter().map(message_from_row).collect()
+        let mut messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        self.attach_reactions(conversation, &mut messages).await?;
+        Ok(messages)
+    }
+
+    /// Up to `limit` messages with `after < seq <= until` that changed after change `since`,
+    /// in the order they last changed, with their reactions; messages `viewer` deleted for
+    /// themselves are left out.
+    pub async fn changed_messages(
+        &self,
+        conversation: &ConversationId,
+        viewer: &UserId,
+        since: u64,
+        (after, until): (u64, u64),
+        limit: u32,
+    ) -> Result<Vec<Message>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.change_seq > $2 \
+             AND m.seq > $3 AND m.seq <= $4 \
+             AND NOT EXISTS (SELECT 1 FROM hidden_messages h \
+                 WHERE h.user_id = $6 AND h.conversation_id = m.conversation_id AND h.seq = m.seq) \
+             ORDER BY m.change_seq LIMIT $5"
+        )))
+        .bind(conversation.as_str())
+        .bind(i(since))
+        .bind(i(after))
+        .bind(i(until))
+        .bind(i64::from(limit))
+        .bind(viewer.as_str())
+        .fetch_all(self.reader())
+        .await?;
+        let mut messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        self.attach_reactions(conversation, &mut messages).await?;
+        Ok(messages)
     }
 
     /// The newest messages with `after < seq < before`, returned oldest first.
@@ -621,7 +666,12 @@ impl Store {
         .bind(viewer.as_str())
         .fetch_all(self.reader())
         .await?;
-        rows.iter().map(message_from_row).collect()
+        let mut messages = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        self.attach_reactions(conversation, &mut messages).await?;
+        Ok(messages)
     }
 
     /// `(conversation, last_seq, visible_from)` for every conversation of `user`.

@@ -27,6 +27,7 @@ pub mod events;
 pub mod files;
 pub mod groups;
 pub mod pairs;
+pub mod reactions;
 pub mod social;
 
 use std::path::Path;

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use liao_shared::{ConversationCursor, ConversationId, ErrorCode, Reply, ServerFrame, limits};
+use liao_shared::{
+    ConversationCursor, ConversationId, ErrorCode, Reply, ServerFrame, UserId, limits,
+};
 
 use super::connection::Connection;
 use super::delivery::{Backlog, backlog_ranges};
@@ -51,19 +53,21 @@ impl Connection {
             }
         }
 
-        let known: HashMap<ConversationId, u64> = known
+        let known: HashMap<ConversationId, (u64, Option<u64>)> = known
             .into_iter()
-            .map(|c| (c.conversation_id, c.seq))
+            .map(|c| (c.conversation_id, (c.seq, c.changes_after)))
             .collect();
         let mut cursors = HashMap::with_capacity(heads.len());
         for (conversation, head, visible_from) in heads {
             let delivered = live.conversations.remove(&conversation);
-            let after = known
-                .get(&conversation)
-                .copied()
-                .unwrap_or(0)
-                .max(visible_from)
-                .min(head);
+            let (had, changes_after) = known.get(&conversation).copied().unwrap_or((0, None));
+            let after = had.max(visible_from).min(head);
+            // Messages the client has that changed since it last heard: their state now. (Those
+            // after its cursor come whole, state included, with the backlog.)
+            if let Some(since) = changes_after {
+                self.replay_changes(&user, &conversation, since, (visible_from, after))
+                    .await?;
+            }
             if head - after > limits::SYNC_MAX_MESSAGES_PER_CONVERSATION {
                 self.out
                     .send(&ServerFrame::SyncGap {
@@ -88,5 +92,34 @@ impl Connection {
             })
             .await;
         Ok(())
+    }
+
+    /// Send `message_changed` for each of `user`'s visible messages with `seqs.0 < seq <= seqs.1`
+    /// that changed after change `since`, oldest change first, a page at a time.
+    async fn replay_changes(
+        &mut self,
+        user: &UserId,
+        conversation: &ConversationId,
+        mut since: u64,
+        seqs: (u64, u64),
+    ) -> Result<()> {
+        const PAGE: u32 = 200;
+        let app = self.app.clone();
+        loop {
+            let page = app
+                .chat
+                .changed_since(user, conversation, since, seqs, PAGE)
+                .await?;
+            let full = page.len() == PAGE as usize;
+            for message in page {
+                since = since.max(message.change_seq.unwrap_or(since));
+                self.out
+                    .send(&ServerFrame::MessageChanged { message })
+                    .await;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
     }
 }

@@ -155,6 +155,12 @@ pub enum ServerFrame {
         /// The message.
         message: Message,
     },
+    /// A message you may have changed (its reactions): replace your copy if this one's
+    /// `change_seq` is higher. Not part of the sequence; replayed by `sync` (`changes_after`).
+    MessageChanged {
+        /// The message as it is now.
+        message: Message,
+    },
     /// Someone is typing in a conversation (ephemeral, not replayed).
     Typing {
         /// The conversation.

@@ -135,6 +135,26 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub forwarded_from: Option<ForwardedFrom>,
+    /// Emoji reactions, in the order each emoji was first used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Reaction>>", optional)]
+    pub reactions: Vec<Reaction>,
+    /// The conversation's change counter when this message last changed (a reaction); absent
+    /// if it never did. Of two copies of a message, the one with the higher value is newer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub change_seq: Option<u64>,
+}
+
+/// One emoji's reactions to a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Reaction {
+    /// The emoji.
+    pub emoji: String,
+    /// How many reacted with it.
+    pub count: u64,
+    /// Who, earliest first: all of them up to [`crate::limits::MAX_REACTORS_LISTED`].
+    pub user_ids: Vec<UserId>,
 }
 
 /// Where a forwarded message's content first came from (kept when it is forwarded again).

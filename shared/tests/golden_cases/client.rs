@@ -415,12 +415,38 @@ fn chat(c: &mut Cases) {
                 ConversationCursor {
                     conversation_id: cid(DIRECT),
                     seq: 2,
+                    changes_after: None,
                 },
                 ConversationCursor {
                     conversation_id: cid(GROUP),
                     seq: 7,
+                    changes_after: None,
                 },
             ],
+        },
+    );
+    request(
+        c,
+        "client/sync_changes",
+        "47",
+        command::SyncRequest {
+            events_after: 12,
+            conversations: vec![ConversationCursor {
+                conversation_id: cid(GROUP),
+                seq: 9,
+                changes_after: Some(3),
+            }],
+        },
+    );
+    request(
+        c,
+        "client/react",
+        "28",
+        command::React {
+            conversation_id: cid(GROUP),
+            seq: 7,
+            emoji: "👍🏽".into(),
+            on: true,
         },
     );
     request(

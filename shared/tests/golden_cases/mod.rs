@@ -201,6 +201,8 @@ pub fn group_text() -> Message {
         },
         reply_to: None,
         forwarded_from: None,
+        reactions: Vec::new(),
+        change_seq: None,
     }
 }
 
@@ -216,6 +218,8 @@ pub fn direct_text() -> Message {
         body: text_body("Dinner at 8?"),
         reply_to: None,
         forwarded_from: None,
+        reactions: Vec::new(),
+        change_seq: None,
     }
 }
 
@@ -238,6 +242,8 @@ pub fn reply_text() -> Message {
             },
         }),
         forwarded_from: None,
+        reactions: Vec::new(),
+        change_seq: None,
     }
 }
 
@@ -253,6 +259,8 @@ pub fn minimal_text() -> Message {
         body: text_body("hi"),
         reply_to: None,
         forwarded_from: None,
+        reactions: Vec::new(),
+        change_seq: None,
     }
 }
 
@@ -268,6 +276,8 @@ pub fn system(seq: u64, event: SystemEvent) -> Message {
         body: MessageBody::System { event },
         reply_to: None,
         forwarded_from: None,
+        reactions: Vec::new(),
+        change_seq: None,
     }
 }
 

@@ -237,6 +237,8 @@ fn messages(c: &mut Cases) {
                 sender_id: uid(CAROL),
                 sent_at: T0 + 31 * MINUTE,
             }),
+            reactions: Vec::new(),
+            change_seq: None,
         },
     );
     message(
@@ -252,6 +254,8 @@ fn messages(c: &mut Cases) {
             body: MessageBody::File { file: file_info() },
             reply_to: None,
             forwarded_from: None,
+            reactions: Vec::new(),
+            change_seq: None,
         },
     );
     message(
@@ -267,6 +271,8 @@ fn messages(c: &mut Cases) {
             body: MessageBody::Image { file: image_info() },
             reply_to: None,
             forwarded_from: None,
+            reactions: Vec::new(),
+            change_seq: None,
         },
     );
     message(
@@ -284,6 +290,8 @@ fn messages(c: &mut Cases) {
             },
             reply_to: None,
             forwarded_from: None,
+            reactions: Vec::new(),
+            change_seq: None,
         },
     );
     message(
@@ -302,6 +310,8 @@ fn messages(c: &mut Cases) {
             },
             reply_to: None,
             forwarded_from: None,
+            reactions: Vec::new(),
+            change_seq: None,
         },
     );
 
@@ -422,6 +432,26 @@ fn messages(c: &mut Cases) {
 }
 
 fn others(c: &mut Cases) {
+    // Bob and Carol reacted to Alice's group message: its new state.
+    let mut reacted = group_text();
+    reacted.reactions = vec![
+        Reaction {
+            emoji: "👍🏽".into(),
+            count: 2,
+            user_ids: vec![uid(BOB), uid(CAROL)],
+        },
+        Reaction {
+            emoji: "❤️".into(),
+            count: 1,
+            user_ids: vec![uid(CAROL)],
+        },
+    ];
+    reacted.change_seq = Some(4);
+    add(
+        c,
+        "server/message_changed",
+        ServerFrame::MessageChanged { message: reacted },
+    );
     add(
         c,
         "server/typing",

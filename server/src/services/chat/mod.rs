@@ -6,6 +6,7 @@
 //! owns their basis.
 
 mod messages;
+mod reactions;
 mod send;
 
 use std::sync::Arc;

@@ -130,6 +130,25 @@ pub struct ConversationCursor {
     pub conversation_id: ConversationId,
     /// The last message `seq` the client has.
     pub seq: u64,
+    /// The highest `change_seq` the client has seen in this conversation: changed messages up to
+    /// `seq` with a higher one are replayed as `message_changed`. Omit to replay no changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub changes_after: Option<u64>,
+}
+
+/// Add (`on`) or take back your reaction `emoji` to a message. Idempotent; reactions change the
+/// message (`message_changed`), never the conversation's sequence or unread count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct React {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// The message's seq.
+    pub seq: u64,
+    /// One emoji (a single grapheme cluster).
+    pub emoji: String,
+    /// Add it (`true`) or take it back (`false`).
+    pub on: bool,
 }
 
 /// Content a client sends.

@@ -89,6 +89,8 @@ pub enum Command {
     Recall(Recall),
     /// `delete_for_me`: hide messages from your own view, on all your devices.
     DeleteForMe(DeleteForMe),
+    /// `react`: add or take back an emoji reaction to a message.
+    React(React),
     // ---- groups (5.5) ----
     /// `create_group`: create a group you own.
     CreateGroup(CreateGroup),
@@ -164,6 +166,7 @@ impl Command {
         "typing",
         "recall",
         "delete_for_me",
+        "react",
         "create_group",
         "search_groups",
         "join_group",
@@ -228,6 +231,7 @@ command_from_struct!(
     Typing(Typing),
     Recall(Recall),
     DeleteForMe(DeleteForMe),
+    React(React),
     CreateGroup(CreateGroup),
     SearchGroups(SearchGroups),
     JoinGroup(JoinGroup),

@@ -15,7 +15,7 @@ export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" |
 
 export type ClientFrame = { id: string } & Command;
 
-export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "delete_for_me" } & DeleteForMe | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
+export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "delete_for_me" } & DeleteForMe | { "type": "react" } & React | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
 
 export type Hello = { 
 /**
@@ -238,6 +238,24 @@ conversation_id: ConversationId,
  * The messages (each at most once).
  */
 message_ids: Array<MessageId>, };
+
+export type React = { 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The message's seq.
+ */
+seq: number, 
+/**
+ * One emoji (a single grapheme cluster).
+ */
+emoji: string, 
+/**
+ * Add it (`true`) or take it back (`false`).
+ */
+on: boolean, };
 
 export type OpenTemp = { 
 /**
@@ -470,7 +488,12 @@ conversation_id: ConversationId,
 /**
  * The last message `seq` the client has.
  */
-seq: number, };
+seq: number, 
+/**
+ * The highest `change_seq` the client has seen in this conversation: changed messages up to
+ * `seq` with a higher one are replayed as `message_changed`. Omit to replay no changes.
+ */
+changes_after?: number, };
 
 export type NewMessageBody = { "kind": "text", 
 /**
@@ -537,6 +560,10 @@ until?: number, } | { "type": "event",
 event: UserEvent, } | { "type": "message", 
 /**
  * The message.
+ */
+message: Message, } | { "type": "message_changed", 
+/**
+ * The message as it is now.
  */
 message: Message, } | { "type": "typing", 
 /**
@@ -865,7 +892,16 @@ reply_to?: Quote,
 /**
  * For a forwarded message: who first sent its content, and when.
  */
-forwarded_from?: ForwardedFrom, };
+forwarded_from?: ForwardedFrom, 
+/**
+ * Emoji reactions, in the order each emoji was first used.
+ */
+reactions?: Array<Reaction>, 
+/**
+ * The conversation's change counter when this message last changed (a reaction); absent
+ * if it never did. Of two copies of a message, the one with the higher value is newer.
+ */
+change_seq?: number, };
 
 export type MessageBody = { "kind": "text", 
 /**
@@ -932,6 +968,20 @@ sender_id: UserId,
  * When they sent it.
  */
 sent_at: number, };
+
+export type Reaction = { 
+/**
+ * The emoji.
+ */
+emoji: string, 
+/**
+ * How many reacted with it.
+ */
+count: number, 
+/**
+ * Who, earliest first: all of them up to [`crate::limits::MAX_REACTORS_LISTED`].
+ */
+user_ids: Array<UserId>, };
 
 export type QuotePreview = { "kind": "text", 
 /**
