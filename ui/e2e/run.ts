@@ -419,6 +419,28 @@ async function main(): Promise<void> {
       await shot(b, "en-15-forwarded");
       await openConversation(b, "Alice");
     });
+    await step("reactions: added from the menu, toggled on the chip, the same on both sides", async () => {
+      const atBob = b.getByTestId("message").filter({ hasText: "Dune, of course" });
+      const atAlice = a.getByTestId("message").filter({ hasText: "Dune, of course" });
+      await atBob.click({ button: "right" });
+      await b.getByRole("menuitem", { name: "Add reaction" }).click();
+      await b.getByTestId("emoji-picker").waitFor();
+      // Focus starts on the first emoji (😀).
+      await b.keyboard.press("Enter");
+      await b.getByTestId("emoji-picker").waitFor({ state: "detached" });
+      const chip = (m: typeof atBob) => m.getByTestId("reaction").filter({ hasText: "😀" });
+      await chip(atAlice).filter({ hasText: "1" }).waitFor();
+      expectEq(await chip(atAlice).getAttribute("aria-pressed"), "false", "alice's chip before she reacts");
+      expectEq(await chip(atBob).getAttribute("aria-pressed"), "true", "bob's own reaction");
+      // Alice adds hers from the chip; Bob takes his back.
+      await chip(atAlice).click();
+      await chip(atBob).filter({ hasText: "2" }).waitFor();
+      await chip(atAlice).and(a.locator("[aria-pressed=true]")).waitFor();
+      await shot(b, "en-16-reactions");
+      await chip(atBob).click();
+      await chip(atAlice).filter({ hasText: "1" }).and(a.locator("[aria-pressed=true]")).waitFor();
+      expectEq(await chip(atBob).getAttribute("aria-pressed"), "false", "bob's chip after taking it back");
+    });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
       await composer.fill("Good night ");

@@ -135,6 +135,8 @@ export interface ClientEvents {
   limits: WireLimits;
   /** A conversation entry, applied exactly once and in seq order per conversation. */
   message: { message: Message; live: boolean };
+  /** A message changed without a new entry (reactions): its state now, to apply if newer. */
+  changed: Message;
   /** A user event, applied exactly once and in seq order. */
   event: { event: UserEvent; live: boolean };
   typing: { conversation_id: string; user_id: string };
@@ -179,6 +181,7 @@ export interface ClientOptions {
 const K_TOKEN = "token";
 const K_EVENTS = "cursor.events";
 const K_CONVS = "cursor.conversations";
+const K_CHANGES = "cursor.changes";
 const K_OUTBOX = "outbox";
 const K_USER = "user";
 
@@ -206,6 +209,10 @@ export class LiaoClient {
 
   private events: Stream<UserEvent>;
   private convs = new Map<string, Stream<Message>>();
+  /** Per conversation, the highest `change_seq` applied (sync's `changes_after`). */
+  private changes = new Map<string, number>();
+  /** Those seen during the sync in progress, kept once it is done. */
+  private syncChanges = new Map<string, number>();
   private outbox: PendingSend[];
   private inFlightSends = new Set<string>();
   /** Waiting sends and the timer that resends each. */
@@ -218,6 +225,8 @@ export class LiaoClient {
     try {
       const convs = JSON.parse(st.get(K_CONVS) ?? "{}") as Record<string, number>;
       for (const [id, seq] of Object.entries(convs)) this.convs.set(id, { cursor: seq, buffer: new Map() });
+      const changes = JSON.parse(st.get(K_CHANGES) ?? "{}") as Record<string, number>;
+      for (const [id, seq] of Object.entries(changes)) this.changes.set(id, seq);
     } catch {
       /* corrupt cursors: start over */
     }
@@ -477,8 +486,13 @@ export class LiaoClient {
       for (const c of convs.conversations) this.ensureCursor(c.conversation_id, c.read_seq);
       this.saveConvCursors();
     }
-    const conversations = [...this.convs.entries()].map(([conversation_id, s]) => ({ conversation_id, seq: s.cursor }));
+    const conversations = [...this.convs.entries()].map(([conversation_id, s]) => ({
+      conversation_id,
+      seq: s.cursor,
+      changes_after: this.changes.get(conversation_id) ?? 0,
+    }));
     this.syncing = true;
+    this.syncChanges.clear();
     const done = new Promise<void>((resolve, reject) => {
       const off = this.on("sync_done", () => {
         off();
@@ -608,7 +622,8 @@ export class LiaoClient {
 
   private forgetSession(): void {
     const st = this.opts.storage;
-    for (const k of [K_TOKEN, K_USER, K_EVENTS, K_CONVS, K_OUTBOX]) st.remove(k);
+    for (const k of [K_TOKEN, K_USER, K_EVENTS, K_CONVS, K_CHANGES, K_OUTBOX]) st.remove(k);
+    this.changes.clear();
     this.events = { cursor: 0, buffer: new Map() };
     this.convs.clear();
     for (const id of [...this.resendTimers.keys()]) this.clearResend(id);
@@ -676,6 +691,10 @@ export class LiaoClient {
       case "message":
         this.ingestMessage(f.message, !this.syncing);
         return;
+      case "message_changed":
+        this.noteChange(f.message);
+        this.emit("changed", f.message);
+        return;
       case "typing":
         this.emit("typing", { conversation_id: f.conversation_id, user_id: f.user_id });
         return;
@@ -701,6 +720,9 @@ export class LiaoClient {
         return;
       }
       case "sync_done": {
+        for (const [id, seq] of this.syncChanges) if (seq > (this.changes.get(id) ?? 0)) this.changes.set(id, seq);
+        this.syncChanges.clear();
+        this.saveChanges();
         if (f.events_seq > this.events.cursor && this.events.buffer.size === 0) {
           this.events.cursor = f.events_seq;
           this.saveEventsCursor();
@@ -800,6 +822,22 @@ export class LiaoClient {
 
   private saveEventsCursor(): void {
     this.opts.storage.set(K_EVENTS, String(this.events.cursor));
+  }
+
+  /**
+   * Moves the conversation's change cursor (what `sync` replays changes after) past `m`. Changes
+   * seen while syncing count only once the sync is done: a sync cut short is replayed again.
+   */
+  private noteChange(m: Message): void {
+    const seq = m.change_seq ?? 0;
+    const into = this.syncing ? this.syncChanges : this.changes;
+    if (seq <= (into.get(m.conversation_id) ?? 0)) return;
+    into.set(m.conversation_id, seq);
+    if (!this.syncing) this.saveChanges();
+  }
+
+  private saveChanges(): void {
+    this.opts.storage.set(K_CHANGES, JSON.stringify(Object.fromEntries(this.changes)));
   }
 
   private saveConvCursors(): void {

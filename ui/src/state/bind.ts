@@ -135,6 +135,10 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       if (m.body.kind === "text") useTyping.getState().clear(m.conversation_id, m.sender_id);
       if (live && m.sender_id !== myId() && (m.body.kind === "text" || m.body.kind === "image" || m.body.kind === "file")) opts.onIncoming?.(m);
     }),
+    client.on("changed", (m) => {
+      useMessages.getState().change(m);
+      convs().applyChanged(m);
+    }),
     client.on("typing", ({ conversation_id, user_id }) => {
       if (user_id !== myId()) useTyping.getState().typing(conversation_id, user_id);
     }),

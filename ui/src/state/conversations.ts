@@ -22,6 +22,8 @@ interface ConversationsStore {
   remove(id: string): void;
   applyMessage(m: Message, myId: string): void;
   applyReadMarker(id: string, seq: number): void;
+  /** A message changed without a new entry: the preview shows its new state. */
+  applyChanged(m: Message): void;
   /** I deleted messages for myself: a preview showing one of them falls back to `latest`. */
   applyDeleted(id: string, messageIds: string[], latest: Message | undefined): void;
   /** A changed name or avatar of a direct conversation's peer. */
@@ -187,6 +189,14 @@ export const useConversations = create<ConversationsStore>((set) => ({
           [id]: { ...c, read_seq, unread: Math.max(0, c.last_seq - read_seq), mention_seq: c.mention_seq > read_seq ? c.mention_seq : 0 },
         },
       };
+    }),
+  applyChanged: (m) =>
+    set((s) => {
+      const c = s.byId[m.conversation_id];
+      const last = c?.last_message;
+      if (!c || last?.message_id !== m.message_id || (m.change_seq ?? 0) < (last.change_seq ?? 0)) return s;
+      const body = last.body.kind === "recalled" ? last.body : m.body;
+      return { byId: { ...s.byId, [m.conversation_id]: { ...c, last_message: { ...m, body } } } };
     }),
   applyDeleted: (id, messageIds, latest) =>
     set((s) => {

@@ -19,12 +19,19 @@ interface MessagesStore {
   hidden: Record<string, Record<string, true>>;
   pending: PendingSend[];
   add(conversationId: string, msgs: Message[]): void;
+  /** A message changed without a new entry (`message_changed`): applied if newer than ours. */
+  change(m: Message): void;
   /** Deletes messages from my view (`delete_for_me`, or its event from another device). */
   hide(conversationId: string, messageIds: string[]): void;
   setHistoryState(conversationId: string, p: { hasMore?: boolean; loaded?: boolean }): void;
   setPending(p: PendingSend[]): void;
   drop(conversationId: string): void;
   reset(): void;
+}
+
+/** `m` is an older state of `than` (by `change_seq`; none counts as 0). */
+function olderChange(m: Message, than: Message): boolean {
+  return (m.change_seq ?? 0) < (than.change_seq ?? 0);
 }
 
 const emptyConv = (): ConvMessages => ({ items: {}, seqs: [], hasMore: true, loaded: false });
@@ -51,8 +58,9 @@ export const useMessages = create<MessagesStore>((set) => ({
         if (hidden?.[m.message_id]) continue;
         const existing = items[m.seq];
         if (!existing) added.push(m.seq);
-        // A stored recall wins over a later copy of the original text.
-        if (!existing || existing.body.kind !== "recalled") items[m.seq] = m;
+        // A stored recall wins over a later copy of the original text, and a copy that changed
+        // later (reactions) over one that changed earlier.
+        if (!existing || (existing.body.kind !== "recalled" && !olderChange(m, existing))) items[m.seq] = m;
         if (m.body.kind === "recall") {
           const t = items[m.body.target_seq];
           if (t && t.body.kind !== "recalled") items[m.body.target_seq] = { ...t, body: { kind: "recalled", recalled_at: m.sent_at } };
@@ -72,6 +80,15 @@ export const useMessages = create<MessagesStore>((set) => ({
         if (q && q.preview.kind !== "recalled" && recalled.has(q.seq)) items[m.seq] = { ...m, reply_to: { ...q, preview: { kind: "recalled" } } };
       }
       return { byConv: { ...s.byConv, [id]: { ...cur, items, seqs: insertSorted(cur.seqs, added) } } };
+    }),
+  change: (m) =>
+    set((s) => {
+      const cur = s.byConv[m.conversation_id];
+      const existing = cur?.items[m.seq];
+      if (!cur || !existing || olderChange(m, existing) || existing.message_id !== m.message_id) return s;
+      // A recall we hold wins over the content in a copy that predates it.
+      const next = existing.body.kind === "recalled" ? { ...m, body: existing.body } : m;
+      return { byConv: { ...s.byConv, [m.conversation_id]: { ...cur, items: { ...cur.items, [m.seq]: next } } } };
     }),
   hide: (id, messageIds) =>
     set((s) => {

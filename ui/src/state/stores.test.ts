@@ -129,6 +129,27 @@ describe("messages store", () => {
     expect(items()[4]?.reply_to?.preview).toEqual({ kind: "recalled" });
   });
 
+  it("applies reactions only when newer, and never brings a recalled message back", () => {
+    const s = useMessages.getState();
+    s.add("c1", [m(1)]);
+    const reacted = (n: number, count: number): Message => ({
+      ...m(1),
+      change_seq: n,
+      reactions: [{ emoji: "👍", count, user_ids: ["ub"] }],
+    });
+    s.change(reacted(2, 2));
+    s.change(reacted(1, 1));
+    expect(useMessages.getState().byConv.c1?.items[1]?.reactions?.[0]?.count).toBe(2);
+    // A history page read before the change does not undo it.
+    s.add("c1", [m(1)]);
+    expect(useMessages.getState().byConv.c1?.items[1]?.change_seq).toBe(2);
+    s.add("c1", [m(3, "ub", { kind: "recall", message_id: "m1", target_seq: 1 })]);
+    s.change(reacted(3, 3));
+    const item = useMessages.getState().byConv.c1?.items[1];
+    expect(item?.body.kind).toBe("recalled");
+    expect(item?.reactions?.[0]?.count).toBe(3);
+  });
+
   it("counts a reply to my message from someone else as a mention", () => {
     useConversations.getState().setSnapshot([info("c1", { last_seq: 1, read_seq: 1 })]);
     const toMe: Message = { ...m(2, "ub"), reply_to: { seq: 1, message_id: "m1", sender_id: me, preview: { kind: "image" } } };

@@ -12,7 +12,9 @@ import { useMessages } from "../../state/messages";
 import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
 import { deleteForMeLocally } from "../../state/bind";
-import { deleteForMe, recallMessage } from "./actions";
+import { deleteForMe, react, recallMessage } from "./actions";
+import { EmojiPicker } from "./EmojiPicker";
+import { rememberEmoji } from "./emoji";
 import { ForwardDialog } from "./ForwardDialog";
 import { previewOf } from "./quote";
 import { MessageRow } from "./MessageRow";
@@ -82,6 +84,23 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
 
   const onMenu = useCallback((m: Message, x: number, y: number) => setMenu({ m, x, y }), []);
 
+  // The newest messages growing in place (reactions added) keep the list at the bottom if it was.
+  const tailChange = useMemo(() => seqs.slice(-5).reduce((n, seq) => Math.max(n, items?.[seq]?.change_seq ?? 0), 0), [seqs, items]);
+  const wasAtBottom = useRef(atBottom);
+  useEffect(() => {
+    wasAtBottom.current = atBottom;
+  }, [atBottom]);
+  useEffect(() => {
+    if (tailChange && wasAtBottom.current) ref.current?.scrollToIndex({ index: "LAST", align: "end" });
+  }, [tailChange]);
+
+  // Reactions: toggling one, and the picker for a new one (where the menu was).
+  const [picking, setPicking] = useState<{ m: Message; x: number; y: number } | null>(null);
+  const onReact = useCallback(
+    (m: Message, emoji: string, on: boolean) => void run(() => react(client, m.conversation_id, m.seq, emoji, on)),
+    [client, run],
+  );
+
   // Selecting several messages to forward or delete them together; the ones being forwarded.
   const [selected, setSelected] = useState<number[] | null>(null);
   const [forwarding, setForwarding] = useState<number[] | null>(null);
@@ -126,6 +145,10 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           document.getElementById(`composer-${conversationId}`)?.focus();
         },
       });
+    }
+    if (content && conv && !conv.ended) {
+      const at = menu ?? { x: 0, y: 0 };
+      out.push({ label: t("chat.addReaction"), onSelect: () => setPicking({ m, x: at.x, y: at.y }) });
     }
     if (content) {
       out.push({ label: t("chat.forward"), onSelect: () => setForwarding([m.seq]) });
@@ -206,6 +229,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
               nameOf={nameOf}
               onMenu={onMenu}
               onJump={onJump}
+              onReact={onReact}
             />
           );
         }}
@@ -244,6 +268,21 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           <button type="button" className="button" onClick={() => setSelected(null)}>
             {t("common.cancel")}
           </button>
+        </div>
+      )}
+      {picking && (
+        <div
+          className="reaction-picker"
+          style={{ left: Math.max(8, Math.min(picking.x, window.innerWidth - 360)), top: Math.max(8, Math.min(picking.y, window.innerHeight - 320)) }}
+        >
+          <EmojiPicker
+            onPick={(emoji) => {
+              rememberEmoji(emoji);
+              onReact(picking.m, emoji, true);
+              setPicking(null);
+            }}
+            onClose={() => setPicking(null)}
+          />
         </div>
       )}
       {forwarding && (

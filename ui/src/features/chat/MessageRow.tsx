@@ -28,9 +28,11 @@ interface Props {
   onMenu(m: Message, x: number, y: number): void;
   /** Show the entry at `seq` (a quoted message). */
   onJump(seq: number): void;
+  /** Add (`on`) or take back my reaction `emoji`. */
+  onReact(m: Message, emoji: string, on: boolean): void;
 }
 
-function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump }: Props) {
+function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump, onReact }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const senderAvatar = useDirectory((s) => s.profiles[m.sender_id]?.avatar);
@@ -133,6 +135,7 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
               </button>
             </span>
           </div>
+          {(m.reactions?.length ?? 0) > 0 && <Reactions m={m} myId={myId} nameOf={nameOf} onReact={onReact} />}
         </div>
       </div>
     </div>
@@ -140,6 +143,35 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
 }
 
 export const MessageRow = memo(MessageRowImpl);
+
+/** A message's reactions: each emoji with its count, mine highlighted; a click toggles mine. */
+function Reactions({ m, myId, nameOf, onReact }: { m: Message; myId: string; nameOf(id: string): string; onReact(m: Message, emoji: string, on: boolean): void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="reactions" data-testid="reactions">
+      {(m.reactions ?? []).map((r) => {
+        const mine = r.user_ids.includes(myId);
+        const more = r.count - r.user_ids.length;
+        const names = r.user_ids.map(nameOf).join(", ") + (more > 0 ? ` ${t("chat.andMore", { count: more })}` : "");
+        return (
+          <button
+            key={r.emoji}
+            type="button"
+            className={`reaction${mine ? " reaction--mine" : ""}`}
+            aria-pressed={mine}
+            aria-label={t("chat.reactionLabel", { emoji: r.emoji, count: r.count, names })}
+            title={names}
+            onClick={() => onReact(m, r.emoji, !mine)}
+            data-testid="reaction"
+          >
+            <span className="reaction__emoji">{r.emoji}</span>
+            <span className="reaction__count">{r.count}</span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
 
 /** The message a reply quotes: its sender and first line; a click shows it. */
 function QuoteBlock({ q, nameOf, onJump }: { q: Quote; nameOf(id: string): string; onJump(seq: number): void }) {

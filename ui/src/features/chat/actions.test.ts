@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeRequester } from "../../protocol/fakeRequester";
-import { markRead, recallMessage, sendTyping } from "./actions";
+import { markRead, react, recallMessage, sendTyping } from "./actions";
 
 const done = { kind: "done" } as const;
 
@@ -21,6 +21,12 @@ describe("chat actions", () => {
     const c = fakeRequester(done);
     await recallMessage(c, "c1", "m7");
     expect(c.sent()).toEqual({ json: '{"type":"recall","conversation_id":"c1","message_id":"m7"}', expect: ["done"] });
+  });
+
+  it("reacts and takes a reaction back", async () => {
+    const c = fakeRequester(done);
+    await react(c, "c1", 7, "👍🏽", false);
+    expect(c.sent()).toEqual({ json: '{"type":"react","conversation_id":"c1","seq":7,"emoji":"👍🏽","on":false}', expect: ["done"] });
   });
 
   it("fails with unexpected_reply on another kind of reply", async () => {
