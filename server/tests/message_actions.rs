@@ -22,6 +22,7 @@ on_both_backends!(
     forwarding_shows_the_origin_and_follows_the_targets_rules,
     reactions_toggle_idempotently_count_nowhere_and_replay_after_a_restart,
     reactions_refuse_bad_input_and_follow_the_senders_rules,
+    editing_changes_the_text_everywhere_without_a_new_entry,
     delete_for_me_hides_on_my_devices_only_and_survives_a_restart,
     delete_for_me_refuses_bad_input_and_changes_nothing,
 );
@@ -543,6 +544,91 @@ async fn reactions_refuse_bad_input_and_follow_the_senders_rules(db: Db) {
         bob.err(react(&g, hello.seq, "👍", true)).await,
         ErrorCode::Muted
     );
+    server.stop().await;
+}
+
+fn edit(conv: &ConversationId, seq: u64, text: &str) -> command::EditMessage {
+    command::EditMessage {
+        conversation_id: conv.clone(),
+        seq,
+        text: text.into(),
+    }
+}
+
+async fn editing_changes_the_text_everywhere_without_a_new_entry(db: Db) {
+    let server = TestServer::start(db).await;
+    let alice = server.register("alice").await;
+    let mut bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    let dinner = alice.send_text(&conv, "a1", "dinner at 8?").await;
+    let answer = sent(bob.ok(reply(&conv, "b1", "sure", dinner.seq)).await);
+    bob.drain(Duration::from_millis(200)).await;
+
+    alice.ok(edit(&conv, dinner.seq, "dinner at 8:30?")).await;
+    let changed = expect_change(&mut bob, &conv).await;
+    assert_eq!(text_of(&changed), "dinner at 8:30?");
+    assert!(changed.edited_at.is_some_and(|at| at >= dinner.sent_at));
+    assert!(changed.change_seq.is_some());
+    // No new entry, nothing unread; history has the new text, and the reply's quote too.
+    let c = bob.conversation(&conv).await;
+    assert_eq!((c.last_seq, c.unread), (answer.seq, 0));
+    let page = bob.history(&conv).await;
+    assert_eq!(page.messages[0], changed);
+    assert_eq!(
+        page.messages[1]
+            .reply_to
+            .as_ref()
+            .map(|q| q.preview.clone()),
+        Some(QuotePreview::Text {
+            text: "dinner at 8:30?".into()
+        })
+    );
+    // The same text again changes nothing.
+    alice.ok(edit(&conv, dinner.seq, "dinner at 8:30?")).await;
+
+    // Only your own text messages, with a valid text.
+    assert_eq!(
+        bob.err(edit(&conv, dinner.seq, "mine now")).await,
+        ErrorCode::NotYourMessage
+    );
+    assert_eq!(
+        alice.err(edit(&conv, dinner.seq, "  ")).await,
+        ErrorCode::EmptyMessage
+    );
+    assert_eq!(
+        alice.err(edit(&conv, answer.seq + 9, "?")).await,
+        ErrorCode::NotFound
+    );
+    let oops = alice.send_text(&conv, "a2", "oops").await;
+    alice
+        .ok(command::Recall {
+            conversation_id: conv.clone(),
+            message_id: oops.message_id.clone(),
+        })
+        .await;
+    for seq in [oops.seq, oops.seq + 1] {
+        assert_eq!(
+            alice.err(edit(&conv, seq, "fixed")).await,
+            ErrorCode::BadRequest
+        );
+    }
+
+    // A device that was away gets the edit from `sync` after a restart.
+    let token = bob.token.clone();
+    drop((alice, bob));
+    let server = server.restart().await;
+    let mut bob = server.resume(&token).await;
+    bob.ok(command::SyncRequest {
+        events_after: 0,
+        conversations: vec![liao_shared::ConversationCursor {
+            conversation_id: conv.clone(),
+            seq: answer.seq,
+            changes_after: Some(0),
+        }],
+    })
+    .await;
+    assert_eq!(expect_change(&mut bob, &conv).await, changed);
     server.stop().await;
 }
 

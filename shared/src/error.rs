@@ -69,6 +69,8 @@ pub enum ErrorCode {
     MessageTooLong,
     /// The message can no longer be recalled (the window has passed).
     RecallWindowPassed,
+    /// The message can no longer be edited (24 hours have passed).
+    EditWindowPassed,
     /// You may only act on your own message.
     NotYourMessage,
     /// The `client_msg_id` was already used for a different conversation.

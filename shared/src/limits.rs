@@ -53,6 +53,9 @@ pub const MAX_DELETE_FOR_ME: usize = 100;
 /// How long after sending a message its sender may recall it, in milliseconds.
 pub const RECALL_WINDOW_MS: u64 = 2 * 60 * 1000;
 
+/// How long after sending a text message its sender may edit it.
+pub const EDIT_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
+
 /// Usernames: this many bytes at least …
 pub const USERNAME_MIN: usize = 3;
 /// … and at most.

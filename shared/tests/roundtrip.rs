@@ -376,7 +376,7 @@ fn message() -> BoxedStrategy<Message> {
         of(quote()),
         of((user_id(), any::<u64>())),
         vec(reaction(), 0..3),
-        of(any::<u64>()),
+        (of(any::<u64>()), of(any::<u64>())),
     )
         .prop_map(
             |(
@@ -390,7 +390,7 @@ fn message() -> BoxedStrategy<Message> {
                 reply_to,
                 forwarded,
                 reactions,
-                change_seq,
+                (edited_at, change_seq),
             )| {
                 Message {
                     message_id,
@@ -404,6 +404,7 @@ fn message() -> BoxedStrategy<Message> {
                     forwarded_from: forwarded
                         .map(|(sender_id, sent_at)| ForwardedFrom { sender_id, sent_at }),
                     reactions,
+                    edited_at,
                     change_seq,
                 }
             },
@@ -686,6 +687,13 @@ fn chat_commands() -> BoxedStrategy<Command> {
                 on,
             })
         ),
+        (conv_id(), any::<u64>(), text()).prop_map(|(conversation_id, seq, text)| {
+            Command::EditMessage(command::EditMessage {
+                conversation_id,
+                seq,
+                text,
+            })
+        }),
     ]
     .boxed()
 }

@@ -42,6 +42,7 @@ fn generated() -> String {
         command::Recall::decl(&cfg),
         command::DeleteForMe::decl(&cfg),
         command::React::decl(&cfg),
+        command::EditMessage::decl(&cfg),
         command::OpenTemp::decl(&cfg),
         command::FileUrls::decl(&cfg),
         command::SyncRequest::decl(&cfg),

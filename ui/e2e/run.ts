@@ -441,6 +441,28 @@ async function main(): Promise<void> {
       await chip(atAlice).filter({ hasText: "1" }).and(a.locator("[aria-pressed=true]")).waitFor();
       expectEq(await chip(atBob).getAttribute("aria-pressed"), "false", "bob's chip after taking it back");
     });
+    await step("edit: the new text shows as edited on both sides; a text I recalled can be re-edited", async () => {
+      await send(a, "See you at 8");
+      await b.getByTestId("bubble").filter({ hasText: "See you at 8" }).waitFor();
+      await a.getByTestId("bubble").filter({ hasText: "See you at 8" }).click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Edit" }).click();
+      await a.getByTestId("edit-bar").waitFor();
+      const composer = a.getByTestId("composer");
+      expectEq(await composer.inputValue(), "See you at 8", "composer while editing");
+      await composer.fill("See you at 8:30");
+      await composer.press("Enter");
+      await a.getByTestId("edit-bar").waitFor({ state: "detached" });
+      await b.getByTestId("message").filter({ hasText: "See you at 8:30" }).getByTestId("edited").waitFor();
+      await a.getByTestId("message").filter({ hasText: "See you at 8:30" }).getByTestId("edited").waitFor();
+      expectEq(await composer.inputValue(), "", "composer after editing");
+      // 重新编辑: the text alice recalled here comes back into her composer.
+      await send(a, "Typo hree");
+      await a.getByTestId("bubble").filter({ hasText: "Typo hree" }).click({ button: "right" });
+      await a.getByRole("menuitem", { name: "Recall" }).click();
+      await a.getByTestId("reedit").click();
+      expectEq(await composer.inputValue(), "Typo hree", "composer after re-editing");
+      await composer.fill("");
+    });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
       await composer.fill("Good night ");

@@ -71,6 +71,7 @@ impl Membership {
 /// [`message_from_row`]; conditions name columns as `m.…`.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, \
      m.sent_at, m.body, m.reply_to_seq, m.forwarded_sender, m.forwarded_at, m.change_seq, \
+     m.edited_at, \
      q.id AS quote_id, \
      q.sender_id AS quote_sender, q.body AS quote_body \
      FROM messages m LEFT JOIN messages q ON q.conversation_id = m.conversation_id AND q.seq = m.reply_to_seq";
@@ -116,6 +117,7 @@ fn message_from_row(r: &AnyRow) -> Result<Message> {
         forwarded_from,
         // Filled in by `Store::attach_reactions` where wanted.
         reactions: Vec::new(),
+        edited_at: r.try_get::<Option<i64>, _>("edited_at")?.map(u),
         change_seq: r.try_get::<Option<i64>, _>("change_seq")?.map(u),
     })
 }
@@ -197,6 +199,7 @@ pub async fn append_own(
         reply_to,
         forwarded_from,
         reactions: Vec::new(),
+        edited_at: None,
         change_seq: None,
     })
 }
@@ -336,6 +339,27 @@ pub async fn replace_body(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Replace the text message at `seq` with its edited `body`, edited at `at`, and count the change
+/// (inside `tx`): its new `change_seq`.
+pub async fn edit_text(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    seq: u64,
+    body: &MessageBody,
+    at: u64,
+) -> Result<u64> {
+    sqlx::query(
+        "UPDATE messages SET body = $1, edited_at = $2 WHERE conversation_id = $3 AND seq = $4",
+    )
+    .bind(body_json(body)?)
+    .bind(i(at))
+    .bind(conversation.as_str())
+    .bind(i(seq))
+    .execute(&mut **tx)
+    .await?;
+    super::reactions::mark_changed(tx, conversation, seq).await
 }
 
 /// A message by id, within a conversation (read inside `tx`).

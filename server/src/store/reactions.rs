@@ -1,5 +1,5 @@
 //! Emoji reactions (`reactions`) and the change counter that lets `sync` replay changed messages
-//! (`conversations.last_change`, `messages.change_seq`).
+//! (`conversations.last_change`, `messages.change_seq`), which edits count on too.
 //!
 //! A reaction is one row per message, user and emoji. Reacting changes the message, not the
 //! conversation's sequence: the conversation's change counter goes up and the message keeps its
@@ -84,7 +84,7 @@ pub async fn toggle(
 }
 
 /// Count a change of the message at `seq` (inside `tx`): its new `change_seq`.
-async fn mark_changed(tx: &mut Tx, conversation: &ConversationId, seq: u64) -> Result<u64> {
+pub async fn mark_changed(tx: &mut Tx, conversation: &ConversationId, seq: u64) -> Result<u64> {
     let change: i64 = sqlx::query_scalar(
         "UPDATE conversations SET last_change = last_change + 1 WHERE id = $1 RETURNING last_change",
     )

@@ -147,6 +147,7 @@ impl Connection {
             Command::Recall(c) => done(app.chat.recall(a, &c).await?),
             Command::DeleteForMe(c) => done(app.chat.delete_for_me(a, &c).await?),
             Command::React(c) => done(app.chat.react(a, &c).await?),
+            Command::EditMessage(c) => done(app.chat.edit_message(a, &c).await?),
             Command::FileUrls(c) => Some(app.files.file_urls(a, &c).await?),
             Command::CreateGroup(c) => conversation(app.groups.create_group(a, &c).await?),
             Command::SearchGroups(c) => Some(app.groups.search_groups(&c).await?),

@@ -139,8 +139,12 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<Reaction>>", optional)]
     pub reactions: Vec<Reaction>,
-    /// The conversation's change counter when this message last changed (a reaction); absent
-    /// if it never did. Of two copies of a message, the one with the higher value is newer.
+    /// When its text was last edited (`edit_message`); absent if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub edited_at: Option<u64>,
+    /// The conversation's change counter when this message last changed (a reaction, an edit);
+    /// absent if it never did. Of two copies of a message, the one with the higher value is newer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub change_seq: Option<u64>,

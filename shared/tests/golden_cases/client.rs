@@ -440,6 +440,16 @@ fn chat(c: &mut Cases) {
     );
     request(
         c,
+        "client/edit_message",
+        "29",
+        command::EditMessage {
+            conversation_id: cid(DIRECT),
+            seq: 2,
+            text: "Dinner at 8:30?".into(),
+        },
+    );
+    request(
+        c,
         "client/react",
         "28",
         command::React {

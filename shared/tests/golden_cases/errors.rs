@@ -142,6 +142,11 @@ pub fn cases(c: &mut Cases) {
         "messages can be recalled for 2 minutes",
     );
     reply(
+        "server/error/edit_window_passed",
+        EditWindowPassed,
+        "messages can be edited for 24 hours",
+    );
+    reply(
         "server/error/not_your_message",
         NotYourMessage,
         "you can only recall your own messages",

@@ -202,6 +202,7 @@ pub fn group_text() -> Message {
         reply_to: None,
         forwarded_from: None,
         reactions: Vec::new(),
+        edited_at: None,
         change_seq: None,
     }
 }
@@ -219,6 +220,7 @@ pub fn direct_text() -> Message {
         reply_to: None,
         forwarded_from: None,
         reactions: Vec::new(),
+        edited_at: None,
         change_seq: None,
     }
 }
@@ -243,6 +245,7 @@ pub fn reply_text() -> Message {
         }),
         forwarded_from: None,
         reactions: Vec::new(),
+        edited_at: None,
         change_seq: None,
     }
 }
@@ -260,6 +263,7 @@ pub fn minimal_text() -> Message {
         reply_to: None,
         forwarded_from: None,
         reactions: Vec::new(),
+        edited_at: None,
         change_seq: None,
     }
 }
@@ -277,6 +281,7 @@ pub fn system(seq: u64, event: SystemEvent) -> Message {
         reply_to: None,
         forwarded_from: None,
         reactions: Vec::new(),
+        edited_at: None,
         change_seq: None,
     }
 }

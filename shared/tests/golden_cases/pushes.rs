@@ -238,6 +238,7 @@ fn messages(c: &mut Cases) {
                 sent_at: T0 + 31 * MINUTE,
             }),
             reactions: Vec::new(),
+            edited_at: None,
             change_seq: None,
         },
     );
@@ -255,6 +256,7 @@ fn messages(c: &mut Cases) {
             reply_to: None,
             forwarded_from: None,
             reactions: Vec::new(),
+            edited_at: None,
             change_seq: None,
         },
     );
@@ -272,6 +274,7 @@ fn messages(c: &mut Cases) {
             reply_to: None,
             forwarded_from: None,
             reactions: Vec::new(),
+            edited_at: None,
             change_seq: None,
         },
     );
@@ -291,6 +294,7 @@ fn messages(c: &mut Cases) {
             reply_to: None,
             forwarded_from: None,
             reactions: Vec::new(),
+            edited_at: None,
             change_seq: None,
         },
     );
@@ -311,6 +315,7 @@ fn messages(c: &mut Cases) {
             reply_to: None,
             forwarded_from: None,
             reactions: Vec::new(),
+            edited_at: None,
             change_seq: None,
         },
     );
@@ -451,6 +456,16 @@ fn others(c: &mut Cases) {
         c,
         "server/message_changed",
         ServerFrame::MessageChanged { message: reacted },
+    );
+    // Alice edited her text to Bob.
+    let mut edited = direct_text();
+    edited.body = text_body("Dinner at 8:30?");
+    edited.edited_at = Some(T0 + 5 * MINUTE);
+    edited.change_seq = Some(1);
+    add(
+        c,
+        "server/message_changed_edited",
+        ServerFrame::MessageChanged { message: edited },
     );
     add(
         c,

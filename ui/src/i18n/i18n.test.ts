@@ -38,7 +38,7 @@ describe("i18n", () => {
       username_taken: true, invalid_username: true, weak_password: true, invalid_display_name: true, rate_limited: true,
       server_busy: true, storage_full: true, not_found: true, not_friends: true, blocked: true, already_friends: true,
       request_pending: true, no_request: true, self_target: true, empty_message: true, message_too_long: true,
-      recall_window_passed: true, not_your_message: true, client_id_reused: true, forbidden: true, muted: true, already_member: true,
+      recall_window_passed: true, edit_window_passed: true, not_your_message: true, client_id_reused: true, forbidden: true, muted: true, already_member: true,
       owner_must_transfer: true, invite_only: true, temp_session_unavailable: true, file_too_large: true, quota_exceeded: true,
       unsupported_image: true, not_allowed_here: true, conflict: true, slow_consumer: true,
       shutting_down: true, internal: true,

@@ -16,6 +16,8 @@ interface ConversationsStore {
   drafts: Record<string, string>;
   /** The message the composer replies to, by conversation (this device only, like the draft). */
   replying: Record<string, Message>;
+  /** The message the composer edits, and the draft it set aside, by conversation. */
+  editing: Record<string, { m: Message; draft: string }>;
   setSnapshot(list: ConversationInfo[]): void;
   upsert(info: ConversationInfo): void;
   end(id: string, reason: "left" | "removed" | "dissolved"): void;
@@ -31,6 +33,8 @@ interface ConversationsStore {
   setActive(id: string | null): void;
   setDraft(id: string, text: string): void;
   setReplying(id: string, m: Message | null): void;
+  /** Starts editing `m` (its text in the composer) or stops (the set-aside draft back). */
+  setEditing(id: string, m: Message | null): void;
   reset(): void;
 }
 
@@ -123,6 +127,7 @@ export const useConversations = create<ConversationsStore>((set) => ({
   activeId: null,
   drafts: loadDrafts(),
   replying: {},
+  editing: {},
   setSnapshot: (list) =>
     set((s) => {
       const byId: Record<string, Conversation> = {};
@@ -228,9 +233,25 @@ export const useConversations = create<ConversationsStore>((set) => ({
       else delete replying[id];
       return { replying };
     }),
+  setEditing: (id, m) =>
+    set((s) => {
+      const editing = { ...s.editing };
+      const drafts = { ...s.drafts };
+      const replying = { ...s.replying };
+      if (m && m.body.kind === "text") {
+        editing[id] = { m, draft: s.editing[id]?.draft ?? drafts[id] ?? "" };
+        drafts[id] = m.body.text;
+        delete replying[id];
+      } else {
+        drafts[id] = s.editing[id]?.draft ?? drafts[id] ?? "";
+        delete editing[id];
+      }
+      saveDrafts(drafts);
+      return { editing, drafts, replying };
+    }),
   reset: () => {
     saveDrafts({});
-    set({ byId: {}, activeId: null, drafts: {}, replying: {} });
+    set({ byId: {}, activeId: null, drafts: {}, replying: {}, editing: {} });
   },
 }));
 

@@ -18,6 +18,9 @@ interface MessagesStore {
   /** Ids of messages I deleted for myself, by conversation: never shown again, even if replayed. */
   hidden: Record<string, Record<string, true>>;
   pending: PendingSend[];
+  /** Texts I recalled on this device, by message id, for re-editing (重新编辑) within the window. */
+  recalledTexts: Record<string, { text: string; at: number }>;
+  rememberRecalled(messageId: string, text: string): void;
   add(conversationId: string, msgs: Message[]): void;
   /** A message changed without a new entry (`message_changed`): applied if newer than ours. */
   change(m: Message): void;
@@ -48,6 +51,8 @@ export const useMessages = create<MessagesStore>((set) => ({
   byConv: {},
   hidden: {},
   pending: [],
+  recalledTexts: {},
+  rememberRecalled: (messageId, text) => set((s) => ({ recalledTexts: { ...s.recalledTexts, [messageId]: { text, at: Date.now() } } })),
   add: (id, msgs) =>
     set((s) => {
       const cur = s.byConv[id] ?? emptyConv();
@@ -88,7 +93,16 @@ export const useMessages = create<MessagesStore>((set) => ({
       if (!cur || !existing || olderChange(m, existing) || existing.message_id !== m.message_id) return s;
       // A recall we hold wins over the content in a copy that predates it.
       const next = existing.body.kind === "recalled" ? { ...m, body: existing.body } : m;
-      return { byConv: { ...s.byConv, [m.conversation_id]: { ...cur, items: { ...cur.items, [m.seq]: next } } } };
+      const items = { ...cur.items, [m.seq]: next };
+      // Replies quoting an edited text show the new text.
+      if (next.body.kind === "text") {
+        const text = Array.from(next.body.text).slice(0, 100).join("");
+        for (const r of Object.values(items)) {
+          const q = r.reply_to;
+          if (q?.seq === m.seq && q.preview.kind === "text" && q.preview.text !== text) items[r.seq] = { ...r, reply_to: { ...q, preview: { kind: "text", text } } };
+        }
+      }
+      return { byConv: { ...s.byConv, [m.conversation_id]: { ...cur, items } } };
     }),
   hide: (id, messageIds) =>
     set((s) => {
@@ -110,5 +124,5 @@ export const useMessages = create<MessagesStore>((set) => ({
       delete byConv[id];
       return { byConv };
     }),
-  reset: () => set({ byConv: {}, hidden: {}, pending: [] }),
+  reset: () => set({ byConv: {}, hidden: {}, pending: [], recalledTexts: {} }),
 }));

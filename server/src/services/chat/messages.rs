@@ -1,6 +1,6 @@
 //! What happens to messages once sent: history pages, read markers, typing, recall.
 
-use liao_shared::command::{DeleteForMe, History, MarkRead, Recall, Typing};
+use liao_shared::command::{DeleteForMe, EditMessage, History, MarkRead, Recall, Typing};
 use liao_shared::{
     ConversationId, ConversationKind, ErrorCode, EventBody, MessageBody, Reply, Role, ServerFrame,
     UserId, limits,
@@ -106,6 +106,56 @@ impl Chat {
             message_ids: ids,
         };
         commit_events(tx, &self.publisher, vec![(actor.user.clone(), event)]).await
+    }
+
+    /// Replace the text of the actor's own text message, within the edit window. Whoever may send
+    /// here may edit; everyone gets the message as it is now (`message_changed`), and nobody is
+    /// notified again. Mentions stay as they were.
+    pub async fn edit_message(&self, actor: &Actor, cmd: &EditMessage) -> Result<()> {
+        let conversation = &cmd.conversation_id;
+        let mut tx = self.store.begin().await?;
+        let ctx = chat::send_context(&mut tx, conversation, &actor.user, "")
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))?;
+        let target = if cmd.seq > ctx.membership.visible_from {
+            chat::message_at(&mut tx, conversation, cmd.seq).await?
+        } else {
+            None
+        };
+        let target = target.ok_or_else(|| Error::not_found("no such message"))?;
+        let MessageBody::Text {
+            mentions,
+            mention_all,
+            ..
+        } = &target.body
+        else {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "only text messages can be edited",
+            ));
+        };
+        if target.sender_id != actor.user {
+            return Err(Error::client(
+                ErrorCode::NotYourMessage,
+                "you can only edit your own messages",
+            ));
+        }
+        let now = now_ms();
+        if now.saturating_sub(target.sent_at) > limits::EDIT_WINDOW_MS {
+            return Err(Error::client(
+                ErrorCode::EditWindowPassed,
+                "messages can be edited for 24 hours",
+            ));
+        }
+        let body = super::send::validate_text(&cmd.text, mentions, *mention_all)?;
+        Self::check_may_send(&mut tx, &actor.user, &ctx, &body).await?;
+        if body == target.body {
+            return Ok(());
+        }
+        chat::edit_text(&mut tx, conversation, cmd.seq, &body, now).await?;
+        tx.commit().await?;
+        self.publish_change(conversation, cmd.seq, &ctx.members)
+            .await
     }
 
     /// Tell the other members the actor is typing.

@@ -88,7 +88,7 @@ impl Chat {
     }
 
     /// Push the message at `seq` as it is now to `members`.
-    async fn publish_change(
+    pub(super) async fn publish_change(
         &self,
         conversation: &ConversationId,
         seq: u64,

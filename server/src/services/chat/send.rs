@@ -103,7 +103,12 @@ async fn forwarded(
 /// Most distinct members one message may mention.
 const MAX_MENTIONS: usize = 50;
 
-fn validate_text(text: &str, mentions: &[UserId], mention_all: bool) -> Result<MessageBody> {
+/// A text body as stored, or why `text` and its mentions cannot be sent.
+pub(super) fn validate_text(
+    text: &str,
+    mentions: &[UserId],
+    mention_all: bool,
+) -> Result<MessageBody> {
     {
         {
             if text.trim().is_empty() {

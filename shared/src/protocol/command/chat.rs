@@ -151,6 +151,18 @@ pub struct React {
     pub on: bool,
 }
 
+/// Replace the text of your own text message, within 24 hours of sending it. Everyone sees the
+/// new text marked edited (`message_changed`); nobody is notified again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EditMessage {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// The message's seq.
+    pub seq: u64,
+    /// The new text (the rules of `send_message`'s text).
+    pub text: String,
+}
+
 /// Content a client sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]

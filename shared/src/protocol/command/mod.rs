@@ -91,6 +91,8 @@ pub enum Command {
     DeleteForMe(DeleteForMe),
     /// `react`: add or take back an emoji reaction to a message.
     React(React),
+    /// `edit_message`: change the text of your own text message.
+    EditMessage(EditMessage),
     // ---- groups (5.5) ----
     /// `create_group`: create a group you own.
     CreateGroup(CreateGroup),
@@ -167,6 +169,7 @@ impl Command {
         "recall",
         "delete_for_me",
         "react",
+        "edit_message",
         "create_group",
         "search_groups",
         "join_group",
@@ -232,6 +235,7 @@ command_from_struct!(
     Recall(Recall),
     DeleteForMe(DeleteForMe),
     React(React),
+    EditMessage(EditMessage),
     CreateGroup(CreateGroup),
     SearchGroups(SearchGroups),
     JoinGroup(JoinGroup),

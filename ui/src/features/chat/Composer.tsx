@@ -9,7 +9,8 @@ import { charCount, utf8Bytes } from "../../lib/format";
 import { useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
 import { useSession } from "../../state/session";
-import { sendTyping } from "./actions";
+import { editMessage, sendTyping } from "./actions";
+import { useAction } from "../../hooks/useAction";
 import { isSendKey } from "./composerKeys";
 import { useSendFiles } from "../../hooks/useSendFiles";
 import { insertAt, rememberEmoji } from "./emoji";
@@ -41,6 +42,8 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
   const text = useConversations((s) => s.drafts[conversationId] ?? "");
   const setDraft = useConversations((s) => s.setDraft);
   const replying = useConversations((s) => s.replying[conversationId]);
+  const editing = useConversations((s) => s.editing[conversationId]?.m);
+  const { run } = useAction();
   const ref = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const composing = useRef(false);
@@ -102,6 +105,14 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
 
   const send = () => {
     if (empty || tooLong) return;
+    if (editing) {
+      const seq = editing.seq;
+      void run(async () => {
+        await editMessage(client, conversationId, seq, text);
+        useConversations.getState().setEditing(conversationId, null);
+      });
+      return;
+    }
     client.sendMessage(conversationId, { kind: "text", text, ...mentionsIn(text) }, replying ? { replyTo: replying.seq } : {});
     useConversations.getState().setReplying(conversationId, null);
     setDraft(conversationId, "");
@@ -245,9 +256,10 @@ export function Composer({ conversationId, title, onSent }: { conversationId: st
               return;
             }
           }
-          if (e.key === "Escape" && replying && !imeBusy) {
+          if (e.key === "Escape" && (replying || editing) && !imeBusy) {
             e.preventDefault();
-            useConversations.getState().setReplying(conversationId, null);
+            if (editing) useConversations.getState().setEditing(conversationId, null);
+            else useConversations.getState().setReplying(conversationId, null);
             return;
           }
           if (isSendKey(e, imeBusy)) {

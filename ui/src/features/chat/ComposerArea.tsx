@@ -34,8 +34,38 @@ export function ComposerArea({ c, title, onSent }: { c: Conversation; title: str
   return (
     <>
       <ReplyBar conversationId={c.conversation_id} />
+      <EditBar conversationId={c.conversation_id} />
       <Composer conversationId={c.conversation_id} title={title} onSent={onSent} />
     </>
+  );
+}
+
+/** The message the composer is editing, with a way out (its earlier draft comes back). */
+function EditBar({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
+  const m = useConversations((s) => s.editing[conversationId]?.m);
+  const preview = m && previewOf(m.body);
+  if (!m || !preview) return null;
+  return (
+    <div className="reply-bar" data-testid="edit-bar">
+      <div className="reply-bar__quote">
+        <span className="reply-bar__label">{t("chat.editing")}</span>
+        <span className="reply-bar__text">{quoteText(t, preview)}</span>
+      </div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t("chat.cancelEdit")}
+        title={t("chat.cancelEdit")}
+        onClick={() => {
+          useConversations.getState().setEditing(conversationId, null);
+          document.getElementById(`composer-${conversationId}`)?.focus();
+        }}
+        data-testid="cancel-edit"
+      >
+        <Icon name="close" size={16} />
+      </button>
+    </div>
   );
 }
 

@@ -22,6 +22,8 @@ import { PendingList } from "./PendingList";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
 
 const BASE = 10_000_000;
+/** How long after sending a text its sender may edit it (PROTOCOL.md, `edit_message`). */
+const EDIT_WINDOW_MS = 24 * 60 * 60 * 1000;
 const EMPTY: number[] = [];
 
 interface Props {
@@ -134,6 +136,17 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
     [conversationId, loadUntil, t],
   );
 
+  // 重新编辑: a text I recalled here, within the recall window, goes back into the composer.
+  const recalledTexts = useMessages((s) => s.recalledTexts);
+  const reeditFor = (m: Message): (() => void) | undefined => {
+    const kept = m.body.kind === "recalled" ? recalledTexts[m.message_id] : undefined;
+    if (!kept || Date.now() - kept.at > recallWindow || conv?.ended) return undefined;
+    return () => {
+      useConversations.getState().setDraft(conversationId, kept.text);
+      document.getElementById(`composer-${conversationId}`)?.focus();
+    };
+  };
+
   const menuItems = (m: Message): MenuItem[] => {
     const out: MenuItem[] = [];
     const content = previewOf(m.body) !== null && m.body.kind !== "recalled";
@@ -166,11 +179,20 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
     const senderRole = members?.find((x) => x.profile.user_id === m.sender_id)?.role ?? "member";
     const canModerate = group && !own && (role === "owner" || (role === "admin" && senderRole === "member"));
     const withinWindow = Date.now() - m.sent_at < recallWindow;
-    if (m.body.kind === "text" && ((own && (withinWindow || role === "owner" || role === "admin")) || canModerate)) {
+    const body = m.body;
+    if (body.kind === "text" && own && conv && !conv.ended && Date.now() - m.sent_at < EDIT_WINDOW_MS) {
+      out.push({ label: t("chat.edit"), onSelect: () => useConversations.getState().setEditing(conversationId, m) });
+    }
+    if (body.kind === "text" && ((own && (withinWindow || role === "owner" || role === "admin")) || canModerate)) {
       out.push({
         label: t("chat.recall"),
         danger: true,
-        onSelect: () => void run(() => recallMessage(client, m.conversation_id, m.message_id)),
+        onSelect: () =>
+          void run(async () => {
+            await recallMessage(client, m.conversation_id, m.message_id);
+            // Kept on this device only, to re-edit it (the server deleted it).
+            if (own) useMessages.getState().rememberRecalled(m.message_id, body.text);
+          }),
       });
     }
     out.push({
@@ -230,6 +252,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
               onMenu={onMenu}
               onJump={onJump}
               onReact={onReact}
+              onReedit={reeditFor(m)}
             />
           );
         }}

@@ -30,9 +30,11 @@ interface Props {
   onJump(seq: number): void;
   /** Add (`on`) or take back my reaction `emoji`. */
   onReact(m: Message, emoji: string, on: boolean): void;
+  /** For a message I just recalled on this device: put its text back in the composer. */
+  onReedit?: () => void;
 }
 
-function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump, onReact }: Props) {
+function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump, onReact, onReedit }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const senderAvatar = useDirectory((s) => s.profiles[m.sender_id]?.avatar);
@@ -64,6 +66,14 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
         {head}
         <p className={`sys-line${b.kind === "recalled" ? " sys-line--recalled" : ""}`} data-testid={b.kind === "system" ? "system-line" : "recalled-line"}>
           {text}
+          {onReedit && (
+            <>
+              {" "}
+              <button type="button" className="sys-line__action" onClick={onReedit} data-testid="reedit">
+                {t("chat.reedit")}
+              </button>
+            </>
+          )}
         </p>
       </div>
     );
@@ -118,6 +128,11 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
                 t("chat.unsupported")
               )}
               <time className="bubble__time" dateTime={new Date(m.sent_at).toISOString()}>
+                {m.edited_at !== undefined && (
+                  <span className="bubble__edited" data-testid="edited">
+                    {t("chat.edited")}{" "}
+                  </span>
+                )}
                 {formatTime(m.sent_at, lang)}
               </time>
             </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeRequester } from "../../protocol/fakeRequester";
-import { markRead, react, recallMessage, sendTyping } from "./actions";
+import { editMessage, markRead, react, recallMessage, sendTyping } from "./actions";
 
 const done = { kind: "done" } as const;
 
@@ -21,6 +21,12 @@ describe("chat actions", () => {
     const c = fakeRequester(done);
     await recallMessage(c, "c1", "m7");
     expect(c.sent()).toEqual({ json: '{"type":"recall","conversation_id":"c1","message_id":"m7"}', expect: ["done"] });
+  });
+
+  it("edits a message", async () => {
+    const c = fakeRequester(done);
+    await editMessage(c, "c1", 3, "fixed");
+    expect(c.sent()).toEqual({ json: '{"type":"edit_message","conversation_id":"c1","seq":3,"text":"fixed"}', expect: ["done"] });
   });
 
   it("reacts and takes a reaction back", async () => {

@@ -18,6 +18,11 @@ export async function deleteForMe(client: Requester, conversationId: string, mes
   await client.request({ type: "delete_for_me", conversation_id: conversationId, message_ids: messageIds }, "done");
 }
 
+/** Replaces the text of my own text message at `seq`. */
+export async function editMessage(client: Requester, conversationId: string, seq: number, text: string): Promise<void> {
+  await client.request({ type: "edit_message", conversation_id: conversationId, seq, text }, "done");
+}
+
 /** Adds (`on`) or takes back my reaction `emoji` to the message at `seq`. */
 export async function react(client: Requester, conversationId: string, seq: number, emoji: string, on: boolean): Promise<void> {
   await client.request({ type: "react", conversation_id: conversationId, seq, emoji, on }, "done");

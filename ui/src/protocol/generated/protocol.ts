@@ -11,11 +11,11 @@ export type MessageId = string;
 
 export type SessionId = string;
 
-export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "storage_full" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "file_too_large" | "quota_exceeded" | "unsupported_image" | "not_allowed_here" | "conflict" | "slow_consumer" | "shutting_down" | "internal";
+export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" | "bad_request" | "unsupported_version" | "not_authenticated" | "already_authenticated" | "auth_timeout" | "invalid_credentials" | "invalid_session" | "session_revoked" | "account_disabled" | "registration_closed" | "username_taken" | "invalid_username" | "weak_password" | "invalid_display_name" | "rate_limited" | "server_busy" | "storage_full" | "not_found" | "not_friends" | "blocked" | "already_friends" | "request_pending" | "no_request" | "self_target" | "empty_message" | "message_too_long" | "recall_window_passed" | "edit_window_passed" | "not_your_message" | "client_id_reused" | "forbidden" | "muted" | "already_member" | "owner_must_transfer" | "invite_only" | "temp_session_unavailable" | "file_too_large" | "quota_exceeded" | "unsupported_image" | "not_allowed_here" | "conflict" | "slow_consumer" | "shutting_down" | "internal";
 
 export type ClientFrame = { id: string } & Command;
 
-export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "delete_for_me" } & DeleteForMe | { "type": "react" } & React | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
+export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "delete_for_me" } & DeleteForMe | { "type": "react" } & React | { "type": "edit_message" } & EditMessage | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
 
 export type Hello = { 
 /**
@@ -256,6 +256,20 @@ emoji: string,
  * Add it (`true`) or take it back (`false`).
  */
 on: boolean, };
+
+export type EditMessage = { 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The message's seq.
+ */
+seq: number, 
+/**
+ * The new text (the rules of `send_message`'s text).
+ */
+text: string, };
 
 export type OpenTemp = { 
 /**
@@ -898,8 +912,12 @@ forwarded_from?: ForwardedFrom,
  */
 reactions?: Array<Reaction>, 
 /**
- * The conversation's change counter when this message last changed (a reaction); absent
- * if it never did. Of two copies of a message, the one with the higher value is newer.
+ * When its text was last edited (`edit_message`); absent if never.
+ */
+edited_at?: number, 
+/**
+ * The conversation's change counter when this message last changed (a reaction, an edit);
+ * absent if it never did. Of two copies of a message, the one with the higher value is newer.
  */
 change_seq?: number, };
 
