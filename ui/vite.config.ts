@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import type { Plugin } from "vite";
 
 // LIAO_SERVER: where the dev/preview proxy forwards /ws, /api (uploads, files) and /healthz
 // (the server's https origin).
@@ -11,8 +12,29 @@ const proxy = {
   "/healthz": { target, secure: false },
 };
 
+/**
+ * The fallback colour emoji font for systems without one: Noto Color Emoji split by
+ * `unicode-range` (@fontsource), renamed "Liao Emoji Fallback" so it comes after the system's
+ * emoji font in the font stack (app/global.css), and WOFF2 only — every browser the app supports
+ * reads it, and the WOFF copies would double what the server embeds. A browser fetches a subset
+ * only when text needs it and no earlier font has the glyph, so the first load grows by the
+ * `@font-face` rules alone.
+ */
+function emojiFallback(): Plugin {
+  return {
+    name: "liao-emoji-fallback",
+    enforce: "pre",
+    transform(code, id) {
+      if (!/@fontsource[\\/]noto-color-emoji[\\/].*\.css$/.test(id)) return null;
+      return code
+        .replace(/,\s*url\([^)]*\.woff\) format\('woff'\)/g, "")
+        .replaceAll("'Noto Color Emoji'", "'Liao Emoji Fallback'");
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [emojiFallback(), react()],
   base: "/",
   server: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },
   preview: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },

@@ -486,6 +486,20 @@ async function main(): Promise<void> {
       await shot(a, "en-13-emoji-picker");
       await a.keyboard.press("Escape");
     });
+    await step("emoji fallback font: registered by subset, fetched only for text that needs it", async () => {
+      const r = await a.evaluate(async () => {
+        const faces = [...document.fonts].filter((f) => f.family.replace(/"/g, "") === "Liao Emoji Fallback");
+        // The regional-indicator (flag) subset: no text on the page has needed it yet.
+        const flags = faces.filter((f) => f.unicodeRange.toUpperCase().includes("1F1E6"));
+        const before = flags.map((f) => f.status).join(",");
+        const loaded = await document.fonts.load('16px "Liao Emoji Fallback"', "🇨🇳");
+        return { faces: faces.length, before, loaded: loaded.length, after: flags.map((f) => f.status).join(",") };
+      });
+      expectEq(r.faces >= 10, true, `fallback subsets registered (${r.faces})`);
+      expectEq(r.before, "unloaded", "the flag subset before any flag was shown");
+      expectEq(r.loaded, 1, "faces loaded for a flag");
+      expectEq(r.after, "loaded", "the flag subset once asked for");
+    });
     await step("bob sends an image and a file; alice sees both", async () => {
       // A 320×200 gradient PNG drawn in the page.
       const dataUrl = await b.evaluate(() => {

@@ -11,6 +11,8 @@ import { LiaoClient } from "./protocol/client";
 import { bindClient } from "./state/bind";
 import { useToasts } from "./state/toasts";
 import { startNotifications } from "./app/notifications";
+// The fallback emoji font's @font-face rules (its files load only when needed; see vite.config.ts).
+import "@fontsource/noto-color-emoji/400.css";
 import "./app/global.css";
 
 const i18n = initI18n();
