@@ -15,12 +15,24 @@ const proxy = {
 /**
  * The fallback colour emoji font for systems without one: Noto Color Emoji split by
  * `unicode-range` (@fontsource), renamed "Liao Emoji Fallback" so it comes after the system's
- * emoji font in the font stack (app/global.css), and WOFF2 only — every browser the app supports
+ * emoji font in the font stack (app/global.css), for emoji code points only, and WOFF2 only — every browser the app supports
  * reads it, and the WOFF copies would double what the server embeds. A browser fetches a subset
  * only when text needs it and no earlier font has the glyph, so the first load grows by the
  * `@font-face` rules alone.
  */
 function emojiFallback(): Plugin {
+  // The font also has glyphs for characters that are text first (digits, # and * for keycaps,
+  // ©, ®, ™, ℹ): those stay with the text fonts, or every digit would be drawn by the emoji font.
+  const textFirst = new Set([0x2122, 0x2139]);
+  const emojiOnly = (ranges: string) =>
+    ranges
+      .split(",")
+      .map((r) => r.trim())
+      .filter((r) => {
+        const start = parseInt(r.replace(/^U\+/i, "").split("-")[0] ?? "", 16);
+        return start >= 0x200d && !textFirst.has(start);
+      })
+      .join(",");
   return {
     name: "liao-emoji-fallback",
     enforce: "pre",
@@ -28,7 +40,8 @@ function emojiFallback(): Plugin {
       if (!/@fontsource[\\/]noto-color-emoji[\\/].*\.css$/.test(id)) return null;
       return code
         .replace(/,\s*url\([^)]*\.woff\) format\('woff'\)/g, "")
-        .replaceAll("'Noto Color Emoji'", "'Liao Emoji Fallback'");
+        .replaceAll("'Noto Color Emoji'", "'Liao Emoji Fallback'")
+        .replace(/unicode-range:([^;]*);/g, (_, ranges: string) => `unicode-range:${emojiOnly(ranges)};`);
     },
   };
 }

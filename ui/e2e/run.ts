@@ -462,6 +462,7 @@ async function main(): Promise<void> {
       await a.getByTestId("reedit").click();
       expectEq(await composer.inputValue(), "Typo hree", "composer after re-editing");
       await composer.fill("");
+      await shot(a, "en-17-chat-features");
     });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
@@ -493,8 +494,11 @@ async function main(): Promise<void> {
         const flags = faces.filter((f) => f.unicodeRange.toUpperCase().includes("1F1E6"));
         const before = flags.map((f) => f.status).join(",");
         const loaded = await document.fonts.load('16px "Liao Emoji Fallback"', "🇨🇳");
-        return { faces: faces.length, before, loaded: loaded.length, after: flags.map((f) => f.status).join(",") };
+        // Digits, # and * (keycap bases) stay with the text fonts.
+        const text = faces.filter((f) => /U\+(2[3A]|3[0-9])(\b|-)/i.test(f.unicodeRange)).map((f) => f.unicodeRange);
+        return { faces: faces.length, before, loaded: loaded.length, after: flags.map((f) => f.status).join(","), text: text.join(" | ") };
       });
+      expectEq(r.text, "", "fallback ranges that cover text characters");
       expectEq(r.faces >= 10, true, `fallback subsets registered (${r.faces})`);
       expectEq(r.before, "unloaded", "the flag subset before any flag was shown");
       expectEq(r.loaded, 1, "faces loaded for a flag");
@@ -672,6 +676,9 @@ async function main(): Promise<void> {
       await shot(a, "zh-05-group-members");
       await openConversation(b, "Alice Liddell");
       await shot(b, "zh-04-chat");
+      await openConversation(a, "Bob");
+      await a.getByTestId("reactions").first().waitFor();
+      await shot(a, "zh-07-chat-features");
       await b.getByTestId("tab-chats").click();
       await shot(b, "zh-02-conversation-list");
       await openConversation(b, groupName);
