@@ -462,7 +462,13 @@ async function main(): Promise<void> {
       await a.getByTestId("reedit").click();
       expectEq(await composer.inputValue(), "Typo hree", "composer after re-editing");
       await composer.fill("");
+      for (const close of await a.locator(".toast__close").all()) await close.click();
       await shot(a, "en-17-chat-features");
+      await a.getByTestId("language").selectOption("zh-CN");
+      await a.getByTestId("edited").filter({ hasText: "已编辑" }).waitFor();
+      await shot(a, "zh-07-chat-features");
+      await a.getByTestId("language").selectOption("en");
+      await a.getByTestId("edited").filter({ hasText: "edited" }).waitFor();
     });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
@@ -676,9 +682,6 @@ async function main(): Promise<void> {
       await shot(a, "zh-05-group-members");
       await openConversation(b, "Alice Liddell");
       await shot(b, "zh-04-chat");
-      await openConversation(a, "Bob");
-      await a.getByTestId("reactions").first().waitFor();
-      await shot(a, "zh-07-chat-features");
       await b.getByTestId("tab-chats").click();
       await shot(b, "zh-02-conversation-list");
       await openConversation(b, groupName);

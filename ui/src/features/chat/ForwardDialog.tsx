@@ -35,7 +35,7 @@ export function ForwardDialog({ from, seqs, onClose }: { from: string; seqs: num
   const send = () => {
     const ordered = [...seqs].sort((a, b) => a - b);
     for (const to of picked) for (const seq of ordered) client.sendMessage(to, { kind: "forward", conversation_id: from, seq });
-    useToasts.getState().push(t("chat.forwarded", { count: picked.length }));
+    useToasts.getState().push(t("chat.forwarded", { count: picked.length }), "info");
     onClose();
   };
   return (
