@@ -40,6 +40,17 @@ macro_rules! membership_select {
     };
 }
 
+/// Which messages a page ([`Store::messages_page`]) holds, and in which order.
+#[derive(Debug, Clone, Copy)]
+pub enum Order {
+    /// The oldest in the bounds, oldest first.
+    Oldest,
+    /// The newest in the bounds, returned oldest first.
+    Newest,
+    /// Those that changed after this change, in the order they last changed.
+    ChangedAfter(u64),
+}
+
 /// A user's membership of a conversation.
 #[derive(Debug, Clone)]
 pub struct Membership {
@@ -216,6 +227,23 @@ struct MessageRow<'a> {
     forwarded_from: Option<&'a ForwardedFrom>,
 }
 
+/// Bind a [`MessageRow`]'s columns as `$1`–`$9`, in the order both inserts list them:
+/// conversation, id, sender, client id, time, body, reply, forward origin (sender, time).
+macro_rules! bind_row {
+    ($query:expr, $row:expr) => {
+        $query
+            .bind($row.conversation.as_str())
+            .bind(&$row.id)
+            .bind($row.sender.as_str())
+            .bind($row.client_msg_id)
+            .bind(i($row.sent_at))
+            .bind(&$row.json)
+            .bind($row.reply_to_seq.map(i))
+            .bind($row.forwarded_from.map(|f| f.sender_id.as_str()))
+            .bind($row.forwarded_from.map(|f| i(f.sent_at)))
+    };
+}
+
 /// Bump the conversation's seq and insert the message row; the message's seq.
 async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     let seq: i64 = sqlx::query_scalar(
@@ -225,22 +253,12 @@ async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     .bind(row.conversation.as_str())
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body, \
-         reply_to_seq, forwarded_sender, forwarded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(row.conversation.as_str())
-    .bind(seq)
-    .bind(&row.id)
-    .bind(row.sender.as_str())
-    .bind(row.client_msg_id)
-    .bind(i(row.sent_at))
-    .bind(&row.json)
-    .bind(row.reply_to_seq.map(i))
-    .bind(row.forwarded_from.map(|f| f.sender_id.as_str()))
-    .bind(row.forwarded_from.map(|f| i(f.sent_at)))
-    .execute(&mut **tx)
-    .await?;
+    let insert = sqlx::query(
+        "INSERT INTO messages (conversation_id, id, sender_id, client_msg_id, sent_at, body, \
+         reply_to_seq, forwarded_sender, forwarded_at, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    );
+    bind_row!(insert, row).bind(seq).execute(&mut **tx).await?;
     Ok(u(seq))
 }
 
@@ -251,26 +269,16 @@ async fn insert_message(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
 /// is rolled back whole.
 async fn insert_own_batched(tx: &mut Tx, row: &MessageRow<'_>) -> Result<u64> {
     // `fetch_all`, not `fetch_one`: a row limit would stop the batch after its first statement.
-    let seqs: Vec<i64> = sqlx::query_scalar(
-        "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $1 WHERE id = $2 \
+    let batch = sqlx::query_scalar(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = $5 WHERE id = $1 \
          RETURNING last_seq; \
-         INSERT INTO messages (conversation_id, seq, id, sender_id, client_msg_id, sent_at, body, \
-         reply_to_seq, forwarded_sender, forwarded_at) \
-         VALUES ($2, (SELECT last_seq FROM conversations WHERE id = $2), $3, $4, $5, $1, $6, $7, $8, $9); \
-         UPDATE conversation_members SET read_seq = (SELECT last_seq FROM conversations WHERE id = $2) \
-         WHERE conversation_id = $2 AND user_id = $4",
-    )
-    .bind(i(row.sent_at))
-    .bind(row.conversation.as_str())
-    .bind(&row.id)
-    .bind(row.sender.as_str())
-    .bind(row.client_msg_id)
-    .bind(&row.json)
-    .bind(row.reply_to_seq.map(i))
-    .bind(row.forwarded_from.map(|f| f.sender_id.as_str()))
-    .bind(row.forwarded_from.map(|f| i(f.sent_at)))
-    .fetch_all(&mut **tx)
-    .await?;
+         INSERT INTO messages (conversation_id, id, sender_id, client_msg_id, sent_at, body, \
+         reply_to_seq, forwarded_sender, forwarded_at, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT last_seq FROM conversations WHERE id = $1)); \
+         UPDATE conversation_members SET read_seq = (SELECT last_seq FROM conversations WHERE id = $1) \
+         WHERE conversation_id = $1 AND user_id = $3",
+    );
+    let seqs: Vec<i64> = bind_row!(batch, row).fetch_all(&mut **tx).await?;
     let seq = seqs
         .first()
         .ok_or_else(|| Error::Internal("conversation vanished".into()))?;
@@ -392,13 +400,16 @@ pub async fn message_by_client_id(
     .await
 }
 
-/// The message matching `condition` on two text parameters (read inside `tx`).
-async fn message_where(
+/// The message matching `condition` on a text and another parameter (read inside `tx`).
+async fn message_where<'a, P>(
     tx: &mut Tx,
     condition: &'static str,
-    p1: &str,
-    p2: &str,
-) -> Result<Option<Message>> {
+    p1: &'a str,
+    p2: P,
+) -> Result<Option<Message>>
+where
+    P: 'a + sqlx::Encode<'a, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+{
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{MESSAGE_SELECT} WHERE {condition}"
     )))
@@ -409,20 +420,19 @@ async fn message_where(
     row.as_ref().map(message_from_row).transpose()
 }
 
-/// The entry at `seq` of `conversation` (read inside `tx`).
-pub async fn message_at(
+/// The entry at `seq` of `conversation` for a member who sees entries after `visible_from`
+/// (read inside `tx`): `None` when there is none or they cannot see it.
+pub async fn visible_at(
     tx: &mut Tx,
     conversation: &ConversationId,
+    visible_from: u64,
     seq: u64,
 ) -> Result<Option<Message>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq = $2"
-    )))
-    .bind(conversation.as_str())
-    .bind(i(seq))
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.as_ref().map(message_from_row).transpose()
+    if seq <= visible_from {
+        return Ok(None);
+    }
+    let condition = "m.conversation_id = $1 AND m.seq = $2";
+    message_where(tx, condition, conversation.as_str(), i(seq)).await
 }
 
 /// Move a read marker forward (never back); true if it moved.
@@ -533,16 +543,20 @@ pub async fn send_context(
     .transpose()
 }
 
-/// `user`'s membership of `conversation` read inside `tx`, or `None` if they are not a member.
-pub async fn membership_in(
-    tx: &mut Tx,
+/// `user`'s membership of `conversation` (read with `db`), or `None` if they are not a member
+/// (or it does not exist: callers answer both with `not_found`).
+pub async fn membership_in<'e, E>(
+    db: E,
     conversation: &ConversationId,
     user: &UserId,
-) -> Result<Option<Membership>> {
+) -> Result<Option<Membership>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row = sqlx::query(membership_select!(""))
         .bind(conversation.as_str())
         .bind(user.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(db)
         .await?;
     row.as_ref().map(membership_from_row).transpose()
 }
@@ -555,12 +569,7 @@ impl Store {
         conversation: &ConversationId,
         user: &UserId,
     ) -> Result<Option<Membership>> {
-        let row = sqlx::query(membership_select!(""))
-            .bind(conversation.as_str())
-            .bind(user.as_str())
-            .fetch_optional(self.reader())
-            .await?;
-        row.as_ref().map(membership_from_row).transpose()
+        membership_in(self.reader(), conversation, user).await
     }
 
     /// Members of a conversation.
@@ -594,6 +603,15 @@ impl Store {
         .bind(i64::from(page.limit))
         .fetch_all(self.reader())
         .await?;
+        self.with_reactions(conversation, &rows).await
+    }
+
+    /// The messages of `rows` (all of `conversation`), with their reactions.
+    async fn with_reactions(
+        &self,
+        conversation: &ConversationId,
+        rows: &[AnyRow],
+    ) -> Result<Vec<Message>> {
         let mut messages = rows
             .iter()
             .map(message_from_row)
@@ -602,99 +620,42 @@ impl Store {
         Ok(messages)
     }
 
-    /// Up to `limit` messages with `after < seq <= until` that changed after change `since`,
-    /// in the order they last changed, with their reactions; messages `viewer` deleted for
-    /// themselves are left out.
-    pub async fn changed_messages(
-        &self,
-        conversation: &ConversationId,
-        viewer: &UserId,
-        since: u64,
-        (after, until): (u64, u64),
-        limit: u32,
-    ) -> Result<Vec<Message>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.change_seq > $2 \
-             AND m.seq > $3 AND m.seq <= $4 \
-             AND NOT EXISTS (SELECT 1 FROM hidden_messages h \
-                 WHERE h.user_id = $6 AND h.conversation_id = m.conversation_id AND h.seq = m.seq) \
-             ORDER BY m.change_seq LIMIT $5"
-        )))
-        .bind(conversation.as_str())
-        .bind(i(since))
-        .bind(i(after))
-        .bind(i(until))
-        .bind(i64::from(limit))
-        .bind(viewer.as_str())
-        .fetch_all(self.reader())
-        .await?;
-        let mut messages = rows
-            .iter()
-            .map(message_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        self.attach_reactions(conversation, &mut messages).await?;
-        Ok(messages)
-    }
-
-    /// The newest messages with `after < seq < before`, returned oldest first.
-    /// Messages `viewer` deleted for themselves are left out.
-    pub async fn messages_before(
-        &self,
-        conversation: &ConversationId,
-        viewer: &UserId,
-        after: u64,
-        before: u64,
-        limit: u32,
-    ) -> Result<Vec<Message>> {
-        let mut messages = self
-            .viewed_page(conversation, viewer, (after, before), limit, "DESC")
-            .await?;
-        messages.reverse();
-        Ok(messages)
-    }
-
-    /// The oldest messages with `after < seq < before`, oldest first. Messages `viewer` deleted
-    /// for themselves are left out.
-    pub async fn messages_after(
-        &self,
-        conversation: &ConversationId,
-        viewer: &UserId,
-        after: u64,
-        before: u64,
-        limit: u32,
-    ) -> Result<Vec<Message>> {
-        self.viewed_page(conversation, viewer, (after, before), limit, "ASC")
-            .await
-    }
-
-    /// Up to `limit` messages with `bounds.0 < seq < bounds.1` that `viewer` did not delete for
-    /// themselves, in `order` of seq (`ASC` or `DESC`).
-    async fn viewed_page(
+    /// A page of `conversation` as `viewer` sees it: up to `limit` messages with
+    /// `bounds.0 < seq < bounds.1` that they did not delete for themselves, chosen and ordered by
+    /// `order`, with their reactions.
+    pub async fn messages_page(
         &self,
         conversation: &ConversationId,
         viewer: &UserId,
         (after, before): (u64, u64),
         limit: u32,
-        order: &'static str,
+        order: Order,
     ) -> Result<Vec<Message>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq < $3 \
+        let (changed, order_by) = match order {
+            Order::Oldest => ("", "m.seq ASC"),
+            Order::Newest => ("", "m.seq DESC"),
+            Order::ChangedAfter(_) => ("AND m.change_seq > $6", "m.change_seq ASC"),
+        };
+        let sql = format!(
+            "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq < $3 {changed} \
              AND NOT EXISTS (SELECT 1 FROM hidden_messages h \
                  WHERE h.user_id = $5 AND h.conversation_id = m.conversation_id AND h.seq = m.seq) \
-             ORDER BY m.seq {order} LIMIT $4"
-        )))
-        .bind(conversation.as_str())
-        .bind(i(after))
-        .bind(i(before))
-        .bind(i64::from(limit))
-        .bind(viewer.as_str())
-        .fetch_all(self.reader())
-        .await?;
-        let mut messages = rows
-            .iter()
-            .map(message_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        self.attach_reactions(conversation, &mut messages).await?;
+             ORDER BY {order_by} LIMIT $4"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(conversation.as_str())
+            .bind(i(after))
+            .bind(i(before))
+            .bind(i64::from(limit))
+            .bind(viewer.as_str());
+        if let Order::ChangedAfter(since) = order {
+            query = query.bind(i(since));
+        }
+        let rows = query.fetch_all(self.reader()).await?;
+        let mut messages = self.with_reactions(conversation, &rows).await?;
+        if let Order::Newest = order {
+            messages.reverse();
+        }
         Ok(messages)
     }
 

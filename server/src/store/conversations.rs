@@ -8,7 +8,7 @@ use liao_shared::{
 use sqlx::Row;
 
 use super::accounts::profile_from_row;
-use super::chat::kind_from_str;
+use super::chat::{Order, kind_from_str};
 use super::{Store, u};
 use crate::error::Result;
 use crate::util::now_ms;
@@ -88,9 +88,15 @@ impl Store {
             };
             let last_message = if last_seq > visible_from {
                 // The latest entry this user has not deleted for themselves.
-                self.messages_before(&conversation_id, user, visible_from, last_seq + 1, 1)
-                    .await?
-                    .pop()
+                self.messages_page(
+                    &conversation_id,
+                    user,
+                    (visible_from, last_seq + 1),
+                    1,
+                    Order::Newest,
+                )
+                .await?
+                .pop()
             } else {
                 None
             };

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::services::commit_events;
 use crate::store::Backend;
-use crate::store::chat::{self, NewEntry};
+use crate::store::chat::{self, NewEntry, Order};
 use crate::store::files as store_files;
 use crate::store::{Tx, groups};
 use crate::util::now_ms;
@@ -39,7 +39,13 @@ impl Chat {
         let viewer = &actor.user;
         let mut messages = self
             .store
-            .messages_before(conversation, viewer, m.visible_from, anchor, older + 1)
+            .messages_page(
+                conversation,
+                viewer,
+                (m.visible_from, anchor),
+                older + 1,
+                Order::Newest,
+            )
             .await?;
         let has_more = messages.len() > older as usize;
         if has_more {
@@ -50,7 +56,13 @@ impl Chat {
             let after = (anchor - 1).max(m.visible_from);
             let mut later = self
                 .store
-                .messages_after(conversation, viewer, after, m.last_seq + 1, newer + 1)
+                .messages_page(
+                    conversation,
+                    viewer,
+                    (after, m.last_seq + 1),
+                    newer + 1,
+                    Order::Oldest,
+                )
                 .await?;
             has_newer = later.len() > newer as usize;
             later.truncate(newer as usize);
@@ -114,15 +126,8 @@ impl Chat {
     pub async fn edit_message(&self, actor: &Actor, cmd: &EditMessage) -> Result<()> {
         let conversation = &cmd.conversation_id;
         let mut tx = self.store.begin().await?;
-        let ctx = chat::send_context(&mut tx, conversation, &actor.user, "")
-            .await?
-            .ok_or_else(|| Error::not_found("no such conversation"))?;
-        let target = if cmd.seq > ctx.membership.visible_from {
-            chat::message_at(&mut tx, conversation, cmd.seq).await?
-        } else {
-            None
-        };
-        let target = target.ok_or_else(|| Error::not_found("no such message"))?;
+        let (ctx, target) =
+            Self::visible_entry(&mut tx, conversation, &actor.user, cmd.seq).await?;
         let MessageBody::Text {
             mentions,
             mention_all,

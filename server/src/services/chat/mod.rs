@@ -23,7 +23,8 @@ use super::files::Files;
 use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
-use crate::store::chat::Membership;
+use crate::store::Tx;
+use crate::store::chat::{self, Membership};
 use crate::store::pairs::{self, Pair};
 use crate::store::{SeqPage, Store, social};
 
@@ -42,6 +43,23 @@ impl Chat {
             publisher,
             files,
         }
+    }
+
+    /// What acting on the entry at `seq` needs (read in `tx`): the user's send context in
+    /// `conversation` and the entry, which they must be able to see; `not_found` otherwise.
+    async fn visible_entry(
+        tx: &mut Tx,
+        conversation: &ConversationId,
+        user: &UserId,
+        seq: u64,
+    ) -> Result<(chat::SendContext, Message)> {
+        let ctx = chat::send_context(tx, conversation, user, "")
+            .await?
+            .ok_or_else(|| Error::not_found("no such conversation"))?;
+        let entry = chat::visible_at(tx, conversation, ctx.membership.visible_from, seq)
+            .await?
+            .ok_or_else(|| Error::not_found("no such message"))?;
+        Ok((ctx, entry))
     }
 
     /// `actor`'s membership of `conversation`, or `not_found`.

@@ -9,7 +9,7 @@ use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::store::SeqPage;
-use crate::store::chat;
+use crate::store::chat::Order;
 use crate::store::reactions::{self, Toggled};
 
 /// Whether `emoji` is one emoji: a single grapheme cluster, of at most
@@ -44,15 +44,8 @@ impl Chat {
             ));
         }
         let mut tx = self.store.begin().await?;
-        let ctx = chat::send_context(&mut tx, conversation, &actor.user, "")
-            .await?
-            .ok_or_else(|| Error::not_found("no such conversation"))?;
-        let target = if cmd.seq > ctx.membership.visible_from {
-            chat::message_at(&mut tx, conversation, cmd.seq).await?
-        } else {
-            None
-        };
-        let target = target.ok_or_else(|| Error::not_found("no such message"))?;
+        let (ctx, target) =
+            Self::visible_entry(&mut tx, conversation, &actor.user, cmd.seq).await?;
         if !matches!(
             target.body,
             MessageBody::Text { .. } | MessageBody::File { .. } | MessageBody::Image { .. }
@@ -118,7 +111,13 @@ impl Chat {
         limit: u32,
     ) -> Result<Vec<Message>> {
         self.store
-            .changed_messages(conversation, user, since, seqs, limit)
+            .messages_page(
+                conversation,
+                user,
+                (seqs.0, seqs.1.saturating_add(1)),
+                limit,
+                Order::ChangedAfter(since),
+            )
             .await
     }
 }

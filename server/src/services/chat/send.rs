@@ -42,12 +42,9 @@ async fn quote(
     membership: &chat::Membership,
     seq: u64,
 ) -> Result<Quote> {
-    let quoted = if seq > membership.visible_from {
-        chat::message_at(tx, conversation, seq).await?
-    } else {
-        None
-    };
-    let quoted = quoted.ok_or_else(|| Error::not_found("no such message to reply to"))?;
+    let quoted = chat::visible_at(tx, conversation, membership.visible_from, seq)
+        .await?
+        .ok_or_else(|| Error::not_found("no such message to reply to"))?;
     let preview = QuotePreview::of(&quoted.body).ok_or_else(|| {
         Error::client(
             ErrorCode::BadRequest,
@@ -72,10 +69,9 @@ async fn forwarded(
     source: &ConversationId,
     seq: u64,
 ) -> Result<(NewMessageBody, ForwardedFrom)> {
-    let membership = chat::membership_in(tx, source, user).await?;
-    let message = match membership {
-        Some(m) if seq > m.visible_from => chat::message_at(tx, source, seq).await?,
-        _ => None,
+    let message = match chat::membership_in(&mut **tx, source, user).await? {
+        Some(m) => chat::visible_at(tx, source, m.visible_from, seq).await?,
+        None => None,
     };
     let message = message.ok_or_else(|| Error::not_found("no such message to forward"))?;
     let content = match message.body {
