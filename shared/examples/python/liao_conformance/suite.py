@@ -118,6 +118,7 @@ class Run:
         await step("alice approves; bob gets conversation_added and the joined entry", self.t_group_approve)
         await step("alice and bob exchange a group message", self.t_group_exchange)
         await step("bob replies to alice's message (the quote), history around it, alice forwards", self.t_group_reply)
+        await step("reactions and an edit reach both as message_changed; nothing new is unread", self.t_group_changes)
         await step("alice mutes bob; bob's send is refused with muted + until", self.t_group_mute)
 
         # ---------------------------------------------------------------- 4. bad input
@@ -614,6 +615,38 @@ class Run:
         expect(got == f, f"pushed forward differs: {short(got)}")
         await a.err("send_message", "bad_request", conversation_id=self.s["ab"], client_msg_id=cmid(),
                     body={"kind": "forward", "conversation_id": gid, "seq": 2})
+
+    async def t_group_changes(self):
+        a: Client = self.s["alice"]
+        b: Client = self.s["bob"]
+        gid = self.s["g"]
+        before = await a.ok("list_conversations", "conversations")
+        was = next(c for c in before["conversations"] if c["conversation_id"] == gid)
+        sa, sb = len(a.pushes), len(b.pushes)
+        await b.ok("react", "done", conversation_id=gid, seq=3, emoji="👍🏽", on=True)
+        changed = lambda f: f["type"] == "message_changed" and f["message"]["seq"] == 3  # noqa: E731
+        f = await a.wait_push(changed, start=sa, what="message_changed (reaction)")
+        m = f["message"]
+        expect(m.get("reactions") == [{"emoji": "👍🏽", "count": 1, "user_ids": [self.s["bob_id"]]}],
+               f"reactions {m.get('reactions')}")
+        expect(isinstance(m.get("change_seq"), int), f"change_seq {m.get('change_seq')}")
+        await b.wait_push(changed, start=sb, what="message_changed at the reacting connection")
+        await b.err("react", "bad_request", conversation_id=gid, seq=3, emoji="ok", on=True)
+        # alice edits her message: the new text, edited_at, a higher change_seq
+        sa, sb = len(a.pushes), len(b.pushes)
+        await a.ok("edit_message", "done", conversation_id=gid, seq=3, text="welcome to the club, bob!")
+        f = await b.wait_push(changed, start=sb, what="message_changed (edit)")
+        e = f["message"]
+        expect(e["body"] == text_body("welcome to the club, bob!"), f"edited body {e['body']}")
+        expect(isinstance(e.get("edited_at"), int) and e["change_seq"] > m["change_seq"], f"edit {short(e)}")
+        await b.err("edit_message", "not_your_message", conversation_id=gid, seq=3, text="mine")
+        # bob's reply (seq 5) now quotes the new text; the conversation did not move
+        h = await b.ok("history", "history", conversation_id=gid, around_seq=5, limit=1)
+        quote = h["messages"][0].get("reply_to", {})
+        expect(quote.get("preview") == {"kind": "text", "text": "welcome to the club, bob!"}, f"quote {quote}")
+        after = await a.ok("list_conversations", "conversations")
+        conv = next(c for c in after["conversations"] if c["conversation_id"] == gid)
+        expect((conv["last_seq"], conv["unread"]) == (was["last_seq"], was["unread"]), f"after changes {short(conv)}")
 
     async def t_group_mute(self):
         a: Client = self.s["alice"]
