@@ -244,6 +244,8 @@ async fn upgrade_via_proxy(
         1,
     );
     stream.write_all(request.as_bytes()).await.expect("write");
+    // TLS may still hold the tail of the request after `write_all`.
+    stream.flush().await.expect("flush");
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {

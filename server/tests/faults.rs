@@ -303,7 +303,12 @@ async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String) {
     // body, and a client that only reads after writing would miss that answer.
     let (mut rd, mut wr) = tokio::io::split(stream);
     let write = async move {
-        let _ = wr.write_all(request.as_bytes()).await;
+        // Flush too: TLS may still hold the tail of the request after `write_all` (plaintext
+        // accepted, records not yet on the socket), and the server would wait for it until the
+        // upload's idle window ends the request.
+        if wr.write_all(request.as_bytes()).await.is_ok() {
+            let _ = wr.flush().await;
+        }
         wr
     };
     let read = async {

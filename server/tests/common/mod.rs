@@ -411,6 +411,8 @@ pub async fn raw_http(addr: SocketAddr, request: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (mut stream, _) = tls_connect(addr).await;
     stream.write_all(request.as_bytes()).await.expect("write");
+    // TLS may still hold the tail of the request after `write_all`.
+    stream.flush().await.expect("flush");
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
