@@ -8,7 +8,8 @@ use liao_shared::{
 use sqlx::Row;
 
 use super::accounts::profile_from_row;
-use super::chat::{Order, kind_from_str};
+use super::chat::kind_from_str;
+use super::messages::Order;
 use super::{Store, u};
 use crate::error::Result;
 use crate::util::now_ms;

@@ -26,6 +26,7 @@ pub mod conversations;
 pub mod events;
 pub mod files;
 pub mod groups;
+pub mod messages;
 pub mod pairs;
 pub mod reactions;
 pub mod social;

@@ -13,8 +13,9 @@ use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::services::commit_events;
 use crate::store::Backend;
-use crate::store::chat::{self, NewEntry, Order};
+use crate::store::chat::{self, NewEntry};
 use crate::store::files as store_files;
+use crate::store::messages::{self, Order};
 use crate::store::{Tx, groups};
 use crate::util::now_ms;
 
@@ -199,7 +200,7 @@ impl Chat {
         let m = self.member(actor, conversation).await?;
         let _turn = self.publisher.turn(conversation).await;
         let mut tx = self.store.begin().await?;
-        let Some(msg) = chat::message_by_id(&mut tx, conversation, message_id).await? else {
+        let Some(msg) = messages::message_by_id(&mut tx, conversation, message_id).await? else {
             return Err(Error::not_found("no such message"));
         };
         if msg.seq <= m.visible_from {

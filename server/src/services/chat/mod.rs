@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::store::Tx;
 use crate::store::chat::{self, Membership};
+use crate::store::messages::visible_at;
 use crate::store::pairs::{self, Pair};
 use crate::store::{SeqPage, Store, social};
 
@@ -56,7 +57,7 @@ impl Chat {
         let ctx = chat::send_context(tx, conversation, user, "")
             .await?
             .ok_or_else(|| Error::not_found("no such conversation"))?;
-        let entry = chat::visible_at(tx, conversation, ctx.membership.visible_from, seq)
+        let entry = visible_at(tx, conversation, ctx.membership.visible_from, seq)
             .await?
             .ok_or_else(|| Error::not_found("no such message"))?;
         Ok((ctx, entry))

@@ -9,7 +9,7 @@ use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::store::SeqPage;
-use crate::store::chat::Order;
+use crate::store::messages::Order;
 use crate::store::reactions::{self, Toggled};
 
 /// Whether `emoji` is one emoji: a single grapheme cluster, of at most

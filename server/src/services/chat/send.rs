@@ -13,9 +13,9 @@ use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::services::check_client_id;
 use crate::services::files::Files;
-use crate::store::chat;
 use crate::store::files as store_files;
 use crate::store::{Tx, pairs};
+use crate::store::{chat, messages};
 use crate::util::now_ms;
 
 /// The result of a send: the stored message, and whether it was stored just now (a repeated
@@ -42,7 +42,7 @@ async fn quote(
     membership: &chat::Membership,
     seq: u64,
 ) -> Result<Quote> {
-    let quoted = chat::visible_at(tx, conversation, membership.visible_from, seq)
+    let quoted = messages::visible_at(tx, conversation, membership.visible_from, seq)
         .await?
         .ok_or_else(|| Error::not_found("no such message to reply to"))?;
     let preview = QuotePreview::of(&quoted.body).ok_or_else(|| {
@@ -70,7 +70,7 @@ async fn forwarded(
     seq: u64,
 ) -> Result<(NewMessageBody, ForwardedFrom)> {
     let message = match chat::membership_in(&mut **tx, source, user).await? {
-        Some(m) => chat::visible_at(tx, source, m.visible_from, seq).await?,
+        Some(m) => messages::visible_at(tx, source, m.visible_from, seq).await?,
         None => None,
     };
     let message = message.ok_or_else(|| Error::not_found("no such message to forward"))?;
@@ -182,7 +182,7 @@ impl Chat {
             Err(e) if e.is_unique_violation() => {
                 let mut tx = self.store.read_tx().await?;
                 let existing =
-                    chat::message_by_client_id(&mut tx, &actor.user, &client_msg_id).await?;
+                    messages::message_by_client_id(&mut tx, &actor.user, &client_msg_id).await?;
                 existing
                     .map(|message| Sent {
                         message,
@@ -216,7 +216,7 @@ impl Chat {
             .await?
             .ok_or_else(|| Error::not_found("no such conversation"))?;
         if ctx.existing.is_some()
-            && let Some(existing) = chat::message_by_client_id(tx, user, client_msg_id).await?
+            && let Some(existing) = messages::message_by_client_id(tx, user, client_msg_id).await?
         {
             return if existing.conversation_id == *conversation {
                 Ok((
