@@ -182,6 +182,44 @@ describe("LiaoClient", () => {
     expect(messages.map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 
+  it("keeps a change cursor per conversation and sends it with sync; a sync cut short counts nothing", async () => {
+    const { server, client, storage } = setup();
+    const changed: Message[] = [];
+    client.on("changed", (m) => changed.push(m));
+    await client.login("alice", "password1");
+    server.last.push({ type: "message", message: msg(1) });
+    server.last.push({ type: "message_changed", message: msg(1, "m1", "c1", { change_seq: 4 }) });
+    server.last.push({ type: "message_changed", message: msg(1, "m1", "c1", { change_seq: 2 }) });
+    expect(changed.map((m) => m.change_seq)).toEqual([4, 2]);
+    expect(JSON.parse(storage.get("cursor.changes") ?? "{}")).toEqual({ c1: 4 });
+
+    // A reconnect whose sync replays change 7 but is cut before sync_done: 7 is not kept.
+    server.handlers.sync = (t, f) =>
+      queueMicrotask(() => {
+        t.push({ type: "ok", id: f.id, result: { kind: "sync_started" } });
+        t.push({ type: "message_changed", message: msg(1, "m1", "c1", { change_seq: 7 }) });
+        t.close(1006);
+      });
+    server.last.close(1006);
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(server.last.sent.find((f) => f.type === "sync")).toMatchObject({
+      conversations: [{ conversation_id: "c1", seq: 1, changes_after: 4 }],
+    });
+    expect(JSON.parse(storage.get("cursor.changes") ?? "{}")).toEqual({ c1: 4 });
+
+    // The next sync completes: now it is.
+    delete server.handlers.sync;
+    server.syncBacklog = [{ type: "message_changed", message: msg(1, "m1", "c1", { change_seq: 7 }) }];
+    await vi.advanceTimersByTimeAsync(5000);
+    await flush();
+    expect(server.last.sent.find((f) => f.type === "sync")).toMatchObject({
+      conversations: [{ conversation_id: "c1", seq: 1, changes_after: 4 }],
+    });
+    expect(client.status).toBe("online");
+    expect(JSON.parse(storage.get("cursor.changes") ?? "{}")).toEqual({ c1: 7 });
+  });
+
   it("emits profile_changed frames as profile events", async () => {
     const { server, client } = setup();
     await client.login("alice", "password1");
