@@ -6,6 +6,7 @@ import { webPlatform } from "../platform/web";
 import type { Message } from "../protocol/types";
 import { useConversations } from "../state/conversations";
 import { usePrefs } from "../state/prefs";
+import { useSession } from "../state/session";
 import { startNotifications } from "./notifications";
 
 const i18n = initI18n();
@@ -52,6 +53,17 @@ describe("notification preferences", () => {
     usePrefs.getState().toggleMuted("c1");
     onMessage(message("c1", "unmuted again"));
     expect(shown.map((n) => n.body)).toEqual(["loud one", "unmuted again"]);
+  });
+
+  it("still notifies in a muted conversation when the message mentions me or replies to me", () => {
+    const shown: NotifyOptions[] = [];
+    useSession.setState({ user: { user_id: "ua", username: "alice", display_name: "Alice" } });
+    usePrefs.getState().toggleMuted("c1");
+    const onMessage = startNotifications(hiddenPlatform(shown), i18n);
+    onMessage(message("c1", "just chatting"));
+    onMessage({ ...message("c1", "about that"), reply_to: { seq: 1, message_id: "m0", sender_id: "ua", preview: { kind: "text", text: "mine" } } });
+    onMessage({ ...message("c1", "@Alice look"), body: { kind: "text", text: "@Alice look", mentions: ["ua"] } });
+    expect(shown.map((n) => n.body)).toEqual(["about that", "@Alice look"]);
   });
 
   it("stays silent everywhere in do-not-disturb", () => {

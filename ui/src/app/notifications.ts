@@ -1,15 +1,17 @@
 import type { i18n as I18n } from "i18next";
 import type { Platform } from "../platform/platform";
 import type { Message } from "../protocol/types";
-import { useConversations } from "../state/conversations";
+import { mentionsMe, useConversations } from "../state/conversations";
 import { displayName } from "../state/directory";
 import { usePrefs } from "../state/prefs";
+import { useSession } from "../state/session";
 import { useUi } from "../state/ui";
 
 /**
  * Returns the handler for incoming live messages: a system notification while the tab is hidden,
- * unless do-not-disturb is on or the conversation is muted. Without previews only the
- * conversation's name is shown.
+ * unless do-not-disturb is on, or the conversation is muted and the message neither mentions me
+ * nor replies to me (those still notify, as in QQ). Without previews only the conversation's name
+ * is shown.
  */
 export function startNotifications(platform: Platform, i18n: I18n): (m: Message) => void {
   return (m) => {
@@ -19,7 +21,8 @@ export function startNotifications(platform: Platform, i18n: I18n): (m: Message)
     const onScreen = !platform.isHidden() && (platform.name === "web" || activeId === m.conversation_id);
     if (onScreen) return;
     const prefs = usePrefs.getState();
-    if (prefs.dnd || prefs.muted[m.conversation_id]) return;
+    if (prefs.dnd) return;
+    if (prefs.muted[m.conversation_id] && !mentionsMe(m, useSession.getState().user?.user_id ?? "")) return;
     const c = byId[m.conversation_id];
     if (!c) return;
     const sender = displayName(m.sender_id, c.peer?.display_name ?? "");
