@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::groups::{create_group, join};
-use common::{Db, TestServer, befriend, text_of};
+use common::{Db, TestServer, User, befriend, text_of};
 use liao_shared::command::{self, DeleteForMe};
 use liao_shared::{
     ConversationId, ErrorCode, EventBody, ForwardedFrom, JoinPolicy, MessageBody, MessageId,
@@ -26,6 +26,28 @@ on_both_backends!(
     delete_for_me_hides_on_my_devices_only_and_survives_a_restart,
     delete_for_me_refuses_bad_input_and_changes_nothing,
 );
+
+/// Alice and Bob, friends, and their 1:1 conversation.
+async fn alice_and_bob(server: &TestServer) -> (User, User, ConversationId) {
+    let alice = server.register("alice").await;
+    let bob = server.register("bob").await;
+    befriend(&alice, &bob).await;
+    let conv = alice.open_direct(&bob.id).await;
+    (alice, bob, conv)
+}
+
+/// `sync` of the one conversation `conv` from `seq` (no events), replaying the changes after
+/// `changes_after` when given.
+fn sync_one(conv: &ConversationId, seq: u64, changes_after: Option<u64>) -> command::SyncRequest {
+    command::SyncRequest {
+        events_after: 0,
+        conversations: vec![liao_shared::ConversationCursor {
+            conversation_id: conv.clone(),
+            seq,
+            changes_after,
+        }],
+    }
+}
 
 fn seqs(messages: &[liao_shared::Message]) -> Vec<u64> {
     messages.iter().map(|m| m.seq).collect()
@@ -56,10 +78,7 @@ fn sent(reply: liao_shared::Reply) -> liao_shared::Message {
 
 async fn a_reply_quotes_the_original_as_it_is_now_also_after_a_restart(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let mut bob = server.register("bob").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
+    let (alice, mut bob, conv) = alice_and_bob(&server).await;
     let long = "路".repeat(limits::QUOTE_PREVIEW_CHARS + 20);
     let original = bob.send_text(&conv, "b1", &long).await;
     let question = bob.send_text(&conv, "b2", "what time?").await;
@@ -117,16 +136,7 @@ async fn a_reply_quotes_the_original_as_it_is_now_also_after_a_restart(db: Db) {
         quoted(&page.messages, &answer.message_id),
         Some(QuotePreview::Recalled)
     );
-    alice
-        .ok(command::SyncRequest {
-            events_after: 0,
-            conversations: vec![liao_shared::ConversationCursor {
-                conversation_id: conv.clone(),
-                seq: question.seq,
-                changes_after: None,
-            }],
-        })
-        .await;
+    alice.ok(sync_one(&conv, question.seq, None)).await;
     let replayed = alice.expect_message(&conv).await;
     assert_eq!(replayed.message_id, answer.message_id);
     assert_eq!(
@@ -138,11 +148,8 @@ async fn a_reply_quotes_the_original_as_it_is_now_also_after_a_restart(db: Db) {
 
 async fn a_reply_must_quote_a_message_the_sender_can_see(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let bob = server.register("bob").await;
+    let (alice, bob, conv) = alice_and_bob(&server).await;
     let carol = server.register("carol").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
     let hello = alice.send_text(&conv, "a1", "hello").await;
     alice
         .ok(command::Recall {
@@ -196,10 +203,7 @@ async fn a_reply_must_quote_a_message_the_sender_can_see(db: Db) {
 
 async fn history_around_a_seq_pages_both_ways(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let bob = server.register("bob").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
+    let (alice, bob, conv) = alice_and_bob(&server).await;
     let mut sent = Vec::new();
     for n in 1..=30 {
         sent.push(
@@ -272,10 +276,7 @@ fn forward(to: &ConversationId, id: &str, from: &ConversationId, seq: u64) -> co
 
 async fn forwarding_shows_the_origin_and_follows_the_targets_rules(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let mut bob = server.register("bob").await;
-    befriend(&alice, &bob).await;
-    let ab = alice.open_direct(&bob.id).await;
+    let (alice, mut bob, ab) = alice_and_bob(&server).await;
     let g = create_group(&alice, "Readers", JoinPolicy::Open).await;
     join(&bob, &g).await;
     let mention = NewMessageBody::Text {
@@ -371,7 +372,7 @@ fn react(conv: &ConversationId, seq: u64, emoji: &str, on: bool) -> command::Rea
 }
 
 /// The next `message_changed` push for `conv`.
-async fn expect_change(user: &mut common::User, conv: &ConversationId) -> liao_shared::Message {
+async fn expect_change(user: &mut User, conv: &ConversationId) -> liao_shared::Message {
     user.expect("message_changed", |f| match f {
         ServerFrame::MessageChanged { message } if message.conversation_id == *conv => {
             Some(message.clone())
@@ -390,10 +391,7 @@ fn summary(m: &liao_shared::Message) -> Vec<(String, u64, Vec<liao_shared::UserI
 
 async fn reactions_toggle_idempotently_count_nowhere_and_replay_after_a_restart(db: Db) {
     let server = TestServer::start(db).await;
-    let mut alice = server.register("alice").await;
-    let mut bob = server.register("bob").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
+    let (mut alice, mut bob, conv) = alice_and_bob(&server).await;
     let hi = alice.send_text(&conv, "a1", "hi").await;
     bob.expect_message(&conv).await;
     bob.ok(command::MarkRead {
@@ -451,22 +449,14 @@ async fn reactions_toggle_idempotently_count_nowhere_and_replay_after_a_restart(
     drop((alice, bob));
     let server = server.restart().await;
     let mut bob = server.resume(&token).await;
-    let sync = |changes_after| command::SyncRequest {
-        events_after: 0,
-        conversations: vec![liao_shared::ConversationCursor {
-            conversation_id: conv.clone(),
-            seq: hi.seq,
-            changes_after,
-        }],
-    };
-    bob.ok(sync(Some(first_change))).await;
+    bob.ok(sync_one(&conv, hi.seq, Some(first_change))).await;
     let replayed = expect_change(&mut bob, &conv).await;
     assert_eq!(summary(&replayed), summary(&last));
     assert_eq!(replayed.change_seq, last.change_seq);
     // Up to date, or not asking: no change is replayed before sync_done.
     for cursor in [last.change_seq, None] {
         let mut bob = server.resume(&token).await;
-        bob.ok(sync(cursor)).await;
+        bob.ok(sync_one(&conv, hi.seq, cursor)).await;
         let replayed = bob
             .expect("message_changed or sync_done", |f| match f {
                 ServerFrame::MessageChanged { .. } => Some(true),
@@ -481,11 +471,8 @@ async fn reactions_toggle_idempotently_count_nowhere_and_replay_after_a_restart(
 
 async fn reactions_refuse_bad_input_and_follow_the_senders_rules(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let bob = server.register("bob").await;
+    let (alice, bob, conv) = alice_and_bob(&server).await;
     let carol = server.register("carol").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
     let hi = alice.send_text(&conv, "a1", "hi").await;
     for bad in ["", "a", "👍👍", "好", ":)"] {
         assert_eq!(
@@ -557,10 +544,7 @@ fn edit(conv: &ConversationId, seq: u64, text: &str) -> command::EditMessage {
 
 async fn editing_changes_the_text_everywhere_without_a_new_entry(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let mut bob = server.register("bob").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
+    let (alice, mut bob, conv) = alice_and_bob(&server).await;
     let dinner = alice.send_text(&conv, "a1", "dinner at 8?").await;
     let answer = sent(bob.ok(reply(&conv, "b1", "sure", dinner.seq)).await);
     bob.drain(Duration::from_millis(200)).await;
@@ -619,15 +603,7 @@ async fn editing_changes_the_text_everywhere_without_a_new_entry(db: Db) {
     drop((alice, bob));
     let server = server.restart().await;
     let mut bob = server.resume(&token).await;
-    bob.ok(command::SyncRequest {
-        events_after: 0,
-        conversations: vec![liao_shared::ConversationCursor {
-            conversation_id: conv.clone(),
-            seq: answer.seq,
-            changes_after: Some(0),
-        }],
-    })
-    .await;
+    bob.ok(sync_one(&conv, answer.seq, Some(0))).await;
     assert_eq!(expect_change(&mut bob, &conv).await, changed);
     server.stop().await;
 }
@@ -715,11 +691,8 @@ async fn delete_for_me_hides_on_my_devices_only_and_survives_a_restart(db: Db) {
 
 async fn delete_for_me_refuses_bad_input_and_changes_nothing(db: Db) {
     let server = TestServer::start(db).await;
-    let alice = server.register("alice").await;
-    let bob = server.register("bob").await;
+    let (alice, bob, conv) = alice_and_bob(&server).await;
     let carol = server.register("carol").await;
-    befriend(&alice, &bob).await;
-    let conv = alice.open_direct(&bob.id).await;
     let m1 = bob.send_text(&conv, "b1", "one").await;
 
     // A message id that is not in this conversation: nothing is hidden, not even the real one.

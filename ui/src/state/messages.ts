@@ -1,5 +1,6 @@
 import { create } from "zustand";
 import type { PendingSend } from "../protocol/client";
+import { previewOf } from "../lib/quote";
 import type { Message } from "../protocol/types";
 
 export interface ConvMessages {
@@ -95,11 +96,11 @@ export const useMessages = create<MessagesStore>((set) => ({
       const next = existing.body.kind === "recalled" ? { ...m, body: existing.body } : m;
       const items = { ...cur.items, [m.seq]: next };
       // Replies quoting an edited text show the new text.
-      if (next.body.kind === "text") {
-        const text = Array.from(next.body.text).slice(0, 100).join("");
+      const preview = previewOf(next.body);
+      if (preview?.kind === "text") {
         for (const r of Object.values(items)) {
           const q = r.reply_to;
-          if (q?.seq === m.seq && q.preview.kind === "text" && q.preview.text !== text) items[r.seq] = { ...r, reply_to: { ...q, preview: { kind: "text", text } } };
+          if (q?.seq === m.seq && q.preview.kind === "text" && q.preview.text !== preview.text) items[r.seq] = { ...r, reply_to: { ...q, preview } };
         }
       }
       return { byConv: { ...s.byConv, [m.conversation_id]: { ...cur, items } } };

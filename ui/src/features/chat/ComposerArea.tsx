@@ -5,7 +5,8 @@ import { formatDateTime } from "../../lib/format";
 import { useConversations, type Conversation } from "../../state/conversations";
 import { Composer } from "./Composer";
 import { Icon } from "../../components/Icon";
-import { previewOf, quoteText } from "./quote";
+import type { Message } from "../../protocol/types";
+import { previewOf, quoteText } from "../../lib/quote";
 
 /** The composer, or a banner explaining why you cannot send here. */
 export function ComposerArea({ c, title, onSent }: { c: Conversation; title: string; onSent(): void }) {
@@ -44,28 +45,15 @@ export function ComposerArea({ c, title, onSent }: { c: Conversation; title: str
 function EditBar({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation();
   const m = useConversations((s) => s.editing[conversationId]?.m);
-  const preview = m && previewOf(m.body);
-  if (!m || !preview) return null;
   return (
-    <div className="reply-bar" data-testid="edit-bar">
-      <div className="reply-bar__quote">
-        <span className="reply-bar__label">{t("chat.editing")}</span>
-        <span className="reply-bar__text">{quoteText(t, preview)}</span>
-      </div>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={t("chat.cancelEdit")}
-        title={t("chat.cancelEdit")}
-        onClick={() => {
-          useConversations.getState().setEditing(conversationId, null);
-          document.getElementById(`composer-${conversationId}`)?.focus();
-        }}
-        data-testid="cancel-edit"
-      >
-        <Icon name="close" size={16} />
-      </button>
-    </div>
+    <ComposerBar
+      conversationId={conversationId}
+      m={m}
+      label={t("chat.editing")}
+      cancel={t("chat.cancelEdit")}
+      onCancel={() => useConversations.getState().setEditing(conversationId, null)}
+      testId="edit"
+    />
   );
 }
 
@@ -74,24 +62,49 @@ function ReplyBar({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation();
   const nameOf = useDisplayName();
   const m = useConversations((s) => s.replying[conversationId]);
-  const preview = m && previewOf(m.body);
-  if (!m || !preview) return null;
   return (
-    <div className="reply-bar" data-testid="reply-bar">
+    <ComposerBar
+      conversationId={conversationId}
+      m={m}
+      label={m ? t("chat.replyingTo", { name: nameOf(m.sender_id) }) : ""}
+      cancel={t("chat.cancelReply")}
+      onCancel={() => useConversations.getState().setReplying(conversationId, null)}
+      testId="reply"
+    />
+  );
+}
+
+interface BarProps {
+  conversationId: string;
+  m: Message | undefined;
+  label: string;
+  cancel: string;
+  onCancel(): void;
+  /** `reply` or `edit`: the bar is `{testId}-bar`, its button `cancel-{testId}`. */
+  testId: string;
+}
+
+/** A bar over the composer naming the message it acts on, with a button to stop. */
+function ComposerBar({ conversationId, m, label, cancel, onCancel, testId }: BarProps) {
+  const { t } = useTranslation();
+  const preview = m && previewOf(m.body);
+  if (!preview) return null;
+  return (
+    <div className="reply-bar" data-testid={`${testId}-bar`}>
       <div className="reply-bar__quote">
-        <span className="reply-bar__label">{t("chat.replyingTo", { name: nameOf(m.sender_id) })}</span>
+        <span className="reply-bar__label">{label}</span>
         <span className="reply-bar__text">{quoteText(t, preview)}</span>
       </div>
       <button
         type="button"
         className="icon-button"
-        aria-label={t("chat.cancelReply")}
-        title={t("chat.cancelReply")}
+        aria-label={cancel}
+        title={cancel}
         onClick={() => {
-          useConversations.getState().setReplying(conversationId, null);
+          onCancel();
           document.getElementById(`composer-${conversationId}`)?.focus();
         }}
-        data-testid="cancel-reply"
+        data-testid={`cancel-${testId}`}
       >
         <Icon name="close" size={16} />
       </button>

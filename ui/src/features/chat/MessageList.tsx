@@ -16,7 +16,7 @@ import { deleteForMe, react, recallMessage } from "./actions";
 import { EmojiPicker } from "./EmojiPicker";
 import { rememberEmoji } from "./emoji";
 import { ForwardDialog } from "./ForwardDialog";
-import { previewOf } from "./quote";
+import { previewOf } from "../../lib/quote";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";

@@ -5,7 +5,7 @@ import { dayLabel, formatTime } from "../../lib/format";
 import type { Message, Quote } from "../../protocol/types";
 import { FileCard, ImageContent } from "./FileContent";
 import { linkify } from "./linkify";
-import { quoteText } from "./quote";
+import { quoteText } from "../../lib/quote";
 import { systemText } from "./systemText";
 import { useDirectory } from "../../state/directory";
 

@@ -2,7 +2,7 @@
 // does (PROTOCOL.md, `Quote`), so the composer's reply bar shows what the reply will carry.
 
 import type { TFunction } from "i18next";
-import type { MessageBody, QuotePreview } from "../../protocol/types";
+import type { MessageBody, QuotePreview } from "../protocol/types";
 
 /** Characters of a quoted text the server keeps (`limits::QUOTE_PREVIEW_CHARS`). */
 export const QUOTE_PREVIEW_CHARS = 100;
