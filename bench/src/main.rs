@@ -5,14 +5,25 @@
 //!   re-executes its own binary in that mode, so one build gives both sides).
 //! - [`harness`]: starting the server child pinned to its own core, CPU/RSS accounting, populating
 //!   users and connections (spread over 127.0.0.0/8 source addresses).
-//! - [`scenarios`]: idle, connect, fanout, dm, persist, files, resync, flood.
+//! - [`scenarios`]: idle, connect, fanout (with or without read receipts), dm, persist, files,
+//!   resync, flood.
+//! - [`receipts`]: read-by, the "who read" list and read counts of a large group.
 //! - [`report`]: latency histograms and the result table plus JSON.
 
 mod harness;
+mod receipts;
 mod report;
 mod scenarios;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Read receipts in the fan-out scenario.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Receipts {
+    Off,
+    On,
+    Both,
+}
 
 /// Liao load generator.
 #[derive(Debug, Parser)]
@@ -54,6 +65,19 @@ enum Scenario {
         /// Seconds per rate step.
         #[arg(long, default_value_t = 4)]
         step_secs: u64,
+        /// Members mark read as they read and senders pull read counts (`on`), or not (`off`),
+        /// or both, back to back for each size (`both`).
+        #[arg(long, value_enum, default_value_t = Receipts::Off)]
+        receipts: Receipts,
+    },
+    /// A "who read" list (`read_by`) and read counts for 100 messages in one M-member group.
+    ReadBy {
+        /// Group size.
+        #[arg(long, default_value_t = 2000)]
+        members: usize,
+        /// Requests of each kind, one after another.
+        #[arg(long, default_value_t = 500)]
+        requests: usize,
     },
     /// P pairs chatting 1:1 with ack-after-commit.
     Dm {
@@ -137,7 +161,18 @@ fn main() -> anyhow::Result<()> {
                 members,
                 senders,
                 step_secs,
-            } => scenarios::fanout(tls, &members, senders, step_secs).await,
+                receipts,
+            } => {
+                let modes: &[bool] = match receipts {
+                    Receipts::Off => &[false],
+                    Receipts::On => &[true],
+                    Receipts::Both => &[false, true],
+                };
+                scenarios::fanout(tls, &members, senders, step_secs, modes).await
+            }
+            Scenario::ReadBy { members, requests } => {
+                receipts::read_by(tls, members, requests).await
+            }
             Scenario::Dm { pairs, secs } => scenarios::dm(tls, pairs, secs).await,
             Scenario::Persist {
                 senders,

@@ -176,23 +176,34 @@ pub async fn connect(tls: bool, clients: usize) -> anyhow::Result<Vec<Row>> {
     Ok(vec![row])
 }
 
-/// Per-member receiver: counts, order check, latency histogram.
+/// Per-member receiver: counts, order check, latency histogram, and the read markers sent.
 struct Receiver {
     received: Arc<AtomicU64>,
     errors: Arc<AtomicU64>,
     histogram: Arc<std::sync::Mutex<Histogram<u64>>>,
+    marks: Arc<AtomicU64>,
 }
 
+/// How often, at most, a member marks the conversation it looks at read (as the web client does).
+const MARK_READ_EVERY: Duration = Duration::from_secs(1);
+/// How often a sender pulls the read receipts of its messages on screen (as the web client does).
+const RECEIPT_POLL_EVERY: Duration = Duration::from_secs(3);
+
+/// `reader`: the member's connection, to mark read with (at most once a second, when more came
+/// in), as a member with the group open does; `None` for a member who never reads.
 fn spawn_receiver(
     mut pushes: Pushes,
     conv: ConversationId,
     rx: &Receiver,
+    reader: Option<Client>,
 ) -> tokio::task::JoinHandle<()> {
     let (received, errors, hist) = (rx.received.clone(), rx.errors.clone(), rx.histogram.clone());
+    let marks = rx.marks.clone();
     tokio::spawn(async move {
         let mut last_seq = None::<u64>;
         let mut local = histogram();
         let mut flush_at = Instant::now();
+        let (mut marked, mut marked_at) = (0u64, Instant::now());
         while let Some(frame) = pushes.recv().await {
             if let ServerFrame::Message { message } = frame
                 && message.conversation_id == conv
@@ -201,6 +212,22 @@ fn spawn_receiver(
                     errors.fetch_add(1, Ordering::Relaxed); // a gap or a duplicate
                 }
                 last_seq = Some(message.seq);
+                if let Some(c) = &reader
+                    && message.seq > marked
+                    && marked_at.elapsed() >= MARK_READ_EVERY
+                {
+                    (marked, marked_at) = (message.seq, Instant::now());
+                    let (c, conv, marks) = (c.clone(), conv.clone(), marks.clone());
+                    tokio::spawn(async move {
+                        let mark = command::MarkRead {
+                            conversation_id: conv,
+                            seq: message.seq,
+                        };
+                        if c.request(mark).await.is_ok() {
+                            marks.fetch_add(1, Ordering::Relaxed);
+                        }
+                    });
+                }
                 if let Some(t) = sent_at(&message.body) {
                     local.record(now_us().saturating_sub(t).max(1)).ok();
                     received.fetch_add(1, Ordering::Relaxed);
@@ -223,14 +250,38 @@ fn spawn_receiver(
 }
 
 /// Group fan-out, ramping the send rate until p99 exceeds 100 ms (or the rate is not reached).
+/// With `receipts` every receiving member marks read as it reads (at most once a second) and
+/// every sender pulls the read counts of its latest messages every 3 s, as the web client does.
 pub async fn fanout(
     tls: bool,
     sizes: &[usize],
     senders: usize,
     step_secs: u64,
+    receipts: &[bool],
 ) -> anyhow::Result<Vec<Row>> {
     let mut rows = Vec::new();
     for &m in sizes {
+        for &with_receipts in receipts {
+            rows.extend(fanout_one(tls, m, senders, step_secs, with_receipts).await?);
+        }
+    }
+    Ok(rows)
+}
+
+async fn fanout_one(
+    tls: bool,
+    m: usize,
+    senders: usize,
+    step_secs: u64,
+    receipts: bool,
+) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    let label = if receipts {
+        "receipts on"
+    } else {
+        "receipts off"
+    };
+    {
         let server = Server::start(ServerOpts {
             tls,
             ..Default::default()
@@ -273,7 +324,10 @@ pub async fn fanout(
             received: Arc::default(),
             errors: Arc::default(),
             histogram: Arc::new(std::sync::Mutex::new(histogram())),
+            marks: Arc::default(),
         };
+        let polls = Arc::new(AtomicU64::new(0));
+        let counted = Arc::new(AtomicU64::new(0));
         // The first `senders` members send; every other member is a measured receiver (a
         // sender's own messages come back in its `sent` replies, not as pushes).
         let senders = senders.min(m.saturating_sub(1)).max(1);
@@ -283,7 +337,12 @@ pub async fn fanout(
             if i >= senders {
                 let mut p = p;
                 while p.try_recv().is_some() {} // what joining queued
-                tasks.push(spawn_receiver(p, g.clone(), &rx));
+                tasks.push(spawn_receiver(
+                    p,
+                    g.clone(),
+                    &rx,
+                    receipts.then(|| c.clone()),
+                ));
             }
             clients.push(c);
         }
@@ -301,6 +360,9 @@ pub async fn fanout(
         let mut best: Option<Row> = None;
         for step in 0..12 {
             rx.received.store(0, Ordering::Relaxed);
+            rx.marks.store(0, Ordering::Relaxed);
+            polls.store(0, Ordering::Relaxed);
+            counted.store(0, Ordering::Relaxed);
             *rx.histogram.lock().unwrap_or_else(|p| p.into_inner()) = histogram();
             let meter = server.meter();
             let sent = Arc::new(AtomicU64::new(0));
@@ -311,6 +373,7 @@ pub async fn fanout(
             for s in 0..senders {
                 let c = clients[s % clients.len()].clone();
                 let (g, sent) = (g.clone(), sent.clone());
+                let (polls, counted) = (polls.clone(), counted.clone());
                 send_tasks.push(tokio::spawn(async move {
                     // Senders are spread evenly over the period, so the offered load is a steady
                     // rate, not `senders` messages at once (each a burst of M deliveries).
@@ -320,6 +383,9 @@ pub async fn fanout(
                         tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
                     let mut i = 0u64;
                     let mut inflight = futures_util::stream::FuturesUnordered::new();
+                    // The seqs of this sender's latest messages: "on screen" for receipts.
+                    let mut mine = std::collections::VecDeque::new();
+                    let mut poll = tokio::time::interval(RECEIPT_POLL_EVERY);
                     while Instant::now() < deadline {
                         tokio::select! {
                             _ = tick.tick() => {
@@ -329,7 +395,22 @@ pub async fn fanout(
                                 inflight.push(async move { c.request(cmd).await });
                             }
                             Some(r) = inflight.next(), if !inflight.is_empty() => {
-                                if r.is_ok() { sent.fetch_add(1, Ordering::Relaxed); }
+                                if let Ok(Reply::Sent { message }) = r {
+                                    sent.fetch_add(1, Ordering::Relaxed);
+                                    mine.push_back(message.seq);
+                                    if mine.len() > 20 { mine.pop_front(); }
+                                }
+                            }
+                            _ = poll.tick(), if receipts && !mine.is_empty() => {
+                                let (c, g, polls, counted) = (c.clone(), g.clone(), polls.clone(), counted.clone());
+                                let seqs = mine.iter().copied().collect();
+                                tokio::spawn(async move {
+                                    let ask = command::ReadReceipts { conversation_id: g, seqs };
+                                    if let Ok(Reply::ReadReceipts { counts, .. }) = c.request(ask).await {
+                                        polls.fetch_add(1, Ordering::Relaxed);
+                                        counted.fetch_add(counts.len() as u64, Ordering::Relaxed);
+                                    }
+                                });
                             }
                         }
                     }
@@ -359,7 +440,10 @@ pub async fn fanout(
             let deliveries_per_s = got as f64 / step_secs as f64;
             let mut row = with_usage(
                 Row::new(
-                    format!("fanout m={m} target={rate} msg/s ({})", transport(tls)),
+                    format!(
+                        "fanout m={m} {label} target={rate} msg/s ({})",
+                        transport(tls)
+                    ),
                     deliveries_per_s,
                     "deliv/s",
                 ),
@@ -373,6 +457,15 @@ pub async fn fanout(
                 sent.load(Ordering::Relaxed),
                 rx.errors.load(Ordering::Relaxed)
             );
+            if receipts {
+                let per_s = |n: &AtomicU64| n.load(Ordering::Relaxed) as f64 / step_secs as f64;
+                row.note += &format!(
+                    "; mark_read {:.0}/s; receipt pulls {:.1}/s returning {:.0} counts/s",
+                    per_s(&rx.marks),
+                    per_s(&polls),
+                    per_s(&counted)
+                );
+            }
             println!(
                 "  {} -> {:.0} deliveries/s p99 {:.1} ms ({})",
                 row.name, deliveries_per_s, lat[1], row.note
@@ -389,7 +482,10 @@ pub async fn fanout(
             rate = rate * 3 / 2; // steps of 1.5×: fine enough to place the knee
         }
         if let Some(mut b) = best {
-            b.name = format!("fanout m={m} best under p99 100 ms ({})", transport(tls));
+            b.name = format!(
+                "fanout m={m} {label} best under p99 100 ms ({})",
+                transport(tls)
+            );
             rows.push(b);
         }
         drop(clients);

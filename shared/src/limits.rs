@@ -30,6 +30,12 @@ pub const MAX_REACTIONS_PER_MESSAGE: usize = 20;
 /// Most reactors a message lists per emoji (the count is always exact).
 pub const MAX_REACTORS_LISTED: usize = 100;
 
+/// Most seqs one `read_receipts` request may count.
+pub const MAX_RECEIPT_SEQS: usize = 100;
+
+/// Most members each list of a `read_by` reply names (the counts are always exact).
+pub const MAX_READ_BY_LISTED: usize = 3000;
+
 /// Longest reaction emoji, in UTF-8 bytes (the longest ZWJ sequences are about 35).
 pub const MAX_EMOJI_BYTES: usize = 64;
 

@@ -517,6 +517,9 @@ fn event_body() -> BoxedStrategy<EventBody> {
         (group_ref(), any::<bool>())
             .prop_map(|(group, approved)| EventBody::JoinRequestDecided { group, approved }),
         profile().prop_map(|profile| EventBody::ProfileUpdated { profile }),
+        any::<bool>().prop_map(|read_receipts| EventBody::SettingsChanged {
+            settings: AccountSettings { read_receipts }
+        }),
     ]
     .boxed()
 }
@@ -613,6 +616,10 @@ fn account_commands() -> BoxedStrategy<Command> {
             |display_name| Command::UpdateProfile(command::UpdateProfile { display_name })
         ),
         of(file_id()).prop_map(|file_id| Command::SetAvatar(command::SetAvatar { file_id })),
+        Just(Command::GetSettings),
+        of(any::<bool>()).prop_map(|read_receipts| Command::UpdateSettings(
+            command::UpdateSettings { read_receipts }
+        )),
         (text(), any::<u32>(), of(any::<u32>())).prop_map(|(query, offset, limit)| {
             Command::SearchUsers(command::SearchUsers {
                 query,
@@ -662,6 +669,24 @@ fn chat_commands() -> BoxedStrategy<Command> {
             }),
         (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| Command::MarkRead(
             command::MarkRead {
+                conversation_id,
+                seq
+            }
+        )),
+        (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| Command::MarkDelivered(
+            command::MarkDelivered {
+                conversation_id,
+                seq
+            }
+        )),
+        (conv_id(), vec(any::<u64>(), 0..4)).prop_map(|(conversation_id, seqs)| {
+            Command::ReadReceipts(command::ReadReceipts {
+                conversation_id,
+                seqs,
+            })
+        }),
+        (conv_id(), any::<u64>()).prop_map(|(conversation_id, seq)| Command::ReadBy(
+            command::ReadBy {
                 conversation_id,
                 seq
             }
@@ -876,6 +901,38 @@ fn reply() -> BoxedStrategy<Reply> {
             }
         }),
         vec(join_request(), 0..3).prop_map(|requests| Reply::JoinRequests { requests }),
+        any::<bool>().prop_map(|read_receipts| Reply::Settings {
+            settings: AccountSettings { read_receipts }
+        }),
+        (
+            of(any::<u64>()),
+            of(any::<u64>()),
+            vec(
+                (any::<u64>(), any::<u32>(), any::<u32>()).prop_map(|(seq, read, of)| ReadCount {
+                    seq,
+                    read,
+                    of
+                }),
+                0..3
+            )
+        )
+            .prop_map(|(delivered_seq, read_seq, counts)| Reply::ReadReceipts {
+                delivered_seq,
+                read_seq,
+                counts,
+            }),
+        (
+            vec(user_id(), 0..3),
+            vec(user_id(), 0..3),
+            any::<u32>(),
+            any::<u32>()
+        )
+            .prop_map(|(read, unread, read_count, unread_count)| Reply::ReadBy {
+                read,
+                unread,
+                read_count,
+                unread_count,
+            }),
         (vec(member_info(), 0..3), of(any::<u32>())).prop_map(|(members, next_offset)| {
             Reply::Members {
                 members,

@@ -470,6 +470,67 @@ async function main(): Promise<void> {
       await a.getByTestId("language").selectOption("en");
       await a.getByTestId("edited").filter({ hasText: "edited" }).waitFor();
     });
+    await step("read receipts (1:1): Sent, Delivered while bob looks elsewhere, Read once he looks; his switch hides it", async () => {
+      const receipt = (text: string) => a.getByTestId("message").filter({ hasText: text }).getByTestId("receipt");
+      await openConversation(b, groupName);
+      await send(a, "Are you reading this?");
+      // Bob's device has it (pushed): Delivered, not Read, while he is in another chat.
+      await receipt("Are you reading this?").and(a.locator("[data-status=delivered]")).waitFor();
+      expectEq(await receipt("Are you reading this?").textContent(), "Delivered", "receipt while bob is elsewhere");
+      await openConversation(b, "Alice");
+      await receipt("Are you reading this?").and(a.locator("[data-status=read]")).waitFor();
+      expectEq(await receipt("Are you reading this?").textContent(), "Read", "receipt once bob reads");
+      await shot(a, "en-18-read-receipts");
+      // Bob switches read receipts off: his reads no longer show, delivery still does.
+      await b.getByTestId("open-settings").click();
+      const settings = b.getByRole("dialog", { name: "Settings" });
+      await settings.getByTestId("pref-read-receipts").uncheck();
+      await settings.getByTestId("pref-read-receipts").and(b.locator(":not(:checked):enabled")).waitFor();
+      await b.keyboard.press("Escape");
+      await settings.waitFor({ state: "detached" });
+      await send(a, "And this one?");
+      await b.getByTestId("bubble").filter({ hasText: "And this one?" }).waitFor();
+      await receipt("And this one?").and(a.locator("[data-status=delivered]")).waitFor();
+      // Bob has it on screen, so it is read; two polls later alice still sees only Delivered.
+      await a.waitForTimeout(7000);
+      expectEq(await receipt("And this one?").getAttribute("data-status"), "delivered", "receipt with bob's receipts off");
+      // Switched back on (from bob's settings), the read shows.
+      await b.getByTestId("open-settings").click();
+      await settings.getByTestId("pref-read-receipts").check();
+      await settings.getByTestId("pref-read-receipts").and(b.locator(":checked:enabled")).waitFor();
+      await b.keyboard.press("Escape");
+      await receipt("And this one?").and(a.locator("[data-status=read]")).waitFor();
+    });
+    await step("read receipts (group): N read on my message, and who read it", async () => {
+      await openConversation(b, "Alice");
+      await openConversation(a, groupName);
+      await send(a, "Team meeting at 3");
+      const count = a.getByTestId("message").filter({ hasText: "Team meeting at 3" }).getByTestId("read-count");
+      // Bob and Carol were members when it was sent; neither has read it.
+      await count.filter({ hasText: "0 read" }).waitFor();
+      await openConversation(b, groupName);
+      await b.getByTestId("bubble").filter({ hasText: "Team meeting at 3" }).waitFor();
+      await count.filter({ hasText: "1 read" }).waitFor();
+      await count.click();
+      const dialog = a.getByRole("dialog", { name: "Message receipts" });
+      await dialog.getByTestId("read-list").getByText("Bob").waitFor();
+      await dialog.getByTestId("unread-list").getByText("Carol").waitFor();
+      await dialog.getByText("Read (1)").waitFor();
+      await dialog.getByText("Unread (1)").waitFor();
+      await shot(a, "en-19-read-by");
+      await a.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      await a.getByTestId("language").selectOption("zh-CN");
+      await count.filter({ hasText: "1人已读" }).click();
+      const zh = a.getByRole("dialog", { name: "消息接收人列表" });
+      await zh.getByText("已读（1）").waitFor();
+      await shot(a, "zh-08-read-by");
+      await a.keyboard.press("Escape");
+      await zh.waitFor({ state: "detached" });
+      await a.getByTestId("language").selectOption("en");
+      await openConversation(a, "Bob");
+      await openConversation(b, "Alice");
+    });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
       await composer.fill("Good night ");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use liao_shared::command::{
     ChangePassword, GetProfile, Login, Register, RevokeSession, SearchUsers, SetAvatar,
-    UpdateProfile,
+    UpdateProfile, UpdateSettings,
 };
 use liao_shared::{
     ErrorCode, EventBody, Password, Profile, Reply, ServerFrame, SessionId, SessionInfo, UserId,
@@ -22,7 +22,7 @@ use crate::publish::{KillScope, Publisher};
 use crate::ratelimit::RateLimits;
 use crate::store::accounts::{SessionRecord, UserRecord};
 use crate::store::files::{self as store_files, AvatarOf};
-use crate::store::{Store, Tx, accounts};
+use crate::store::{Store, Tx, accounts, receipts};
 use crate::util::{new_token, now_ms, token_hash};
 
 /// A freshly authenticated session.
@@ -370,6 +370,31 @@ impl Accounts {
             ),
             Err(e) => tracing::warn!(error = %e, "profile change not announced"),
         }
+    }
+
+    /// The actor's account settings.
+    pub async fn get_settings(&self, actor: &Actor) -> Result<Reply> {
+        Ok(Reply::Settings {
+            settings: self.store.settings(&actor.user).await?,
+        })
+    }
+
+    /// Change the actor's account settings; their other devices get `settings_changed`.
+    pub async fn update_settings(&self, actor: &Actor, cmd: &UpdateSettings) -> Result<Reply> {
+        let mut settings = self.store.settings(&actor.user).await?;
+        let before = settings.clone();
+        if let Some(on) = cmd.read_receipts {
+            settings.read_receipts = on;
+        }
+        if settings != before {
+            let mut tx = self.store.begin().await?;
+            receipts::set_settings(&mut tx, &actor.user, &settings).await?;
+            let event = EventBody::SettingsChanged {
+                settings: settings.clone(),
+            };
+            commit_events(tx, &self.publisher, vec![(actor.user.clone(), event)]).await?;
+        }
+        Ok(Reply::Settings { settings })
     }
 
     /// A user's public profile.

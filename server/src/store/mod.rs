@@ -29,6 +29,7 @@ pub mod groups;
 pub mod messages;
 pub mod pairs;
 pub mod reactions;
+pub mod receipts;
 pub mod social;
 
 use std::path::Path;

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ConversationId, ConversationInfo, FriendRequestInfo, GroupRef, JoinRequestInfo, MessageId,
-    Profile, RemovalReason, UserId,
+    AccountSettings, ConversationId, ConversationInfo, FriendRequestInfo, GroupRef,
+    JoinRequestInfo, MessageId, Profile, RemovalReason, UserId,
 };
 
 /// An entry of a user's own event stream.
@@ -124,5 +124,10 @@ pub enum EventBody {
     ProfileUpdated {
         /// The new profile.
         profile: Profile,
+    },
+    /// Your account settings changed (on any of your devices).
+    SettingsChanged {
+        /// The settings as they are now.
+        settings: AccountSettings,
     },
 }

@@ -23,6 +23,26 @@ pub struct Profile {
     pub avatar: Option<FileId>,
 }
 
+/// An account's own settings, the same on all its devices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AccountSettings {
+    /// Read receipts in 1:1 chats (default on). Off, the other member no longer sees when you
+    /// read their messages, and you no longer see when they read yours, as in Telegram's and
+    /// WhatsApp's switch; "Delivered" and group read counts stay.
+    pub read_receipts: bool,
+}
+
+/// How many have read one of your group messages (QQ's 已读人数).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadCount {
+    /// The message.
+    pub seq: u64,
+    /// Members whose read marker passed it.
+    pub read: u32,
+    /// Members who were in the group when it was sent and still are, but you.
+    pub of: u32,
+}
+
 /// A friend, with presence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Friend {

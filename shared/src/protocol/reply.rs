@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ConversationInfo, Friend, FriendRequestInfo, GroupSummary, JoinRequestInfo, MemberInfo,
-    Message, Profile, SessionId, SessionInfo,
+    AccountSettings, ConversationInfo, Friend, FriendRequestInfo, GroupSummary, JoinRequestInfo,
+    MemberInfo, Message, Profile, ReadCount, SessionId, SessionInfo, UserId,
 };
 
 /// The result of a successful request, tagged by `kind`.
@@ -44,6 +44,11 @@ pub enum Reply {
     Profile {
         /// The profile.
         profile: Profile,
+    },
+    /// Reply to `get_settings` and `update_settings`.
+    Settings {
+        /// Your account settings as they are now.
+        settings: AccountSettings,
     },
     /// Reply to `search_users`.
     Users {
@@ -92,6 +97,35 @@ pub enum Reply {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         #[ts(as = "Option<bool>", optional)]
         has_newer: bool,
+    },
+    /// Reply to `read_receipts`.
+    ReadReceipts {
+        /// (1:1) The last of your messages that reached one of the other member's devices
+        /// (`mark_delivered` or `mark_read`); 0 for none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        delivered_seq: Option<u64>,
+        /// (1:1) The other member's read marker. Left out when either of you has switched read
+        /// receipts off.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        read_seq: Option<u64>,
+        /// (Groups) The counts for the asked seqs that are your own messages, by ascending seq.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<ReadCount>>", optional)]
+        counts: Vec<ReadCount>,
+    },
+    /// Reply to `read_by`: the members who were in the group when the message was sent and still
+    /// are, but you. Each list holds at most 3,000 ids; the counts are always whole.
+    ReadBy {
+        /// Those whose read marker passed the message.
+        read: Vec<UserId>,
+        /// Those whose read marker has not.
+        unread: Vec<UserId>,
+        /// How many have read it.
+        read_count: u32,
+        /// How many have not.
+        unread_count: u32,
     },
     /// Reply to `sync`: the backlog follows, ended by `sync_done`.
     SyncStarted,

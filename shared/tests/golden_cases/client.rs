@@ -461,6 +461,51 @@ fn chat(c: &mut Cases) {
     );
     request(
         c,
+        "client/mark_delivered",
+        "48",
+        command::MarkDelivered {
+            conversation_id: cid(DIRECT),
+            seq: 12,
+        },
+    );
+    request(
+        c,
+        "client/read_receipts",
+        "54",
+        command::ReadReceipts {
+            conversation_id: cid(GROUP),
+            seqs: vec![7, 9],
+        },
+    );
+    request(
+        c,
+        "client/read_receipts_direct",
+        "53",
+        command::ReadReceipts {
+            conversation_id: cid(DIRECT),
+            seqs: Vec::new(),
+        },
+    );
+    request(
+        c,
+        "client/read_by",
+        "55",
+        command::ReadBy {
+            conversation_id: cid(GROUP),
+            seq: 7,
+        },
+    );
+    request(
+        c,
+        "client/update_settings",
+        "52",
+        command::UpdateSettings {
+            read_receipts: Some(false),
+        },
+    );
+    request(c, "client/get_settings", "56", Command::GetSettings);
+    request(
+        c,
         "client/sync_minimal",
         "3",
         command::SyncRequest {

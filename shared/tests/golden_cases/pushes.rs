@@ -198,6 +198,16 @@ fn events(c: &mut Cases) {
         18,
         EventBody::ProfileUpdated { profile: alice() },
     );
+    event(
+        c,
+        "server/event/settings_changed",
+        19,
+        EventBody::SettingsChanged {
+            settings: AccountSettings {
+                read_receipts: false,
+            },
+        },
+    );
 }
 
 fn messages(c: &mut Cases) {

@@ -347,4 +347,56 @@ pub fn cases(c: &mut Cases) {
             next_offset: None,
         },
     );
+    ok(
+        c,
+        "server/reply/settings",
+        "52",
+        Reply::Settings {
+            settings: AccountSettings {
+                read_receipts: false,
+            },
+        },
+    );
+    ok(
+        c,
+        "server/reply/read_receipts",
+        "53",
+        Reply::ReadReceipts {
+            delivered_seq: Some(12),
+            read_seq: Some(10),
+            counts: Vec::new(),
+        },
+    );
+    ok(
+        c,
+        "server/reply/read_receipts_group",
+        "54",
+        Reply::ReadReceipts {
+            delivered_seq: None,
+            read_seq: None,
+            counts: vec![
+                ReadCount {
+                    seq: 7,
+                    read: 2,
+                    of: 3,
+                },
+                ReadCount {
+                    seq: 9,
+                    read: 0,
+                    of: 3,
+                },
+            ],
+        },
+    );
+    ok(
+        c,
+        "server/reply/read_by",
+        "55",
+        Reply::ReadBy {
+            read: vec![uid(BOB), uid(CAROL)],
+            unread: vec![uid(DAVE)],
+            read_count: 2,
+            unread_count: 1,
+        },
+    );
 }

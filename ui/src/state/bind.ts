@@ -6,6 +6,7 @@ import { useConversations } from "./conversations";
 import { useDirectory } from "./directory";
 import { useGroups } from "./groups";
 import { useMessages } from "./messages";
+import { useReceipts } from "./receipts";
 import { useSession } from "./session";
 import { useTyping } from "./typing";
 
@@ -40,6 +41,45 @@ export function resetStores(): void {
   useConversations.getState().reset();
   useMessages.getState().reset();
   useGroups.getState().reset();
+  useReceipts.getState().reset();
+}
+
+/** How often, at most, one conversation's delivery mark is sent (PROTOCOL.md, `mark_delivered`). */
+export const DELIVERED_EVERY_MS = 1000;
+
+/** Sends `mark_delivered` for a 1:1 conversation at most once per `DELIVERED_EVERY_MS`, with the
+ *  highest seq received by then: the first at once, later ones at the end of the interval. */
+export function deliveryMarker(send: (conversationId: string, seq: number) => Promise<void>) {
+  const state = new Map<string, { sent: number; pending: number; timer: ReturnType<typeof setTimeout> | null; at: number }>();
+  const flush = (id: string) => {
+    const s = state.get(id);
+    if (!s || s.pending <= s.sent) return;
+    s.sent = s.pending;
+    s.at = Date.now();
+    send(id, s.pending).catch(() => {
+      // Not delivered as far as the sender knows: the next message (or reconnect) tries again.
+      if (s.sent === s.pending) s.sent = 0;
+    });
+  };
+  return {
+    received(id: string, seq: number) {
+      const s = state.get(id) ?? { sent: 0, pending: 0, timer: null, at: 0 };
+      state.set(id, s);
+      s.pending = Math.max(s.pending, seq);
+      if (s.timer) return;
+      const wait = s.at + DELIVERED_EVERY_MS - Date.now();
+      if (wait <= 0) flush(id);
+      else
+        s.timer = setTimeout(() => {
+          s.timer = null;
+          flush(id);
+        }, wait);
+    },
+    stop() {
+      for (const s of state.values()) if (s.timer) clearTimeout(s.timer);
+      state.clear();
+    },
+  };
 }
 
 export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => void {
@@ -57,6 +97,7 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
     }, 300);
   };
   const myId = () => useSession.getState().user?.user_id ?? "";
+  const delivery = deliveryMarker((id, seq) => client.request({ type: "mark_delivered", conversation_id: id, seq }, "done").then(() => undefined));
 
   const offs = [
     client.on("status", (status) => useSession.getState().set({ status })),
@@ -68,6 +109,10 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       }
       useSession.getState().set({ user: s.user, endedBy: null });
       dir().add([s.user]);
+      client.request({ type: "get_settings" }, "settings").then(
+        (r) => useReceipts.getState().setSettings(r.settings),
+        () => undefined,
+      );
     }),
     client.on("server_error", (code) => {
       if (code === "session_revoked" || code === "account_disabled") useSession.getState().set({ endedBy: code });
@@ -122,6 +167,9 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
         case "profile_updated":
           applyProfile(b.profile);
           break;
+        case "settings_changed":
+          useReceipts.getState().setSettings(b.settings);
+          break;
       }
     }),
     client.on("message", ({ message, live }) => {
@@ -133,6 +181,9 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       if (useMessages.getState().hidden[m.conversation_id]?.[m.message_id]) deleteForMeLocally(m.conversation_id, [m.message_id]);
       if (m.body.kind === "system" && m.body.event.kind === "joined") dir().add([m.body.event.user]);
       if (m.body.kind === "text") useTyping.getState().clear(m.conversation_id, m.sender_id);
+      // 1:1: tell the sender their message reached this device ("Delivered").
+      const kind = convs().byId[m.conversation_id]?.kind;
+      if (m.sender_id !== myId() && (kind === "direct" || kind === "temporary") && m.body.kind !== "system") delivery.received(m.conversation_id, m.seq);
       if (live && m.sender_id !== myId() && (m.body.kind === "text" || m.body.kind === "image" || m.body.kind === "file")) opts.onIncoming?.(m);
     }),
     client.on("changed", (m) => {
@@ -151,5 +202,8 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
     }),
   ];
   useMessages.getState().setPending([...client.pendingSends]);
-  return () => offs.forEach((off) => off());
+  return () => {
+    delivery.stop();
+    offs.forEach((off) => off());
+  };
 }

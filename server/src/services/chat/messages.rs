@@ -1,6 +1,6 @@
 //! What happens to messages once sent: history pages, read markers, typing, recall.
 
-use liao_shared::command::{DeleteForMe, EditMessage, History, MarkRead, Recall, Typing};
+use liao_shared::command::{DeleteForMe, EditMessage, History, Recall, Typing};
 use liao_shared::{
     ConversationId, ConversationKind, ErrorCode, EventBody, MessageBody, Reply, Role, ServerFrame,
     UserId, limits,
@@ -75,22 +75,6 @@ impl Chat {
             has_more: has_more || cut_older,
             has_newer: has_newer || cut_newer,
         })
-    }
-
-    /// Move the actor's read marker forward; their other sessions hear of it.
-    pub async fn mark_read(&self, actor: &Actor, cmd: &MarkRead) -> Result<()> {
-        let (conversation, seq) = (&cmd.conversation_id, cmd.seq);
-        let m = self.member(actor, conversation).await?;
-        let seq = seq.min(m.last_seq);
-        let mut tx = self.store.begin().await?;
-        if chat::advance_read(&mut tx, conversation, &actor.user, seq).await? {
-            let event = EventBody::ReadMarker {
-                conversation_id: conversation.clone(),
-                seq,
-            };
-            commit_events(tx, &self.publisher, vec![(actor.user.clone(), event)]).await?;
-        }
-        Ok(())
     }
 
     /// Delete messages for the actor only: they leave the actor's history on every device (an

@@ -7,6 +7,7 @@
 
 mod messages;
 mod reactions;
+mod receipts;
 mod send;
 
 use std::sync::Arc;

@@ -119,6 +119,8 @@ class Run:
         await step("alice and bob exchange a group message", self.t_group_exchange)
         await step("bob replies to alice's message (the quote), history around it, alice forwards", self.t_group_reply)
         await step("reactions and an edit reach both as message_changed; nothing new is unread", self.t_group_changes)
+        await step("read receipts: delivered and read in 1:1 (and the switch), counts and who read in the group",
+                   self.t_receipts)
         await step("alice mutes bob; bob's send is refused with muted + until", self.t_group_mute)
 
         # ---------------------------------------------------------------- 4. bad input
@@ -647,6 +649,37 @@ class Run:
         after = await a.ok("list_conversations", "conversations")
         conv = next(c for c in after["conversations"] if c["conversation_id"] == gid)
         expect((conv["last_seq"], conv["unread"]) == (was["last_seq"], was["unread"]), f"after changes {short(conv)}")
+
+    async def t_receipts(self):
+        a: Client = self.s["alice"]
+        b: Client = self.s["bob"]
+        ab, gid = self.s["ab"], self.s["g"]
+        r = await a.ok("send_message", "sent", conversation_id=ab, client_msg_id=cmid(),
+                       body=text_body("did you get this?"))
+        a.apply_entry(r["message"])
+        seq = r["message"]["seq"]
+        await b.ok("mark_delivered", "done", conversation_id=ab, seq=seq)
+        rr = await a.ok("read_receipts", "read_receipts", conversation_id=ab)
+        expect(rr.get("delivered_seq") == seq and rr.get("read_seq", 0) < seq, f"delivered {short(rr)}")
+        await b.ok("mark_read", "done", conversation_id=ab, seq=seq)
+        rr = await a.ok("read_receipts", "read_receipts", conversation_id=ab)
+        expect(rr.get("read_seq") == seq and "counts" not in rr, f"read {short(rr)}")
+        # bob switches read receipts off: alice no longer gets his read marker
+        st = await b.ok("update_settings", "settings", read_receipts=False)
+        expect(st["settings"] == {"read_receipts": False}, f"settings {st}")
+        rr = await a.ok("read_receipts", "read_receipts", conversation_id=ab)
+        expect("read_seq" not in rr and rr.get("delivered_seq") == seq, f"receipts off {short(rr)}")
+        st = await b.ok("update_settings", "settings", read_receipts=True)
+        expect((await b.ok("get_settings", "settings"))["settings"] == {"read_receipts": True}, "settings back on")
+        # the group: alice's message at seq 3, whose audience is bob alone
+        await b.ok("mark_read", "done", conversation_id=gid, seq=3)
+        g = await a.ok("read_receipts", "read_receipts", conversation_id=gid, seqs=[3, 4])
+        expect(g.get("counts") == [{"seq": 3, "read": 1, "of": 1}], f"group counts {short(g)}")
+        rb = await a.ok("read_by", "read_by", conversation_id=gid, seq=3)
+        expect((rb["read"], rb["unread"], rb["read_count"], rb["unread_count"]) == ([self.s["bob_id"]], [], 1, 0),
+               f"read_by {short(rb)}")
+        await b.err("read_by", "not_found", conversation_id=gid, seq=3)
+        await b.err("mark_delivered", "bad_request", conversation_id=gid, seq=3)
 
     async def t_group_mute(self):
         a: Client = self.s["alice"]

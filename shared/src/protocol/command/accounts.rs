@@ -85,6 +85,16 @@ pub struct SetAvatar {
     pub file_id: Option<FileId>,
 }
 
+/// Change your account settings; fields left out stay as they are. Replied with `settings`; your
+/// other devices get `settings_changed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UpdateSettings {
+    /// Send and see read receipts in 1:1 chats (see `AccountSettings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub read_receipts: Option<bool>,
+}
+
 /// Get a user's public profile. Replied with `profile`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct GetProfile {

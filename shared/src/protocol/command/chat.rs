@@ -60,6 +60,41 @@ pub struct MarkRead {
     pub seq: u64,
 }
 
+/// (1:1 and temporary sessions) Tell the sender that one of your devices received the messages
+/// up to `seq`, pushed or synced: their "Delivered" mark. Send it for conversations with someone
+/// else's new messages, at most once a second per conversation; it never moves back. `mark_read`
+/// counts as delivered too. Replied with `done`; in a group it answers `bad_request`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MarkDelivered {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// The last message received.
+    pub seq: u64,
+}
+
+/// How far the others have got with your messages: read receipts, pulled for the messages on
+/// screen (PROTOCOL.md 5.9). Replied with `read_receipts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadReceipts {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// (Groups) Your messages to count readers of, at most 100; seqs of entries that are not your
+    /// own visible messages are left out of the answer. Ignored in 1:1 chats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<u64>>", optional)]
+    pub seqs: Vec<u64>,
+}
+
+/// (Groups) Who, of the members who were in the group when your message was sent and still are,
+/// has read it and who has not. Replied with `read_by`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadBy {
+    /// The group.
+    pub conversation_id: ConversationId,
+    /// Your message's seq.
+    pub seq: u64,
+}
+
 /// Tell the other side you are typing. Ephemeral; send at most every few seconds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Typing {

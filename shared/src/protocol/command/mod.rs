@@ -51,6 +51,10 @@ pub enum Command {
     UpdateProfile(UpdateProfile),
     /// `set_avatar`: set or remove your avatar.
     SetAvatar(SetAvatar),
+    /// Your account settings. Replied with `settings`.
+    GetSettings,
+    /// `update_settings`: change your account settings.
+    UpdateSettings(UpdateSettings),
     /// `get_profile`: a user's public profile.
     GetProfile(GetProfile),
     /// `search_users`: find people by username or display name.
@@ -83,6 +87,12 @@ pub enum Command {
     History(History),
     /// `mark_read`: move your read marker forward.
     MarkRead(MarkRead),
+    /// `mark_delivered`: tell a 1:1 sender their messages reached you.
+    MarkDelivered(MarkDelivered),
+    /// `read_receipts`: how far the others have read your messages.
+    ReadReceipts(ReadReceipts),
+    /// `read_by`: who has read your group message, and who has not.
+    ReadBy(ReadBy),
     /// `typing`: tell the others you are typing.
     Typing(Typing),
     /// `recall`: recall your own recent message.
@@ -150,6 +160,8 @@ impl Command {
         "revoke_session",
         "update_profile",
         "set_avatar",
+        "get_settings",
+        "update_settings",
         "get_profile",
         "search_users",
         "friend_request",
@@ -165,6 +177,9 @@ impl Command {
         "send_message",
         "history",
         "mark_read",
+        "mark_delivered",
+        "read_receipts",
+        "read_by",
         "typing",
         "recall",
         "delete_for_me",
@@ -218,6 +233,7 @@ command_from_struct!(
     RevokeSession(RevokeSession),
     UpdateProfile(UpdateProfile),
     SetAvatar(SetAvatar),
+    UpdateSettings(UpdateSettings),
     GetProfile(GetProfile),
     SearchUsers(SearchUsers),
     FriendRequest(FriendRequest),
@@ -231,6 +247,9 @@ command_from_struct!(
     SendMessage(SendMessage),
     History(History),
     MarkRead(MarkRead),
+    MarkDelivered(MarkDelivered),
+    ReadReceipts(ReadReceipts),
+    ReadBy(ReadBy),
     Typing(Typing),
     Recall(Recall),
     DeleteForMe(DeleteForMe),

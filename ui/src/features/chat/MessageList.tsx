@@ -19,6 +19,9 @@ import { ForwardDialog } from "./ForwardDialog";
 import { previewOf } from "../../lib/quote";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
+import { ReadByDialog } from "./ReadByDialog";
+import { directStatus, useReceipts } from "../../state/receipts";
+import { useReadReceipts } from "./useReadReceipts";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
 
 const BASE = 10_000_000;
@@ -85,6 +88,22 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
   }, [pendingHere]);
 
   const onMenu = useCallback((m: Message, x: number, y: number) => setMenu({ m, x, y }), []);
+
+  // Read receipts of my messages on screen, pulled while some may still change.
+  const [range, setRange] = useState<{ startIndex: number; endIndex: number } | null>(null);
+  const onScreenOwn = useMemo(() => {
+    if (!range || !items) return EMPTY;
+    const from = Math.max(0, range.startIndex - firstItemIndex);
+    return seqs.slice(from, range.endIndex - firstItemIndex + 1).filter((seq) => {
+      const m = items[seq];
+      return m !== undefined && m.sender_id === myId && previewOf(m.body) !== null && m.body.kind !== "recalled";
+    });
+  }, [range, items, seqs, firstItemIndex, myId]);
+  useReadReceipts(client, conversationId, group, onScreenOwn);
+  const receipts = useReceipts((s) => s.byConv[conversationId]);
+  const [readByOf, setReadByOf] = useState<number | null>(null);
+  const onReadBy = useCallback((m: Message) => setReadByOf(m.seq), []);
+  const closeReadBy = useCallback(() => setReadByOf(null), []);
 
   // The newest messages growing in place (reactions added) keep the list at the bottom if it was.
   const tailChange = useMemo(() => seqs.slice(-5).reduce((n, seq) => Math.max(n, items?.[seq]?.change_seq ?? 0), 0), [seqs, items]);
@@ -224,6 +243,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           return bottom || last?.sender_id === myId ? "auto" : false;
         }}
         atBottomStateChange={setAtBottom}
+        rangeChanged={setRange}
         atBottomThreshold={60}
         components={{
           Header: () => <ListHeader conversationId={conversationId} />,
@@ -234,6 +254,8 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           if (!m) return <div className="row-ghost" />;
           const local = index - firstItemIndex;
           const prev = items ? previousVisible(items, seqs, local) : undefined;
+          const receiptShown = m.sender_id === myId && previewOf(m.body) !== null && m.body.kind !== "recalled";
+          const count = group && receiptShown ? receipts?.counts[seq] : undefined;
           return (
             <MessageRow
               m={m}
@@ -253,6 +275,10 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
               onJump={onJump}
               onReact={onReact}
               onReedit={reeditFor(m)}
+              receipt={!group && receiptShown ? directStatus(receipts, seq) : undefined}
+              readCount={count?.read}
+              readOf={count?.of}
+              onReadBy={onReadBy}
             />
           );
         }}
@@ -318,6 +344,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           }}
         />
       )}
+      {readByOf !== null && <ReadByDialog conversationId={conversationId} seq={readByOf} onClose={closeReadBy} />}
       {menu && <Menu x={menu.x} y={menu.y} label={t("chat.messageActions")} items={menuItems(menu.m)} onClose={() => setMenu(null)} />}
     </div>
   );

@@ -32,9 +32,16 @@ interface Props {
   onReact(m: Message, emoji: string, on: boolean): void;
   /** For a message I just recalled on this device: put its text back in the composer. */
   onReedit?: () => void;
+  /** (My 1:1 messages) Whether it reached the other member, and whether they read it. */
+  receipt?: "sent" | "delivered" | "read";
+  /** (My group messages) How many of its audience read it, of how many. */
+  readCount?: number;
+  readOf?: number;
+  /** (My group messages) Show who read it. */
+  onReadBy?(m: Message): void;
 }
 
-function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump, onReact, onReedit }: Props) {
+function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recaller, mentionsMe, flash, selecting, selected, onToggle, nameOf, onMenu, onJump, onReact, onReedit, receipt, readCount, readOf, onReadBy }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const senderAvatar = useDirectory((s) => s.profiles[m.sender_id]?.avatar);
@@ -151,6 +158,16 @@ function MessageRowImpl({ m, myId, group, continued, dayStart, newDivider, recal
             </span>
           </div>
           {(m.reactions?.length ?? 0) > 0 && <Reactions m={m} myId={myId} nameOf={nameOf} onReact={onReact} />}
+          {own && receipt && (
+            <span className={`msg__receipt msg__receipt--${receipt}`} data-testid="receipt" data-status={receipt}>
+              {t(receipt === "read" ? "chat.receiptRead" : receipt === "delivered" ? "chat.receiptDelivered" : "chat.receiptSent")}
+            </span>
+          )}
+          {own && readCount !== undefined && readOf !== undefined && readOf > 0 && (
+            <button type="button" className="msg__receipt msg__receipt--count" onClick={() => onReadBy?.(m)} data-testid="read-count">
+              {readCount >= readOf ? t("chat.allRead") : t("chat.readCount", { count: readCount })}
+            </button>
+          )}
         </div>
       </div>
     </div>

@@ -1,5 +1,6 @@
 // The chat commands a conversation view sends besides messages (those go through the client's
-// outbox): read markers, typing notices, recalls and deleting for me. Each builds its command and waits for `done`.
+// outbox): read markers and receipts, typing notices, recalls and deleting for me. Each builds its
+// command and waits for its reply.
 
 import type { Requester } from "../../protocol/client";
 
@@ -31,4 +32,19 @@ export async function react(client: Requester, conversationId: string, seq: numb
 /** Recalls a message (mine within the window, or another's as a moderator). */
 export async function recallMessage(client: Requester, conversationId: string, messageId: string): Promise<void> {
   await client.request({ type: "recall", conversation_id: conversationId, message_id: messageId }, "done");
+}
+
+/** (1:1) Tells the sender that my messages up to `seq` reached this device. */
+export async function markDelivered(client: Requester, conversationId: string, seq: number): Promise<void> {
+  await client.request({ type: "mark_delivered", conversation_id: conversationId, seq }, "done");
+}
+
+/** How far the others got with my messages: 1:1 positions, or group counts for `seqs`. */
+export async function readReceipts(client: Requester, conversationId: string, seqs: number[]) {
+  return client.request({ type: "read_receipts", conversation_id: conversationId, seqs }, "read_receipts");
+}
+
+/** (Groups) Who read my message at `seq`, and who has not. */
+export async function readBy(client: Requester, conversationId: string, seq: number) {
+  return client.request({ type: "read_by", conversation_id: conversationId, seq }, "read_by");
 }

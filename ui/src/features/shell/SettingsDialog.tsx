@@ -12,7 +12,8 @@ import type { SessionInfo } from "../../protocol/types";
 import { usePrefs } from "../../state/prefs";
 import { useSession } from "../../state/session";
 import { useToasts } from "../../state/toasts";
-import { changePassword, listSessions, revokeSession, setAvatar, updateProfile } from "./actions";
+import { useReceipts } from "../../state/receipts";
+import { changePassword, listSessions, revokeSession, setAvatar, setReadReceipts, updateProfile } from "./actions";
 import { LanguageSwitch } from "./LanguageSwitch";
 import "../../components/Panel.css";
 
@@ -30,6 +31,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
   const [perm, setPerm] = useState(platform.notificationPermission());
   const prefs = usePrefs();
+  const settings = useReceipts((s) => s.settings);
   const [desktop, setDesktop] = useState<DesktopSettings | null>(null);
 
   useEffect(() => {
@@ -173,6 +175,26 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               </li>
             ))}
           </ul>
+        </section>
+
+        <section aria-labelledby="set-privacy">
+          <h3 id="set-privacy" className="section-title">
+            {t("settings.privacy")}
+          </h3>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="pref-read-receipts"
+              checked={settings?.read_receipts ?? true}
+              disabled={busy || settings === null}
+              onChange={(e) => {
+                const on = e.target.checked;
+                void run(async () => useReceipts.getState().setSettings(await setReadReceipts(client, on)));
+              }}
+            />
+            {t("settings.readReceipts")}
+          </label>
+          <p className="panel__hint">{t("settings.readReceiptsHint")}</p>
         </section>
 
         <section className="settings__row settings__prefs">

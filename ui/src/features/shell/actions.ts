@@ -1,8 +1,9 @@
-// The account commands of the settings dialog: my profile, my password and my signed-in devices.
+// The account commands of the settings dialog: my profile, my password, my signed-in devices and
+// my privacy settings.
 // Each builds its command and unwraps the reply it expects.
 
 import type { Requester } from "../../protocol/client";
-import type { Profile, SessionInfo } from "../../protocol/types";
+import type { AccountSettings, Profile, SessionInfo } from "../../protocol/types";
 
 /** Sets my avatar to an uploaded image, or removes it with `null`; returns my updated profile. */
 export async function setAvatar(client: Requester, fileId: string | null): Promise<Profile> {
@@ -30,4 +31,10 @@ export async function listSessions(client: Requester): Promise<SessionInfo[]> {
 /** Signs another of my devices out. */
 export async function revokeSession(client: Requester, sessionId: string): Promise<void> {
   await client.request({ type: "revoke_session", session_id: sessionId }, "done");
+}
+
+/** Switches read receipts in 1:1 chats on or off (for all my devices). */
+export async function setReadReceipts(client: Requester, on: boolean): Promise<AccountSettings> {
+  const r = await client.request({ type: "update_settings", read_receipts: on }, "settings");
+  return r.settings;
 }

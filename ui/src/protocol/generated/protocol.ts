@@ -15,7 +15,7 @@ export type ErrorCode = "malformed_frame" | "unknown_type" | "frame_too_large" |
 
 export type ClientFrame = { id: string } & Command;
 
-export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "delete_for_me" } & DeleteForMe | { "type": "react" } & React | { "type": "edit_message" } & EditMessage | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
+export type Command = { "type": "hello" } & Hello | { "type": "register" } & Register | { "type": "login" } & Login | { "type": "resume" } & Resume | { "type": "logout" } | { "type": "change_password" } & ChangePassword | { "type": "list_sessions" } | { "type": "revoke_session" } & RevokeSession | { "type": "update_profile" } & UpdateProfile | { "type": "set_avatar" } & SetAvatar | { "type": "get_settings" } | { "type": "update_settings" } & UpdateSettings | { "type": "get_profile" } & GetProfile | { "type": "search_users" } & SearchUsers | { "type": "friend_request" } & FriendRequest | { "type": "friend_accept" } & FriendAccept | { "type": "friend_decline" } & FriendDecline | { "type": "friend_cancel" } & FriendCancel | { "type": "friend_remove" } & FriendRemove | { "type": "block" } & Block | { "type": "unblock" } & Unblock | { "type": "list_contacts" } | { "type": "open_direct" } & OpenDirect | { "type": "list_conversations" } | { "type": "send_message" } & SendMessage | { "type": "history" } & History | { "type": "mark_read" } & MarkRead | { "type": "mark_delivered" } & MarkDelivered | { "type": "read_receipts" } & ReadReceipts | { "type": "read_by" } & ReadBy | { "type": "typing" } & Typing | { "type": "recall" } & Recall | { "type": "delete_for_me" } & DeleteForMe | { "type": "react" } & React | { "type": "edit_message" } & EditMessage | { "type": "create_group" } & CreateGroup | { "type": "search_groups" } & SearchGroups | { "type": "join_group" } & JoinGroup | { "type": "list_join_requests" } & ListJoinRequests | { "type": "decide_join" } & DecideJoin | { "type": "list_members" } & ListMembers | { "type": "update_group" } & UpdateGroup | { "type": "set_group_avatar" } & SetGroupAvatar | { "type": "add_member" } & AddMember | { "type": "remove_member" } & RemoveMember | { "type": "mute_member" } & MuteMember | { "type": "mute_all" } & MuteAll | { "type": "set_admin" } & SetAdmin | { "type": "transfer_group" } & TransferGroup | { "type": "leave_group" } & LeaveGroup | { "type": "dissolve_group" } & DissolveGroup | { "type": "open_temp" } & OpenTemp | { "type": "file_urls" } & FileUrls | { "type": "sync" } & SyncRequest;
 
 export type Hello = { 
 /**
@@ -92,6 +92,12 @@ export type SetAvatar = {
  * The image, or null to remove.
  */
 file_id: FileId | null, };
+
+export type UpdateSettings = { 
+/**
+ * Send and see read receipts in 1:1 chats (see `AccountSettings`).
+ */
+read_receipts?: boolean, };
 
 export type GetProfile = { 
 /**
@@ -210,6 +216,37 @@ export type MarkRead = {
 conversation_id: ConversationId, 
 /**
  * The last message read.
+ */
+seq: number, };
+
+export type MarkDelivered = { 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * The last message received.
+ */
+seq: number, };
+
+export type ReadReceipts = { 
+/**
+ * The conversation.
+ */
+conversation_id: ConversationId, 
+/**
+ * (Groups) Your messages to count readers of, at most 100; seqs of entries that are not your
+ * own visible messages are left out of the answer. Ignored in 1:1 chats.
+ */
+seqs?: Array<number>, };
+
+export type ReadBy = { 
+/**
+ * The group.
+ */
+conversation_id: ConversationId, 
+/**
+ * Your message's seq.
  */
 seq: number, };
 
@@ -649,7 +686,11 @@ sessions: Array<SessionInfo>, } | { "kind": "profile",
 /**
  * The profile.
  */
-profile: Profile, } | { "kind": "users", 
+profile: Profile, } | { "kind": "settings", 
+/**
+ * Your account settings as they are now.
+ */
+settings: AccountSettings, } | { "kind": "users", 
 /**
  * Matching users' public profiles.
  */
@@ -701,7 +742,37 @@ has_more: boolean,
 /**
  * Whether newer messages exist after the page (only ever true for `around_seq`).
  */
-has_newer?: boolean, } | { "kind": "sync_started" } | { "kind": "groups", 
+has_newer?: boolean, } | { "kind": "read_receipts", 
+/**
+ * (1:1) The last of your messages that reached one of the other member's devices
+ * (`mark_delivered` or `mark_read`); 0 for none.
+ */
+delivered_seq?: number, 
+/**
+ * (1:1) The other member's read marker. Left out when either of you has switched read
+ * receipts off.
+ */
+read_seq?: number, 
+/**
+ * (Groups) The counts for the asked seqs that are your own messages, by ascending seq.
+ */
+counts?: Array<ReadCount>, } | { "kind": "read_by", 
+/**
+ * Those whose read marker passed the message.
+ */
+read: Array<UserId>, 
+/**
+ * Those whose read marker has not.
+ */
+unread: Array<UserId>, 
+/**
+ * How many have read it.
+ */
+read_count: number, 
+/**
+ * How many have not.
+ */
+unread_count: number, } | { "kind": "sync_started" } | { "kind": "groups", 
 /**
  * Matching groups.
  */
@@ -778,6 +849,28 @@ display_name: string,
  * Avatar image (fetch its thumbnail via `file_urls`); absent for initials.
  */
 avatar?: FileId, };
+
+export type AccountSettings = { 
+/**
+ * Read receipts in 1:1 chats (default on). Off, the other member no longer sees when you
+ * read their messages, and you no longer see when they read yours, as in Telegram's and
+ * WhatsApp's switch; "Delivered" and group read counts stay.
+ */
+read_receipts: boolean, };
+
+export type ReadCount = { 
+/**
+ * The message.
+ */
+seq: number, 
+/**
+ * Members whose read marker passed it.
+ */
+read: number, 
+/**
+ * Members who were in the group when it was sent and still are, but you.
+ */
+of: number, };
 
 export type Friend = { 
 /**
@@ -1125,7 +1218,11 @@ approved: boolean, } | { "kind": "profile_updated",
 /**
  * The new profile.
  */
-profile: Profile, };
+profile: Profile, } | { "kind": "settings_changed", 
+/**
+ * The settings as they are now.
+ */
+settings: AccountSettings, };
 
 export type FileId = string;
 

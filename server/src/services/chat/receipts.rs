@@ -1,0 +1,200 @@
+//! Read receipts (PROTOCOL.md 5.9): the markers members move forward, and what senders pull for
+//! the messages they have on screen.
+//!
+//! Receipts are pulled, not pushed: a sender asks `read_receipts` for its messages on screen
+//! (every few seconds while they are not all read), so a thousand members marking read cost the
+//! sender nothing until it looks, and the counts come from the members' positions
+//! ([`crate::store::receipts`]) however many messages there are.
+
+use liao_shared::command::{MarkDelivered, MarkRead, ReadBy, ReadReceipts};
+use liao_shared::{ConversationKind, ErrorCode, EventBody, ReadCount, Reply, UserId, limits};
+
+use super::Chat;
+use crate::app::Actor;
+use crate::error::{Error, Result};
+use crate::publish::Publisher;
+use crate::store::receipts::{self, Position};
+use crate::store::{chat, events};
+
+impl Chat {
+    /// Move the actor's read marker forward; their other sessions hear of it. Group-committed
+    /// with other writes: members marking read as they read must not cost a transaction each.
+    pub async fn mark_read(&self, actor: &Actor, cmd: &MarkRead) -> Result<()> {
+        let conversation = cmd.conversation_id.clone();
+        let m = self.member(actor, &conversation).await?;
+        let seq = cmd.seq.min(m.last_seq);
+        if seq <= m.read_seq {
+            return Ok(());
+        }
+        let user = actor.user.clone();
+        let appended = self
+            .store
+            .batch(move |tx| {
+                Box::pin(async move {
+                    if !chat::advance_read(tx, &conversation, &user, seq).await? {
+                        return Ok(Vec::new());
+                    }
+                    let event = EventBody::ReadMarker {
+                        conversation_id: conversation,
+                        seq,
+                    };
+                    events::append(tx, vec![(user, event)]).await
+                })
+            })
+            .await?;
+        if !appended.is_empty() {
+            Publisher::log_failure(self.publisher.events(appended).await);
+        }
+        Ok(())
+    }
+
+    /// (1:1 and temporary sessions) Move the actor's delivered marker forward: one of their
+    /// devices has the entries up to `seq`.
+    pub async fn mark_delivered(&self, actor: &Actor, cmd: &MarkDelivered) -> Result<()> {
+        let conversation = cmd.conversation_id.clone();
+        let m = self.member(actor, &conversation).await?;
+        if m.kind == ConversationKind::Group {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "delivery receipts are for 1:1 conversations",
+            ));
+        }
+        let seq = cmd.seq.min(m.last_seq);
+        if seq == 0 {
+            return Ok(());
+        }
+        let user = actor.user.clone();
+        self.store
+            .batch(move |tx| {
+                Box::pin(
+                    async move { receipts::advance_delivered(tx, &conversation, &user, seq).await },
+                )
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// How far the others have got with the actor's messages: in a 1:1 conversation the other
+    /// member's delivered and (when both allow it) read positions; in a group, for each of the
+    /// asked seqs that is the actor's own visible entry, how many of its audience read it.
+    pub async fn read_receipts(&self, actor: &Actor, cmd: &ReadReceipts) -> Result<Reply> {
+        let conversation = &cmd.conversation_id;
+        let m = self.member(actor, conversation).await?;
+        if m.kind != ConversationKind::Group {
+            let positions = self.store.positions(conversation).await?;
+            let mine = positions.iter().find(|p| p.user == actor.user);
+            let Some(peer) = positions.iter().find(|p| p.user != actor.user) else {
+                return Ok(Reply::ReadReceipts {
+                    delivered_seq: Some(0),
+                    read_seq: None,
+                    counts: Vec::new(),
+                });
+            };
+            let both_on = peer.read_receipts && mine.is_some_and(|p| p.read_receipts);
+            // Reading implies receiving, but only where reading may show.
+            let delivered = if both_on {
+                peer.delivered_seq.max(peer.read_seq)
+            } else {
+                peer.delivered_seq
+            };
+            return Ok(Reply::ReadReceipts {
+                delivered_seq: Some(delivered.min(m.last_seq)),
+                read_seq: both_on.then_some(peer.read_seq.min(m.last_seq)),
+                counts: Vec::new(),
+            });
+        }
+        if cmd.seqs.len() > limits::MAX_RECEIPT_SEQS {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "ask for at most 100 messages at once",
+            ));
+        }
+        let asked: Vec<u64> = cmd
+            .seqs
+            .iter()
+            .copied()
+            .filter(|seq| *seq > m.visible_from && *seq <= m.last_seq)
+            .collect();
+        let own = self
+            .store
+            .sent_by(conversation, &actor.user, &asked)
+            .await?;
+        if own.is_empty() {
+            return Ok(Reply::ReadReceipts {
+                delivered_seq: None,
+                read_seq: None,
+                counts: Vec::new(),
+            });
+        }
+        let positions = self.store.positions(conversation).await?;
+        let counts = own
+            .into_iter()
+            .map(|seq| {
+                let (read, of) = audience(&positions, &actor.user, seq)
+                    .fold((0, 0), |(read, of), p| {
+                        (read + u32::from(p.read_seq >= seq), of + 1)
+                    });
+                ReadCount { seq, read, of }
+            })
+            .collect();
+        Ok(Reply::ReadReceipts {
+            delivered_seq: None,
+            read_seq: None,
+            counts,
+        })
+    }
+
+    /// (Groups) Who of the audience of the actor's message at `seq` has read it, and who not.
+    pub async fn read_by(&self, actor: &Actor, cmd: &ReadBy) -> Result<Reply> {
+        let (conversation, seq) = (&cmd.conversation_id, cmd.seq);
+        let m = self.member(actor, conversation).await?;
+        if m.kind != ConversationKind::Group {
+            return Err(Error::client(
+                ErrorCode::BadRequest,
+                "read lists are for groups; 1:1 chats have read_receipts",
+            ));
+        }
+        let own = seq > m.visible_from
+            && seq <= m.last_seq
+            && !self
+                .store
+                .sent_by(conversation, &actor.user, &[seq])
+                .await?
+                .is_empty();
+        if !own {
+            return Err(Error::not_found("no such message of yours"));
+        }
+        let positions = self.store.positions(conversation).await?;
+        let (mut read, mut unread) = (Vec::new(), Vec::new());
+        let (mut read_count, mut unread_count) = (0u32, 0u32);
+        for p in audience(&positions, &actor.user, seq) {
+            let (list, count) = if p.read_seq >= seq {
+                (&mut read, &mut read_count)
+            } else {
+                (&mut unread, &mut unread_count)
+            };
+            *count += 1;
+            if list.len() < limits::MAX_READ_BY_LISTED {
+                list.push(p.user.clone());
+            }
+        }
+        Ok(Reply::ReadBy {
+            read,
+            unread,
+            read_count,
+            unread_count,
+        })
+    }
+}
+
+/// The audience of `sender`'s entry at `seq`: the members who were in the conversation when it
+/// was sent (they joined before it) and still are, but the sender.
+fn audience<'a>(
+    positions: &'a [Position],
+    sender: &'a UserId,
+    seq: u64,
+) -> impl Iterator<Item = &'a Position> {
+    positions
+        .iter()
+        .filter(move |p| p.user != *sender && p.visible_from < seq)
+}

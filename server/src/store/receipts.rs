@@ -1,0 +1,121 @@
+//! Read receipts and account settings (`conversation_members.delivered_seq`,
+//! `conversation_members.read_seq`, `users.read_receipts`).
+//!
+//! Receipts are positions, never rows per message per reader: a member has read every message up
+//! to their `read_seq` and received every one up to their `delivered_seq` (both forward-only), so
+//! "how many read message N" is a count over the members' positions.
+
+use liao_shared::{AccountSettings, ConversationId, UserId};
+use sqlx::Row;
+
+use super::{Store, Tx, i, u};
+use crate::error::{Error, Result};
+
+/// Where one member is in a conversation.
+#[derive(Debug, Clone)]
+pub struct Position {
+    /// The member.
+    pub user: UserId,
+    /// Read marker.
+    pub read_seq: u64,
+    /// Last entry one of their devices received (1:1).
+    pub delivered_seq: u64,
+    /// They see the entries after this one (they joined after it was sent).
+    pub visible_from: u64,
+    /// Whether their 1:1 read receipts are on.
+    pub read_receipts: bool,
+}
+
+/// Move `user`'s delivered marker in `conversation` forward to `seq` (inside `tx`); whether it
+/// moved.
+pub async fn advance_delivered(
+    tx: &mut Tx,
+    conversation: &ConversationId,
+    user: &UserId,
+    seq: u64,
+) -> Result<bool> {
+    let res = sqlx::query(
+        "UPDATE conversation_members SET delivered_seq = $1 \
+         WHERE conversation_id = $2 AND user_id = $3 AND delivered_seq < $1",
+    )
+    .bind(i(seq))
+    .bind(conversation.as_str())
+    .bind(user.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// Set `user`'s settings (inside `tx`).
+pub async fn set_settings(tx: &mut Tx, user: &UserId, settings: &AccountSettings) -> Result<()> {
+    sqlx::query("UPDATE users SET read_receipts = $1 WHERE id = $2")
+        .bind(i64::from(settings.read_receipts))
+        .bind(user.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Every member's position in `conversation`, in user id order (one read of the members'
+    /// rows: their primary key's range for the conversation).
+    pub async fn positions(&self, conversation: &ConversationId) -> Result<Vec<Position>> {
+        self.rows_for(
+            "SELECT m.user_id, m.read_seq, m.delivered_seq, m.visible_from, u.read_receipts \
+             FROM conversation_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.conversation_id = $1 ORDER BY m.user_id",
+            conversation.as_str(),
+            |r| {
+                Ok(Position {
+                    user: UserId(r.try_get("user_id")?),
+                    read_seq: u(r.try_get("read_seq")?),
+                    delivered_seq: u(r.try_get("delivered_seq")?),
+                    visible_from: u(r.try_get("visible_from")?),
+                    read_receipts: r.try_get::<i64, _>("read_receipts")? != 0,
+                })
+            },
+        )
+        .await
+    }
+
+    /// Which of `seqs` are entries `sender` sent in `conversation`, in ascending order.
+    pub async fn sent_by(
+        &self,
+        conversation: &ConversationId,
+        sender: &UserId,
+        seqs: &[u64],
+    ) -> Result<Vec<u64>> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Placeholders only are formatted in; every value is bound.
+        let list = (3..seqs.len() + 3)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT seq FROM messages WHERE conversation_id = $1 AND sender_id = $2 \
+             AND seq IN ({list}) ORDER BY seq"
+        );
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(conversation.as_str())
+            .bind(sender.as_str());
+        for seq in seqs {
+            query = query.bind(i(*seq));
+        }
+        let found: Vec<i64> = query.fetch_all(self.reader()).await?;
+        Ok(found.into_iter().map(u).collect())
+    }
+
+    /// `user`'s settings.
+    pub async fn settings(&self, user: &UserId) -> Result<AccountSettings> {
+        let on: Option<i64> = sqlx::query_scalar("SELECT read_receipts FROM users WHERE id = $1")
+            .bind(user.as_str())
+            .fetch_optional(self.reader())
+            .await?;
+        let on = on.ok_or_else(|| Error::not_found("no such user"))?;
+        Ok(AccountSettings {
+            read_receipts: on != 0,
+        })
+    }
+}

@@ -1,0 +1,63 @@
+import { create } from "zustand";
+import type { AccountSettings, ReadCount } from "../protocol/types";
+
+/** What `read_receipts` last said about my messages in one conversation. */
+export interface ConvReceipts {
+  /** (1:1) My messages up to this seq reached one of the other member's devices. */
+  delivered: number;
+  /** (1:1) The other member's read marker; absent while either of us has read receipts off. */
+  read?: number;
+  /** (Groups) Readers of my messages, by seq. */
+  counts: Record<number, { read: number; of: number }>;
+}
+
+interface ReceiptsStore {
+  byConv: Record<string, ConvReceipts>;
+  /** My account settings (`get_settings`, `settings_changed`); null until loaded. */
+  settings: AccountSettings | null;
+  applyDirect(conversationId: string, delivered: number, read: number | undefined): void;
+  applyCounts(conversationId: string, counts: ReadCount[]): void;
+  setSettings(settings: AccountSettings): void;
+  reset(): void;
+}
+
+const empty = (): ConvReceipts => ({ delivered: 0, counts: {} });
+
+export const useReceipts = create<ReceiptsStore>((set) => ({
+  byConv: {},
+  settings: null,
+  applyDirect: (id, delivered, read) =>
+    set((s) => {
+      const cur = s.byConv[id] ?? empty();
+      if (cur.delivered === delivered && cur.read === read) return s;
+      return { byConv: { ...s.byConv, [id]: { ...cur, delivered, read } } };
+    }),
+  applyCounts: (id, counts) =>
+    set((s) => {
+      const cur = s.byConv[id] ?? empty();
+      const changed = counts.filter((c) => cur.counts[c.seq]?.read !== c.read || cur.counts[c.seq]?.of !== c.of);
+      if (changed.length === 0) return s;
+      const next = { ...cur.counts };
+      for (const c of changed) next[c.seq] = { read: c.read, of: c.of };
+      return { byConv: { ...s.byConv, [id]: { ...cur, counts: next } } };
+    }),
+  setSettings: (settings) => set({ settings }),
+  reset: () => set({ byConv: {}, settings: null }),
+}));
+
+/** What my message at `seq` shows in a 1:1 chat: sent, delivered, or read. */
+export function directStatus(r: ConvReceipts | undefined, seq: number): "sent" | "delivered" | "read" {
+  if (r?.read !== undefined && r.read >= seq) return "read";
+  if (r && r.delivered >= seq) return "delivered";
+  return "sent";
+}
+
+/** Whether `read_receipts` could still change what my messages `seqs` show (so polling goes on). */
+export function awaitingReceipts(r: ConvReceipts | undefined, group: boolean, seqs: number[]): boolean {
+  if (seqs.length === 0) return false;
+  if (!r) return true;
+  if (group) return seqs.some((seq) => !r.counts[seq] || r.counts[seq].read < r.counts[seq].of);
+  const last = Math.max(...seqs);
+  // With read receipts off on either side `read` never comes: delivered is all there is to wait for.
+  return r.read === undefined ? r.delivered < last : r.read < last;
+}
