@@ -499,7 +499,8 @@ async function main(): Promise<void> {
       await settings.getByTestId("pref-read-receipts").check();
       await settings.getByTestId("pref-read-receipts").and(b.locator(":checked:enabled")).waitFor();
       await b.keyboard.press("Escape");
-      await receipt("And this one?").and(a.locator("[data-status=read]")).waitFor();
+      // With reads hidden and everything delivered, alice asks every 4th poll (12 s).
+      await receipt("And this one?").and(a.locator("[data-status=read]")).waitFor({ timeout: 20_000 });
     });
     await step("read receipts (group): N read on my message, and who read it", async () => {
       await openConversation(b, "Alice");
@@ -515,15 +516,15 @@ async function main(): Promise<void> {
       const dialog = a.getByRole("dialog", { name: "Message receipts" });
       await dialog.getByTestId("read-list").getByText("Bob").waitFor();
       await dialog.getByTestId("unread-list").getByText("Carol").waitFor();
-      await dialog.getByText("Read (1)").waitFor();
-      await dialog.getByText("Unread (1)").waitFor();
+      await dialog.getByRole("heading", { name: "Read (1)", exact: true }).waitFor();
+      await dialog.getByRole("heading", { name: "Unread (1)", exact: true }).waitFor();
       await shot(a, "en-19-read-by");
       await a.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" });
       await a.getByTestId("language").selectOption("zh-CN");
       await count.filter({ hasText: "1人已读" }).click();
       const zh = a.getByRole("dialog", { name: "消息接收人列表" });
-      await zh.getByText("已读（1）").waitFor();
+      await zh.getByRole("heading", { name: "已读（1）", exact: true }).waitFor();
       await shot(a, "zh-08-read-by");
       await a.keyboard.press("Escape");
       await zh.waitFor({ state: "detached" });

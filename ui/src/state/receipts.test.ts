@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryMarker, DELIVERED_EVERY_MS } from "./bind";
-import { awaitingReceipts, directStatus, useReceipts } from "./receipts";
+import { directStatus, HIDDEN_READS_EVERY, receiptPollEvery, useReceipts } from "./receipts";
 
 describe("read receipts", () => {
   beforeEach(() => useReceipts.getState().reset());
@@ -17,25 +17,25 @@ describe("read receipts", () => {
 
   it("keeps polling only while something on screen can still change", () => {
     const r = () => useReceipts.getState().byConv.c1;
-    expect(awaitingReceipts(undefined, false, [])).toBe(false);
-    expect(awaitingReceipts(undefined, false, [5])).toBe(true);
+    expect(receiptPollEvery(undefined, false, [])).toBe(0);
+    expect(receiptPollEvery(undefined, false, [5])).toBe(1);
     useReceipts.getState().applyDirect("c1", 5, 4);
-    expect(awaitingReceipts(r(), false, [3, 5])).toBe(true);
+    expect(receiptPollEvery(r(), false, [3, 5])).toBe(1);
     useReceipts.getState().applyDirect("c1", 5, 5);
-    expect(awaitingReceipts(r(), false, [3, 5])).toBe(false);
-    // With reads hidden, delivery is all there is to wait for.
+    expect(receiptPollEvery(r(), false, [3, 5])).toBe(0);
+    // With reads hidden: at full speed until delivered, then slowly (the switch may come back on).
     useReceipts.getState().applyDirect("c1", 5, undefined);
-    expect(awaitingReceipts(r(), false, [5])).toBe(false);
-    expect(awaitingReceipts(r(), false, [6])).toBe(true);
+    expect(receiptPollEvery(r(), false, [6])).toBe(1);
+    expect(receiptPollEvery(r(), false, [5])).toBe(HIDDEN_READS_EVERY);
     // Groups: until every message on screen is read by its whole audience.
     useReceipts.getState().applyCounts("g1", [
       { seq: 7, read: 2, of: 2 },
       { seq: 9, read: 1, of: 2 },
     ]);
     const g = useReceipts.getState().byConv.g1;
-    expect(awaitingReceipts(g, true, [7])).toBe(false);
-    expect(awaitingReceipts(g, true, [7, 9])).toBe(true);
-    expect(awaitingReceipts(g, true, [7, 11])).toBe(true);
+    expect(receiptPollEvery(g, true, [7])).toBe(0);
+    expect(receiptPollEvery(g, true, [7, 9])).toBe(1);
+    expect(receiptPollEvery(g, true, [7, 11])).toBe(1);
   });
 });
 

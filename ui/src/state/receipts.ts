@@ -52,12 +52,18 @@ export function directStatus(r: ConvReceipts | undefined, seq: number): "sent" |
   return "sent";
 }
 
-/** Whether `read_receipts` could still change what my messages `seqs` show (so polling goes on). */
-export function awaitingReceipts(r: ConvReceipts | undefined, group: boolean, seqs: number[]): boolean {
-  if (seqs.length === 0) return false;
-  if (!r) return true;
-  if (group) return seqs.some((seq) => !r.counts[seq] || r.counts[seq].read < r.counts[seq].of);
+/** How often `read_receipts` is worth asking about my messages `seqs`, in poll ticks: 1 while an
+ *  answer may change what they show, 0 once nothing can. With reads hidden (either of us switched
+ *  read receipts off) and everything delivered, only the switch coming back on can change
+ *  anything: every `HIDDEN_READS_EVERY` ticks. */
+export function receiptPollEvery(r: ConvReceipts | undefined, group: boolean, seqs: number[]): number {
+  if (seqs.length === 0) return 0;
+  if (!r) return 1;
+  if (group) return seqs.some((seq) => !r.counts[seq] || r.counts[seq].read < r.counts[seq].of) ? 1 : 0;
   const last = Math.max(...seqs);
-  // With read receipts off on either side `read` never comes: delivered is all there is to wait for.
-  return r.read === undefined ? r.delivered < last : r.read < last;
+  if (r.read !== undefined) return r.read < last ? 1 : 0;
+  return r.delivered < last ? 1 : HIDDEN_READS_EVERY;
 }
+
+/** See `receiptPollEvery`. */
+export const HIDDEN_READS_EVERY = 4;

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { Requester } from "../../protocol/client";
-import { awaitingReceipts, useReceipts } from "../../state/receipts";
+import { receiptPollEvery, useReceipts } from "../../state/receipts";
 import { readReceipts } from "./actions";
 
 /** How often the receipts of my messages on screen are asked for (PROTOCOL.md: pulled). */
@@ -16,10 +16,11 @@ export function useReadReceipts(client: Requester, conversationId: string, group
     if (!key) return;
     let stopped = false;
     let inFlight = false;
+    let tick = 0;
     const poll = () => {
       const asked = latest.current.slice(-100);
-      const r = useReceipts.getState().byConv[conversationId];
-      if (stopped || inFlight || document.visibilityState !== "visible" || !awaitingReceipts(r, group, asked)) return;
+      const every = receiptPollEvery(useReceipts.getState().byConv[conversationId], group, asked);
+      if (stopped || inFlight || document.visibilityState !== "visible" || every === 0 || tick++ % every !== 0) return;
       inFlight = true;
       readReceipts(client, conversationId, group ? asked : [])
         .then((reply) => {

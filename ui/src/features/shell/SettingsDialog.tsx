@@ -188,8 +188,18 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
               checked={settings?.read_receipts ?? true}
               disabled={busy || settings === null}
               onChange={(e) => {
+                // Shown at once; put back if the server refuses.
                 const on = e.target.checked;
-                void run(async () => useReceipts.getState().setSettings(await setReadReceipts(client, on)));
+                const before = settings;
+                useReceipts.getState().setSettings({ read_receipts: on });
+                void run(async () => {
+                  try {
+                    useReceipts.getState().setSettings(await setReadReceipts(client, on));
+                  } catch (err) {
+                    if (before) useReceipts.getState().setSettings(before);
+                    throw err;
+                  }
+                });
               }}
             />
             {t("settings.readReceipts")}
