@@ -125,6 +125,19 @@ async fn approval_by_one_of_two_admins(db: Db) {
             approve: true,
         })
         .await;
+    // Recorded as the owner's approval, not as an addition by the owner.
+    let joined = owner
+        .history(&g)
+        .await
+        .messages
+        .into_iter()
+        .find_map(|m| match m.body {
+            MessageBody::System {
+                event: SystemEvent::Joined { user, by, approved },
+            } if user.user_id == admin.id => Some((by, approved)),
+            _ => None,
+        });
+    assert_eq!(joined, Some((Some(owner.id.clone()), true)));
     owner
         .ok(command::SetAdmin {
             conversation_id: g.clone(),
@@ -300,7 +313,9 @@ async fn add_remove_and_history_from_join(db: Db) {
     );
     assert!(texts.iter().any(|t| t.contains("after bob joined")));
     assert!(
-        matches!(&messages[0].body, MessageBody::System { event: SystemEvent::Joined { by: Some(by), .. } } if *by == owner.id)
+        matches!(&messages[0].body, MessageBody::System { event: SystemEvent::Joined { by: Some(by), approved: false, .. } } if *by == owner.id),
+        "an addition, not an approval: {:?}",
+        messages[0].body
     );
 
     // Removal: bob is told, loses history and pushes at once.

@@ -268,6 +268,10 @@ pub enum SystemEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         by: Option<UserId>,
+        /// Whether `by` approved their request to join, rather than adding them.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[ts(as = "Option<bool>", optional)]
+        approved: bool,
     },
     /// Someone left.
     Left {

@@ -302,7 +302,8 @@ fn join_request() -> BoxedStrategy<JoinRequestInfo> {
 fn system_event() -> BoxedStrategy<SystemEvent> {
     prop_oneof![
         text().prop_map(|name| SystemEvent::Created { name }),
-        (profile(), of(user_id())).prop_map(|(user, by)| SystemEvent::Joined { user, by }),
+        (profile(), of(user_id()), any::<bool>())
+            .prop_map(|(user, by, approved)| { SystemEvent::Joined { user, by, approved } }),
         user_id().prop_map(|user_id| SystemEvent::Left { user_id }),
         user_id().prop_map(|user_id| SystemEvent::Removed { user_id }),
         (user_id(), any::<u64>())

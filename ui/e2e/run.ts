@@ -182,6 +182,17 @@ async function main(): Promise<void> {
       await a.getByRole("heading", { name: "Sign in" }).waitFor();
       await shot(a, "en-01-login");
     });
+    await step("sign-up form: a short password is explained in the form; editing clears the error", async () => {
+      await a.getByRole("button", { name: "Create account" }).click();
+      await a.getByLabel("Username").fill(aliceName);
+      await a.getByLabel("Password").fill("short");
+      await a.locator("form").getByRole("button", { name: "Create account" }).click();
+      await a.getByRole("alert").filter({ hasText: "The password must have at least 8 characters." }).waitFor();
+      await a.getByLabel("Password").fill("short but long enough");
+      expectEq(await a.locator(".form-error").count(), 0, "errors after editing");
+      await a.getByRole("button", { name: "Sign in" }).last().click();
+      await a.getByRole("heading", { name: "Sign in" }).waitFor();
+    });
     await step("alice and bob register", async () => {
       await register(a, aliceName, "Alice");
       await register(b, bobName, "Bob");
@@ -249,7 +260,11 @@ async function main(): Promise<void> {
       await req.getByText("Bob from the chat").waitFor();
       await req.getByRole("button", { name: "Approve" }).click();
       await a.getByTestId("member").filter({ hasText: "Bob" }).waitFor();
-      await a.getByTestId("system-line").filter({ hasText: "added Bob to the group" }).waitFor();
+      // Recorded as an approval, not as an addition.
+      await a.getByTestId("system-line").filter({ hasText: "You approved Bob's request to join" }).waitFor();
+      await openConversation(b, groupName);
+      await b.getByTestId("system-line").filter({ hasText: "Alice approved your request to join" }).waitFor();
+      await openConversation(b, "Alice");
     });
     await step("alice @mentions bob with the picker; bob sees the mention", async () => {
       const c = a.getByTestId("composer");
@@ -285,7 +300,14 @@ async function main(): Promise<void> {
       await c.getByTestId("group-search").fill(groupName);
       await c.getByTestId("group-result").filter({ hasText: groupName }).getByRole("button", { name: "Ask to join" }).click();
       await c.getByRole("dialog").getByRole("button", { name: "Ask to join" }).click();
+      // The request shows on the group's info button, and the Groups tab's badge leads to it.
+      await a.getByTestId("group-info-requests").filter({ hasText: "1" }).waitFor();
+      if ((await a.getByTestId("group-info").getAttribute("aria-expanded")) === "true") await a.getByTestId("group-info").click();
+      await a.getByTestId("join-request").waitFor({ state: "detached" });
+      await a.getByTestId("tab-groups").click();
+      await a.getByTestId("my-group").filter({ hasText: groupName }).getByTestId("group-requests").filter({ hasText: "1 join request" }).click();
       await a.getByTestId("join-request").filter({ hasText: "Carol" }).getByRole("button", { name: "Approve" }).click();
+      await a.getByTestId("group-info-requests").waitFor({ state: "detached" });
       await a.getByTestId("member").filter({ hasText: "Carol" }).click({ button: "right" });
       await a.getByRole("menuitem", { name: "Temporary chat" }).click();
       await a.getByTestId("chat-title").filter({ hasText: "Carol" }).getByText("Temporary").waitFor();
@@ -532,6 +554,20 @@ async function main(): Promise<void> {
       await openConversation(a, "Bob");
       await openConversation(b, "Alice");
     });
+    await step("composer at the length limit: the text keeps the width, the counter sits on the edge", async () => {
+      const composer = a.getByTestId("composer");
+      const empty = (await composer.boundingBox())!;
+      await composer.fill("长".repeat(4010));
+      const count = a.locator(".composer__count--over");
+      await count.filter({ hasText: "10" }).waitFor();
+      const form = (await a.locator("form.composer").boundingBox())!;
+      const input = (await composer.boundingBox())!;
+      const tag = (await count.boundingBox())!;
+      if (input.width < empty.width - 1) throw new Error(`the text area shrank from ${empty.width} to ${input.width} px`);
+      if (tag.y + tag.height / 2 > form.y + 2) throw new Error(`the counter sits inside the box (at ${tag.y}, box top ${form.y})`);
+      expectEq(await a.locator(".composer__send").isDisabled(), true, "send while too long");
+      await composer.fill("");
+    });
     await step("emoji picker: keyboard only, inserts at the caret, remembers recent emoji", async () => {
       const composer = a.getByTestId("composer");
       await composer.fill("Good night ");
@@ -692,10 +728,18 @@ async function main(): Promise<void> {
       await p.getByText("This is the beginning of the conversation").waitFor();
       const nodes = await p.getByTestId("message").count();
       if (nodes >= 120) throw new Error(`list is not virtualized: ${nodes} message nodes`);
+      // "Jump to latest" from the top jumps: no seconds of smooth scrolling through 120 messages.
+      const jumped = Date.now();
+      await p.getByTestId("jump-latest").click();
+      await p.getByTestId("bubble").filter({ hasText: "History 120" }).waitFor();
+      const took = Date.now() - jumped;
+      if (took > 800) throw new Error(`jump to latest took ${took} ms: it scrolls instead of jumping`);
       watched.pop();
       await p.close();
     });
     await step("Ctrl+K switcher", async () => {
+      // Linux: the hint says Ctrl+K, not ⌘K.
+      expectEq(await a.getByTestId("switcher-hint").textContent(), "Ctrl+K", "switcher hint on Linux");
       await a.keyboard.press("Control+k");
       await a.getByRole("combobox", { name: "Jump to a conversation…" }).fill(groupName.slice(0, 6));
       await a.keyboard.press("Enter");
@@ -768,6 +812,17 @@ async function main(): Promise<void> {
       await n.getByRole("button", { name: "Back" }).click();
       await n.getByTestId("conversation-list").waitFor();
       await n.close();
+    });
+    await step("sign out asks first; cancelled, nothing happens", async () => {
+      await a.getByTestId("logout").click();
+      const confirm = a.getByRole("dialog", { name: "Confirm" });
+      await confirm.getByText("Sign out of Liao on this device?").waitFor();
+      await confirm.getByRole("button", { name: "Cancel" }).click();
+      await confirm.waitFor({ state: "detached" });
+      await a.getByTestId("tab-chats").waitFor();
+      await a.getByTestId("logout").click();
+      await confirm.getByRole("button", { name: "Confirm" }).click();
+      await a.getByRole("button", { name: "Create account" }).waitFor();
     });
   } finally {
     await browser.close();

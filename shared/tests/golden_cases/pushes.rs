@@ -345,6 +345,7 @@ fn messages(c: &mut Cases) {
             SystemEvent::Joined {
                 user: carol(),
                 by: Some(uid(ALICE)),
+                approved: false,
             },
         ),
         (
@@ -353,6 +354,7 @@ fn messages(c: &mut Cases) {
             SystemEvent::Joined {
                 user: alice(),
                 by: None,
+                approved: false,
             },
         ),
         (
@@ -439,6 +441,15 @@ fn messages(c: &mut Cases) {
             "server/message/system_dissolved",
             25,
             SystemEvent::Dissolved,
+        ),
+        (
+            "server/message/system_joined_approved",
+            26,
+            SystemEvent::Joined {
+                user: dave(),
+                by: Some(uid(ALICE)),
+                approved: true,
+            },
         ),
     ];
     for (name, seq, event) in systems {

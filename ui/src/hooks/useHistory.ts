@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useClient } from "./useClient";
+import { namedUsers, resolveNames } from "../state/directory";
 import { useMessages } from "../state/messages";
 import { useSession } from "../state/session";
 
@@ -32,6 +33,7 @@ export function useHistory(conversationId: string): History {
         const before = older ? cur?.seqs[0] : undefined;
         const r = await client.history(conversationId, before, size);
         useMessages.getState().add(conversationId, r.messages);
+        resolveNames(client, r.messages.flatMap(namedUsers));
         const first = useMessages.getState().byConv[conversationId]?.seqs[0];
         useMessages.getState().setHistoryState(conversationId, { loaded: true, hasMore: r.has_more && (first ?? 0) > 1 });
         return true;

@@ -10,12 +10,21 @@ export function sameDay(a: number, b: number): boolean {
   return startOfDay(a) === startOfDay(b);
 }
 
-export function formatTime(t: number, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }).format(t);
+/** The locale to format dates and times in for UI language `lang`: the user's own regional
+ *  preference for that language when they have one (English in Britain: 24-hour "06:49"), the
+ *  language itself otherwise (English alone: "6:49 AM"). */
+export function timeLocale(lang: string, preferred: readonly string[] = typeof navigator === "undefined" ? [] : navigator.languages): string {
+  const base = lang.split("-")[0]?.toLowerCase();
+  return preferred.find((p) => p.split("-")[0]?.toLowerCase() === base && p.includes("-")) ?? lang;
 }
 
-export function formatDateTime(t: number, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }).format(t);
+/** A time of day as the locale writes it (its own hour cycle and padding). */
+export function formatTime(t: number, lang: string, preferred?: readonly string[]): string {
+  return new Intl.DateTimeFormat(timeLocale(lang, preferred), { timeStyle: "short" }).format(t);
+}
+
+export function formatDateTime(t: number, lang: string, preferred?: readonly string[]): string {
+  return new Intl.DateTimeFormat(timeLocale(lang, preferred), { dateStyle: "medium", timeStyle: "short" }).format(t);
 }
 
 /** "Today" / "Yesterday" / a date, for separators. */

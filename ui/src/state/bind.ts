@@ -3,7 +3,7 @@ import type { LiaoClient } from "../protocol/client";
 import type { Message, Profile } from "../protocol/types";
 import { useContacts } from "./contacts";
 import { useConversations } from "./conversations";
-import { useDirectory } from "./directory";
+import { namedUsers, resolveNames, useDirectory } from "./directory";
 import { useGroups } from "./groups";
 import { useMessages } from "./messages";
 import { useReceipts } from "./receipts";
@@ -92,7 +92,10 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       reloadTimer = null;
       client
         .request({ type: "list_conversations" }, "conversations")
-        .then((r) => convs().setSnapshot(r.conversations))
+        .then((r) => {
+          convs().setSnapshot(r.conversations);
+          resolveNames(client, r.conversations.flatMap((c) => (c.last_message ? namedUsers(c.last_message) : [])));
+        })
         .catch(() => undefined);
     }, 300);
   };
@@ -125,6 +128,8 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
     client.on("conversations", (list) => {
       convs().setSnapshot(list);
       dir().add(list.flatMap((c) => (c.peer ? [c.peer] : [])));
+      // Previews name their senders and the members system entries are about.
+      resolveNames(client, list.flatMap((c) => (c.last_message ? namedUsers(c.last_message) : [])));
     }),
     client.on("conversation", (info) => {
       convs().upsert(info);
@@ -180,6 +185,7 @@ export function bindClient(client: LiaoClient, opts: BindOptions = {}): () => vo
       // A copy of a message deleted for me (a replay racing the event) stays out of the preview.
       if (useMessages.getState().hidden[m.conversation_id]?.[m.message_id]) deleteForMeLocally(m.conversation_id, [m.message_id]);
       if (m.body.kind === "system" && m.body.event.kind === "joined") dir().add([m.body.event.user]);
+      resolveNames(client, namedUsers(m));
       if (m.body.kind === "text") useTyping.getState().clear(m.conversation_id, m.sender_id);
       // 1:1: tell the sender their message reached this device ("Delivered").
       const kind = convs().byId[m.conversation_id]?.kind;

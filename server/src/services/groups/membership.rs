@@ -10,7 +10,7 @@ use liao_shared::{
     RemovalReason, Reply, Role, SystemEvent, UserId, limits,
 };
 
-use super::{Groups, Outcome, clean_description, clean_group_name};
+use super::{Admission, Groups, Outcome, clean_description, clean_group_name};
 use crate::app::Actor;
 use crate::authz::Action;
 use crate::error::{Error, Result};
@@ -91,7 +91,8 @@ impl Groups {
                 "this group takes members by invitation only",
             )),
             JoinPolicy::Open => {
-                self.admit(&mut tx, &g, &actor.user, None, &mut out).await?;
+                self.admit(&mut tx, &g, &actor.user, Admission::Joined, &mut out)
+                    .await?;
                 self.finish(tx, &g.id, out).await?;
                 Ok(Reply::Conversation {
                     conversation: self.conversation_info(&actor.user, &g.id).await?,
@@ -160,8 +161,8 @@ impl Groups {
             ));
         }
         if approve && groups::member_state(&mut *tx, &g.id, user).await?.is_none() {
-            self.admit(&mut tx, &g, user, Some(&actor.user), &mut out)
-                .await?;
+            let how = Admission::ApprovedBy(&actor.user);
+            self.admit(&mut tx, &g, user, how, &mut out).await?;
         }
         self.finish(tx, &g.id, out).await
     }
@@ -198,8 +199,8 @@ impl Groups {
         let mut out = Outcome::default();
         // A pending request is answered by the add.
         Self::close_join_request(&mut tx, &g, user, true, &actor.user, &mut out).await?;
-        self.admit(&mut tx, &g, user, Some(&actor.user), &mut out)
-            .await?;
+        let how = Admission::AddedBy(&actor.user);
+        self.admit(&mut tx, &g, user, how, &mut out).await?;
         self.finish(tx, &g.id, out).await
     }
 

@@ -46,6 +46,17 @@ fn clean_description(text: &str) -> Result<String> {
     Ok(text.to_owned())
 }
 
+/// How someone came to be a member of a group.
+#[derive(Clone, Copy)]
+enum Admission<'a> {
+    /// They joined an open group themselves.
+    Joined,
+    /// An owner or admin approved their request to join.
+    ApprovedBy(&'a UserId),
+    /// An owner or admin added them.
+    AddedBy(&'a UserId),
+}
+
 /// Work collected during a group transaction: events for users' streams and entries for the
 /// group's timeline, published after commit.
 #[derive(Default)]
@@ -192,12 +203,17 @@ impl Groups {
         tx: &mut Tx,
         g: &GroupRow,
         user: &UserId,
-        by: Option<&UserId>,
+        how: Admission<'_>,
         out: &mut Outcome,
     ) -> Result<()> {
         let profile = self.profile_of(user).await?;
         let visible_from = groups::last_seq(tx, &g.id).await?;
         groups::add_member(tx, &g.id, user, Role::Member, visible_from).await?;
+        let (by, approved) = match how {
+            Admission::Joined => (None, false),
+            Admission::ApprovedBy(by) => (Some(by), true),
+            Admission::AddedBy(by) => (Some(by), false),
+        };
         let entry = Self::system(
             tx,
             g,
@@ -205,6 +221,7 @@ impl Groups {
             SystemEvent::Joined {
                 user: profile,
                 by: by.cloned(),
+                approved,
             },
         )
         .await?;

@@ -561,6 +561,7 @@ class Run:
         ja = await a.wait_message(pred, sa, what="joined entry (alice)")
         expect(ja["seq"] == jb["seq"] == 2, f"joined seq {ja['seq']}/{jb['seq']}")
         expect(jb["body"]["event"].get("by") == self.s["alice_id"], f"joined.by {jb['body']['event'].get('by')}")
+        expect(jb["body"]["event"].get("approved") is True, f"joined.approved {jb['body']['event'].get('approved')}")
         expect(info["read_seq"] == jb["seq"] - 1, f"conversation_added read_seq {info['read_seq']}, joined seq {jb['seq']}")
         r = await b.ok("history", "history", conversation_id=gid)
         expect([m["seq"] for m in r["messages"]] == [2], f"bob's group history seqs {[m['seq'] for m in r['messages']]}")

@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useState, type ChangeEvent, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useClient } from "../../hooks/useClient";
 import { useErrorText } from "../../hooks/useErrorText";
 import { useSession } from "../../state/session";
 import { LanguageSwitch } from "../shell/LanguageSwitch";
 import "./AuthScreen.css";
+
+/** PROTOCOL.md: passwords have at least 8 characters. */
+const PASSWORD_MIN_CHARS = 8;
 
 export function AuthScreen() {
   const { t } = useTranslation();
@@ -29,8 +32,19 @@ export function AuthScreen() {
     );
   }
 
+  // An error is about what was submitted: editing any field clears it.
+  const edit = (set: (v: string) => void) => (e: ChangeEvent<HTMLInputElement>) => {
+    set(e.target.value);
+    setError(null);
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // Said in the form, where the other errors are, not in the browser's own popup.
+    if (mode === "register" && [...password].length < PASSWORD_MIN_CHARS) {
+      setError(t("errors.weak_password"));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -68,14 +82,14 @@ export function AuthScreen() {
             spellCheck={false}
             required
             value={username}
-            onChange={(e) => setUsername(e.target.value)}
+            onChange={edit(setUsername)}
           />
           {mode === "register" && <small>{t("auth.usernameHint")}</small>}
         </label>
         {mode === "register" && (
           <label className="field">
             <span>{t("auth.displayName")}</span>
-            <input className="input" name="display_name" autoComplete="nickname" maxLength={64} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+            <input className="input" name="display_name" autoComplete="nickname" maxLength={64} value={displayName} onChange={edit(setDisplayName)} />
           </label>
         )}
         <label className="field">
@@ -86,9 +100,8 @@ export function AuthScreen() {
             name="password"
             autoComplete={mode === "login" ? "current-password" : "new-password"}
             required
-            minLength={mode === "register" ? 8 : undefined}
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={edit(setPassword)}
           />
           {mode === "register" && <small>{t("auth.passwordHint")}</small>}
         </label>

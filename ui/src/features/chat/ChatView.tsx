@@ -11,6 +11,7 @@ import { useContacts } from "../../state/contacts";
 import { useConversations } from "../../state/conversations";
 import { usePrefs } from "../../state/prefs";
 import { useSession } from "../../state/session";
+import { useGroups } from "../../state/groups";
 import { useUi } from "../../state/ui";
 import { conversationAvatar, conversationTitle } from "../conversations/title";
 import { useDirectory } from "../../state/directory";
@@ -31,6 +32,7 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
   const status = useSession((s) => s.status);
   const online = useContacts((s) => (c?.peer ? s.online[c.peer.user_id] : undefined));
   const groupPanel = useUi((s) => s.groupPanel);
+  const pendingRequests = useGroups((s) => Object.keys(s.joinRequests[conversationId] ?? {}).length);
   const muted = usePrefs((s) => !!s.muted[conversationId]);
   const profiles = useDirectory((s) => s.profiles);
   const { loadOlder, loadUntil } = useHistory(conversationId);
@@ -127,6 +129,11 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
               data-testid="group-info"
             >
               <Icon name="groups" />
+              {pendingRequests > 0 && (
+                <span className="badge icon-button__badge" aria-label={t("groups.reviewRequests", { count: pendingRequests })} data-testid="group-info-requests">
+                  {pendingRequests}
+                </span>
+              )}
             </button>
           )}
         </header>

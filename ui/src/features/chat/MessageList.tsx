@@ -287,7 +287,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
         <button
           type="button"
           className="jump-latest"
-          onClick={() => ref.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "smooth" })}
+          onClick={() => ref.current?.scrollToIndex({ index: "LAST", align: "end" })}
           data-testid="jump-latest"
         >
           {t("chat.jumpToLatest")} ↓

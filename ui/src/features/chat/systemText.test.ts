@@ -26,12 +26,21 @@ describe("systemText", () => {
     const carol = { user_id: "uc", username: "carol", display_name: "Carol" };
     expect(systemText(t, "en", { kind: "joined", user: carol, by: "ub" }, "ub", nameOf, "ua")).toBe("Bob added Carol to the group");
     expect(systemText(t, "en", { kind: "joined", user: carol }, "uc", nameOf, "ua")).toBe("Carol joined the group");
+    // An approval is not an addition (was "Bob added Carol to the group").
+    expect(systemText(t, "en", { kind: "joined", user: carol, by: "ub", approved: true }, "ub", nameOf, "ua")).toBe("Bob approved Carol's request to join");
+    const me = { user_id: "ua", username: "alice", display_name: "Alice" };
+    expect(systemText(t, "en", { kind: "joined", user: me, by: "ub", approved: true }, "ub", nameOf, "ua")).toBe("Bob approved your request to join");
   });
 
   it("translates into Chinese", async () => {
     await i18next.changeLanguage("zh-CN");
     const t = i18next.t.bind(i18next);
-    expect(systemText(t, "zh-CN", { kind: "left", user_id: "ub" }, "ub", nameOf, "ua")).toBe("Bob 退出了群聊");
+    expect(systemText(t, "zh-CN", { kind: "left", user_id: "ub" }, "ub", nameOf, "ua")).toBe("Bob退出了群聊");
+    // No stray spaces around names, "you" included (was "你 已将 Carol 加入群聊").
+    const zhNameOf = (id: string) => (id === "ua" ? "你" : (names[id] ?? "…"));
+    const carol = { user_id: "uc", username: "carol", display_name: "Carol" };
+    expect(systemText(t, "zh-CN", { kind: "joined", user: carol, by: "ua" }, "ua", zhNameOf, "ua")).toBe("你已将Carol加入群聊");
+    expect(systemText(t, "zh-CN", { kind: "admin_added", user_id: "ub" }, "ua", zhNameOf, "ua")).toBe("你将Bob设为管理员");
     await i18next.changeLanguage("en");
   });
 });

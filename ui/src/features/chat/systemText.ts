@@ -15,7 +15,10 @@ export function systemText(t: TFunction, lang: string, e: SystemEvent, sender: s
       // The entry carries the newcomer's profile: use it when the directory does not know them yet.
       const known = nameOf(e.user.user_id);
       const user = known === "…" ? e.user.display_name : known;
-      return e.by && e.by !== e.user.user_id ? t("system.joinedBy", { user, actor: nameOf(e.by) }) : t("system.joined", { user });
+      if (!e.by || e.by === e.user.user_id) return t("system.joined", { user });
+      if (!e.approved) return t("system.joinedBy", { user, actor: nameOf(e.by) });
+      // "approved your request", not "approved you's request".
+      return e.user.user_id === myId ? t("system.joinedApprovedYou", { actor: nameOf(e.by) }) : t("system.joinedApproved", { user, actor: nameOf(e.by) });
     }
     case "left":
       return t("system.left", { user: nameOf(e.user_id) });

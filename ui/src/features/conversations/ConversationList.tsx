@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../../components/Icon";
+import { useMediaQuery } from "../../hooks/useMediaQuery";
 import { usePlatform } from "../../hooks/usePlatform";
+import { shortcutLabel } from "../../lib/keys";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useUi } from "../../state/ui";
 import { ConversationItem } from "./ConversationItem";
@@ -20,6 +22,8 @@ export function ConversationList() {
     return f ? all.filter((c) => conversationTitle(c).toLowerCase().includes(f)) : all;
   }, [byId, filter]);
   const platform = usePlatform();
+  const touch = useMediaQuery("(pointer: coarse)");
+  const shortcut = shortcutLabel("k");
   const shown = list.length > 0;
   useEffect(() => {
     if (shown) platform.listShown?.();
@@ -33,9 +37,12 @@ export function ConversationList() {
           <span className="visually-hidden">{t("list.filter")}</span>
           <input className="search-box__input" type="search" placeholder={t("list.filter")} value={filter} onChange={(e) => setFilter(e.target.value)} />
         </label>
-        <button type="button" className="icon-button" title={`${t("switcher.title")} (Ctrl+K)`} aria-label={t("switcher.title")} onClick={() => useUi.getState().set({ switcher: true })}>
-          <kbd>⌘K</kbd>
-        </button>
+        {/* A keyboard hint is for keyboards: not on phones and tablets. */}
+        {!touch && (
+          <button type="button" className="icon-button" title={`${t("switcher.title")} (${shortcut})`} aria-label={t("switcher.title")} onClick={() => useUi.getState().set({ switcher: true })} data-testid="switcher-hint">
+            <kbd>{shortcut}</kbd>
+          </button>
+        )}
       </div>
       <NotifyPrompt />
       {list.length === 0 ? (

@@ -10,6 +10,7 @@ import { charCount } from "../../lib/format";
 import type { GroupSummary } from "../../protocol/types";
 import { sortedConversations, useConversations } from "../../state/conversations";
 import { useGroups } from "../../state/groups";
+import { useUi } from "../../state/ui";
 import { createGroup, joinGroup, searchGroups, type GroupSettingsValues } from "./actions";
 import { GroupSettingsFields } from "./GroupSettingsFields";
 import "../../components/Panel.css";
@@ -22,6 +23,7 @@ export default function GroupsPanel() {
   const open = useOpenConversation();
   const byId = useConversations((s) => s.byId);
   const myRequests = useGroups((s) => s.myRequests);
+  const joinRequests = useGroups((s) => s.joinRequests);
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<GroupSummary[] | null>(null);
   const [joining, setJoining] = useState<GroupSummary | null>(null);
@@ -136,19 +138,36 @@ export default function GroupsPanel() {
           </h3>
           {mine.length === 0 && <p className="panel__hint">{t("groups.noGroups")}</p>}
           <ul className="plist">
-            {mine.map((c) => (
-              <li key={c.conversation_id} className="pitem pitem--clickable">
-                <button type="button" className="pitem__main" onClick={() => open(c.conversation_id)}>
-                  <Avatar id={c.conversation_id} name={c.group?.name ?? ""} group size={36} fileId={c.group?.avatar} />
-                  <span className="pitem__names">
-                    <span className="pitem__name">{c.group?.name}</span>
-                    <span className="pitem__sub">
-                      {t("groups.number", { number: c.group?.number })} · {t("groups.memberCount", { count: c.group?.member_count ?? 0 })}
+            {mine.map((c) => {
+              const pending = Object.keys(joinRequests[c.conversation_id] ?? {}).length;
+              return (
+                <li key={c.conversation_id} className="pitem pitem--clickable" data-testid="my-group">
+                  <button type="button" className="pitem__main" onClick={() => open(c.conversation_id)}>
+                    <Avatar id={c.conversation_id} name={c.group?.name ?? ""} group size={36} fileId={c.group?.avatar} />
+                    <span className="pitem__names">
+                      <span className="pitem__name">{c.group?.name}</span>
+                      <span className="pitem__sub">
+                        {t("groups.number", { number: c.group?.number })} · {t("groups.memberCount", { count: c.group?.member_count ?? 0 })}
+                      </span>
                     </span>
-                  </span>
-                </button>
-              </li>
-            ))}
+                  </button>
+                  {/* The Groups tab's badge counts these: each leads to its group's requests. */}
+                  {pending > 0 && (
+                    <button
+                      type="button"
+                      className="button button--small button--primary"
+                      onClick={() => {
+                        open(c.conversation_id);
+                        useUi.getState().set({ groupPanel: true });
+                      }}
+                      data-testid="group-requests"
+                    >
+                      {t("groups.reviewRequests", { count: pending })}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </section>
       </div>

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Avatar } from "../../components/Avatar";
+import { Confirm } from "../../components/Confirm";
 import { ConnectionBanner } from "../../components/ConnectionBanner";
 import { Icon, type IconName } from "../../components/Icon";
 import { useClient } from "../../hooks/useClient";
@@ -37,6 +38,7 @@ export default function Shell() {
   const narrow = useMediaQuery("(max-width: 720px)");
   const [perm, setPerm] = useState(platform.notificationPermission());
   const [settings, setSettings] = useState(false);
+  const [confirmLogout, setConfirmLogout] = useState(false);
 
   useHotkey(
     "k",
@@ -99,9 +101,10 @@ export default function Shell() {
                 </button>
               )}
               <LanguageSwitch className="select rail__lang" short />
-              <button type="button" className="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")} onClick={() => void client.logout()}>
+              <button type="button" className="icon-button" title={t("nav.logout")} aria-label={t("nav.logout")} onClick={() => setConfirmLogout(true)} data-testid="logout">
                 <Icon name="logout" />
               </button>
+              {confirmLogout && <Confirm text={t("nav.confirmLogout")} onConfirm={() => void client.logout()} onClose={() => setConfirmLogout(false)} />}
             </div>
           </nav>
         )}

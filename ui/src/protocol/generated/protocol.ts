@@ -1448,7 +1448,11 @@ user: Profile,
 /**
  * Who approved or added them, if not a self-join of an open group.
  */
-by?: UserId, } | { "kind": "left", 
+by?: UserId, 
+/**
+ * Whether `by` approved their request to join, rather than adding them.
+ */
+approved?: boolean, } | { "kind": "left", 
 /**
  * The former member.
  */
