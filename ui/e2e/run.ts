@@ -814,6 +814,7 @@ async function main(): Promise<void> {
       await n.close();
     });
     await step("sign out asks first; cancelled, nothing happens", async () => {
+      await a.getByTestId("language").selectOption("en");
       await a.getByTestId("logout").click();
       const confirm = a.getByRole("dialog", { name: "Confirm" });
       await confirm.getByText("Sign out of Liao on this device?").waitFor();

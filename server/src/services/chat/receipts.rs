@@ -7,14 +7,13 @@
 //! ([`crate::store::receipts`]) however many messages there are.
 
 use liao_shared::command::{MarkDelivered, MarkRead, ReadBy, ReadReceipts};
-use liao_shared::{ConversationKind, ErrorCode, EventBody, ReadCount, Reply, UserId, limits};
+use liao_shared::{ConversationKind, ErrorCode, ReadCount, Reply, UserId, limits};
 
 use super::Chat;
 use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
 use crate::store::receipts::{self, Position};
-use crate::store::{chat, events};
 
 impl Chat {
     /// Move the actor's read marker forward; their other sessions hear of it. Group-committed
@@ -31,18 +30,12 @@ impl Chat {
             .store
             .batch(move |tx| {
                 Box::pin(async move {
-                    if !chat::advance_read(tx, &conversation, &user, seq).await? {
-                        return Ok(Vec::new());
-                    }
-                    let event = EventBody::ReadMarker {
-                        conversation_id: conversation,
-                        seq,
-                    };
-                    events::append(tx, vec![(user, event)]).await
+                    let event = receipts::mark_read(tx, &conversation, &user, seq).await?;
+                    Ok(event.map(|event| vec![(user, event)]))
                 })
             })
             .await?;
-        if !appended.is_empty() {
+        if let Some(appended) = appended {
             Publisher::log_failure(self.publisher.events(appended).await);
         }
         Ok(())
