@@ -313,6 +313,7 @@ async fn receipts_refuse_what_is_not_theirs_to_ask(db: Db) {
             .await;
         assert_eq!(code, ErrorCode::NotFound);
         assert_eq!(eve.err(delivered(conv, 1)).await, ErrorCode::NotFound);
+        assert_eq!(eve.err(read(conv, 1)).await, ErrorCode::NotFound);
     }
     let code = eve
         .err(ReadBy {
@@ -354,5 +355,11 @@ async fn receipts_refuse_what_is_not_theirs_to_ask(db: Db) {
     // None of that moved anything.
     assert_eq!(positions(&alice, &direct).await, (Some(0), Some(0)));
     assert_eq!(counts(&alice, &g, &[mine.seq]).await, [(mine.seq, 0, 1)]);
+    // A read marker past the end stops at the end.
+    bob.ok(read(&direct, 999)).await;
+    assert_eq!(
+        positions(&alice, &direct).await,
+        (Some(a_direct.seq), Some(a_direct.seq))
+    );
     server.stop().await;
 }

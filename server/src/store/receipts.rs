@@ -27,10 +27,11 @@ pub struct Position {
     pub read_receipts: bool,
 }
 
-/// Move `user`'s read marker in `conversation` forward to `seq` and, when it moved, append the
-/// `read_marker` event to their stream, inside `tx`, in one round trip to the database (members
-/// of a busy group mark read about once a second each: three statements apiece would be most of
-/// the writer's work). The appended event, if the marker moved.
+/// Move `user`'s read marker in `conversation` forward to `seq`, if they are a member, it is
+/// forward and `seq` exists, and when it moved append the `read_marker` event to their stream,
+/// inside `tx`, in one round trip to the database (members of a busy group mark read about once
+/// a second each: a read first and three statements apiece would be most of the work). The
+/// appended event, if the marker moved.
 pub async fn mark_read(
     tx: &mut Tx,
     conversation: &ConversationId,
@@ -48,14 +49,16 @@ pub async fn mark_read(
         // the marker moved, and its seq taken only then.
         Backend::Sqlite => {
             "UPDATE conversation_members SET read_seq = $1 \
-             WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1; \
+             WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1 \
+             AND $1 <= (SELECT last_seq FROM conversations WHERE id = $2); \
              UPDATE users SET event_seq = event_seq + 1 WHERE id = $3 AND changes() > 0; \
              INSERT INTO user_events (user_id, seq, at, body) \
              SELECT $3, event_seq, $4, $5 FROM users WHERE id = $3 AND changes() > 0 RETURNING seq"
         }
         Backend::Postgres => {
             "WITH moved AS (UPDATE conversation_members SET read_seq = $1 \
-             WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1 RETURNING user_id), \
+             WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1 \
+             AND $1 <= (SELECT last_seq FROM conversations WHERE id = $2) RETURNING user_id), \
              bumped AS (UPDATE users SET event_seq = event_seq + 1 \
              WHERE id = $3 AND EXISTS (SELECT 1 FROM moved) RETURNING event_seq) \
              INSERT INTO user_events (user_id, seq, at, body) \

@@ -7,7 +7,7 @@
 //! ([`crate::store::receipts`]) however many messages there are.
 
 use liao_shared::command::{MarkDelivered, MarkRead, ReadBy, ReadReceipts};
-use liao_shared::{ConversationKind, ErrorCode, ReadCount, Reply, UserId, limits};
+use liao_shared::{ConversationId, ConversationKind, ErrorCode, ReadCount, Reply, UserId, limits};
 
 use super::Chat;
 use crate::app::Actor;
@@ -17,15 +17,31 @@ use crate::store::receipts::{self, Position};
 
 impl Chat {
     /// Move the actor's read marker forward; their other sessions hear of it. Group-committed
-    /// with other writes: members marking read as they read must not cost a transaction each.
+    /// with other writes, and with nothing read first when the marker moves to an existing entry
+    /// (what clients send): members marking read as they read must not cost a transaction, or a
+    /// read, each. Only when nothing moved is the membership read, to tell why.
     pub async fn mark_read(&self, actor: &Actor, cmd: &MarkRead) -> Result<()> {
-        let conversation = cmd.conversation_id.clone();
-        let m = self.member(actor, &conversation).await?;
-        let seq = cmd.seq.min(m.last_seq);
-        if seq <= m.read_seq {
+        let conversation = &cmd.conversation_id;
+        if self.advance_read(actor, conversation, cmd.seq).await? {
             return Ok(());
         }
-        let user = actor.user.clone();
+        // Not a member (`not_found`), already there (nothing to do), or past the end (clamped).
+        let m = self.member(actor, conversation).await?;
+        let seq = cmd.seq.min(m.last_seq);
+        if seq > m.read_seq {
+            self.advance_read(actor, conversation, seq).await?;
+        }
+        Ok(())
+    }
+
+    /// [`receipts::mark_read`] as a batch job, publishing the event: whether the marker moved.
+    async fn advance_read(
+        &self,
+        actor: &Actor,
+        conversation: &ConversationId,
+        seq: u64,
+    ) -> Result<bool> {
+        let (conversation, user) = (conversation.clone(), actor.user.clone());
         let appended = self
             .store
             .batch(move |tx| {
@@ -35,10 +51,11 @@ impl Chat {
                 })
             })
             .await?;
+        let moved = appended.is_some();
         if let Some(appended) = appended {
             Publisher::log_failure(self.publisher.events(appended).await);
         }
-        Ok(())
+        Ok(moved)
     }
 
     /// (1:1 and temporary sessions) Move the actor's delivered marker forward: one of their

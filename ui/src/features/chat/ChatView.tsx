@@ -24,6 +24,10 @@ import "./ChatView.css";
 
 const GroupPanel = lazy(() => import("../groups/GroupPanel"));
 
+/** Read markers: at most one a second (PROTOCOL.md, `mark_read`), the first once the list has settled. */
+const MARK_READ_EVERY_MS = 1000;
+const MARK_SETTLE_MS = 250;
+
 export function ChatView({ conversationId, narrow }: { conversationId: string; narrow: boolean }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -63,19 +67,37 @@ export function ChatView({ conversationId, narrow }: { conversationId: string; n
     }
   }, [client, conversationId, platform]);
 
+  // At most one read marker a second, carrying the newest seq when it goes: a busy group must
+  // neither cost one request per message nor, debounced, never be marked while messages flow.
+  const markTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastMarkAt = useRef(0);
+  const requestMark = useCallback(() => {
+    if (markTimer.current) return;
+    const wait = Math.max(MARK_SETTLE_MS, lastMarkAt.current + MARK_READ_EVERY_MS - Date.now());
+    markTimer.current = setTimeout(() => {
+      markTimer.current = null;
+      lastMarkAt.current = Date.now();
+      markRead();
+    }, wait);
+  }, [markRead]);
+  useEffect(
+    () => () => {
+      if (markTimer.current) clearTimeout(markTimer.current);
+      markTimer.current = null;
+    },
+    [markRead],
+  );
+
   const lastSeq = c?.last_seq ?? 0;
-  useEffect(() => {
-    const id = setTimeout(markRead, 250);
-    return () => clearTimeout(id);
-  }, [lastSeq, status, markRead]);
-  useEffect(() => platform.onVisibilityChange(markRead), [platform, markRead]);
+  useEffect(() => requestMark(), [lastSeq, status, requestMark]);
+  useEffect(() => platform.onVisibilityChange(requestMark), [platform, requestMark]);
 
   const onAtBottom = useCallback(
     (b: boolean) => {
       atBottom.current = b;
-      if (b) markRead();
+      if (b) requestMark();
     },
-    [markRead],
+    [requestMark],
   );
 
   if (!c) return null;
