@@ -29,7 +29,7 @@ pub async fn read_by(tls: bool, members: usize, requests: usize) -> anyhow::Resu
                 name: "read-by".into(),
                 description: String::new(),
                 join_policy: JoinPolicy::Open,
-                searchable: false,
+                searchable: true,
                 allow_temp_sessions: false,
             },
         })
@@ -38,19 +38,25 @@ pub async fn read_by(tls: bool, members: usize, requests: usize) -> anyhow::Resu
         bail!("no group")
     };
     let g = conversation.conversation_id;
-    futures_util::stream::iter(conns.iter().skip(1))
-        .for_each_concurrent(64, |(c, _)| {
+    let joined = futures_util::stream::iter(conns.iter().skip(1))
+        .map(|(c, _)| {
             let g = g.clone();
             async move {
-                let _ = c
-                    .request(command::JoinGroup {
-                        conversation_id: g,
-                        message: None,
-                    })
-                    .await;
+                c.request(command::JoinGroup {
+                    conversation_id: g,
+                    message: None,
+                })
+                .await
+                .is_ok()
             }
         })
+        .buffer_unordered(64)
+        .filter(|ok| std::future::ready(*ok))
+        .count()
         .await;
+    if joined + 1 < members {
+        bail!("only {joined} of {} members joined", members - 1);
+    }
     // A screenful of the owner's messages, then every member reads up to a point spread over
     // them (a third read none): the lists and counts are all different sizes.
     let mut seqs = Vec::new();

@@ -21,8 +21,6 @@ pub struct Position {
     pub read_seq: u64,
     /// Last entry one of their devices received (1:1).
     pub delivered_seq: u64,
-    /// They see the entries after this one (they joined after it was sent).
-    pub visible_from: u64,
     /// Whether their 1:1 read receipts are on.
     pub read_receipts: bool,
 }
@@ -112,25 +110,65 @@ pub async fn set_settings(tx: &mut Tx, user: &UserId, settings: &AccountSettings
 }
 
 impl Store {
-    /// Every member's position in `conversation`, in user id order (one read of the members'
-    /// rows: their primary key's range for the conversation).
+    /// Every member's position in `conversation` with their read receipts switch (for 1:1
+    /// conversations: two rows).
     pub async fn positions(&self, conversation: &ConversationId) -> Result<Vec<Position>> {
         self.rows_for(
-            "SELECT m.user_id, m.read_seq, m.delivered_seq, m.visible_from, u.read_receipts \
+            "SELECT m.user_id, m.read_seq, m.delivered_seq, u.read_receipts \
              FROM conversation_members m JOIN users u ON u.id = m.user_id \
-             WHERE m.conversation_id = $1 ORDER BY m.user_id",
+             WHERE m.conversation_id = $1",
             conversation.as_str(),
             |r| {
                 Ok(Position {
                     user: UserId(r.try_get("user_id")?),
                     read_seq: u(r.try_get("read_seq")?),
                     delivered_seq: u(r.try_get("delivered_seq")?),
-                    visible_from: u(r.try_get("visible_from")?),
                     read_receipts: r.try_get::<i64, _>("read_receipts")? != 0,
                 })
             },
         )
         .await
+    }
+
+    /// The members of `conversation` but `except`, as (read marker, visible from) pairs: what
+    /// group read counts need, and nothing else (two integers a row, no join).
+    pub async fn read_positions(
+        &self,
+        conversation: &ConversationId,
+        except: &UserId,
+    ) -> Result<Vec<(u64, u64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT read_seq, visible_from FROM conversation_members \
+             WHERE conversation_id = $1 AND user_id <> $2",
+        )
+        .bind(conversation.as_str())
+        .bind(except.as_str())
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.into_iter().map(|(r, v)| (u(r), u(v))).collect())
+    }
+
+    /// The members of `conversation` but `except` who were there when the entry at `seq` was
+    /// sent (joined before it), each with whether their read marker passed it.
+    pub async fn readers_of(
+        &self,
+        conversation: &ConversationId,
+        except: &UserId,
+        seq: u64,
+    ) -> Result<Vec<(UserId, bool)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT user_id, read_seq FROM conversation_members \
+             WHERE conversation_id = $1 AND user_id <> $2 AND visible_from < $3",
+        )
+        .bind(conversation.as_str())
+        .bind(except.as_str())
+        .bind(i(seq))
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, read_seq)| (UserId(user), u(read_seq) >= seq))
+            .collect())
     }
 
     /// Which of `seqs` are entries `sender` sent in `conversation`, in ascending order.

@@ -7,13 +7,13 @@
 //! ([`crate::store::receipts`]) however many messages there are.
 
 use liao_shared::command::{MarkDelivered, MarkRead, ReadBy, ReadReceipts};
-use liao_shared::{ConversationId, ConversationKind, ErrorCode, ReadCount, Reply, UserId, limits};
+use liao_shared::{ConversationId, ConversationKind, ErrorCode, ReadCount, Reply, limits};
 
 use super::Chat;
 use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
-use crate::store::receipts::{self, Position};
+use crate::store::receipts;
 
 impl Chat {
     /// Move the actor's read marker forward; their other sessions hear of it. Group-committed
@@ -136,13 +136,15 @@ impl Chat {
                 counts: Vec::new(),
             });
         }
-        let positions = self.store.positions(conversation).await?;
+        let positions = self.store.read_positions(conversation, &actor.user).await?;
         let counts = own
             .into_iter()
             .map(|seq| {
-                let (read, of) = audience(&positions, &actor.user, seq)
-                    .fold((0, 0), |(read, of), p| {
-                        (read + u32::from(p.read_seq >= seq), of + 1)
+                let (read, of) = positions
+                    .iter()
+                    .filter(|(_, visible_from)| *visible_from < seq)
+                    .fold((0, 0), |(read, of), (read_seq, _)| {
+                        (read + u32::from(*read_seq >= seq), of + 1)
                     });
                 ReadCount { seq, read, of }
             })
@@ -174,18 +176,21 @@ impl Chat {
         if !own {
             return Err(Error::not_found("no such message of yours"));
         }
-        let positions = self.store.positions(conversation).await?;
         let (mut read, mut unread) = (Vec::new(), Vec::new());
         let (mut read_count, mut unread_count) = (0u32, 0u32);
-        for p in audience(&positions, &actor.user, seq) {
-            let (list, count) = if p.read_seq >= seq {
+        for (user, has_read) in self
+            .store
+            .readers_of(conversation, &actor.user, seq)
+            .await?
+        {
+            let (list, count) = if has_read {
                 (&mut read, &mut read_count)
             } else {
                 (&mut unread, &mut unread_count)
             };
             *count += 1;
             if list.len() < limits::MAX_READ_BY_LISTED {
-                list.push(p.user.clone());
+                list.push(user);
             }
         }
         Ok(Reply::ReadBy {
@@ -195,16 +200,4 @@ impl Chat {
             unread_count,
         })
     }
-}
-
-/// The audience of `sender`'s entry at `seq`: the members who were in the conversation when it
-/// was sent (they joined before it) and still are, but the sender.
-fn audience<'a>(
-    positions: &'a [Position],
-    sender: &'a UserId,
-    seq: u64,
-) -> impl Iterator<Item = &'a Position> {
-    positions
-        .iter()
-        .filter(move |p| p.user != *sender && p.visible_from < seq)
 }
