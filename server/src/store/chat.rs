@@ -128,7 +128,7 @@ pub async fn append_own(
     let seq = match Backend::of(tx) {
         Backend::Postgres => {
             let seq = insert_message(tx, &row).await?;
-            advance_read(tx, conversation, sender, seq).await?;
+            advance(tx, Marker::Read, conversation, sender, seq).await?;
             seq
         }
         Backend::Sqlite => insert_own_batched(tx, &row).await?,
@@ -304,22 +304,39 @@ pub async fn edit_text(
     super::reactions::mark_changed(tx, conversation, seq).await
 }
 
-/// Move a read marker forward (never back); true if it moved.
-pub async fn advance_read(
+/// A member's forward-only position in a conversation.
+#[derive(Debug, Clone, Copy)]
+pub enum Marker {
+    /// What they have read (`read_seq`).
+    Read,
+    /// What one of their devices received (`delivered_seq`, 1:1).
+    Delivered,
+}
+
+/// Move `user`'s `marker` in `conversation` forward to `seq` (never back); true if it moved.
+pub async fn advance(
     tx: &mut Tx,
+    marker: Marker,
     conversation: &ConversationId,
     user: &UserId,
     seq: u64,
 ) -> Result<bool> {
-    let res = sqlx::query(
-        "UPDATE conversation_members SET read_seq = $1 \
-         WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1",
-    )
-    .bind(i(seq))
-    .bind(conversation.as_str())
-    .bind(user.as_str())
-    .execute(&mut **tx)
-    .await?;
+    let sql = match marker {
+        Marker::Read => {
+            "UPDATE conversation_members SET read_seq = $1 \
+             WHERE conversation_id = $2 AND user_id = $3 AND read_seq < $1"
+        }
+        Marker::Delivered => {
+            "UPDATE conversation_members SET delivered_seq = $1 \
+             WHERE conversation_id = $2 AND user_id = $3 AND delivered_seq < $1"
+        }
+    };
+    let res = sqlx::query(sql)
+        .bind(i(seq))
+        .bind(conversation.as_str())
+        .bind(user.as_str())
+        .execute(&mut **tx)
+        .await?;
     Ok(res.rows_affected() > 0)
 }
 

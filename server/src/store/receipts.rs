@@ -79,26 +79,6 @@ pub async fn mark_read(
     }))
 }
 
-/// Move `user`'s delivered marker in `conversation` forward to `seq` (inside `tx`); whether it
-/// moved.
-pub async fn advance_delivered(
-    tx: &mut Tx,
-    conversation: &ConversationId,
-    user: &UserId,
-    seq: u64,
-) -> Result<bool> {
-    let res = sqlx::query(
-        "UPDATE conversation_members SET delivered_seq = $1 \
-         WHERE conversation_id = $2 AND user_id = $3 AND delivered_seq < $1",
-    )
-    .bind(i(seq))
-    .bind(conversation.as_str())
-    .bind(user.as_str())
-    .execute(&mut **tx)
-    .await?;
-    Ok(res.rows_affected() > 0)
-}
-
 /// Set `user`'s settings (inside `tx`).
 pub async fn set_settings(tx: &mut Tx, user: &UserId, settings: &AccountSettings) -> Result<()> {
     sqlx::query("UPDATE users SET read_receipts = $1 WHERE id = $2")

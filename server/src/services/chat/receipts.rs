@@ -13,6 +13,7 @@ use super::Chat;
 use crate::app::Actor;
 use crate::error::{Error, Result};
 use crate::publish::Publisher;
+use crate::store::chat::{self, Marker};
 use crate::store::receipts;
 
 impl Chat {
@@ -76,9 +77,9 @@ impl Chat {
         let user = actor.user.clone();
         self.store
             .batch(move |tx| {
-                Box::pin(
-                    async move { receipts::advance_delivered(tx, &conversation, &user, seq).await },
-                )
+                Box::pin(async move {
+                    chat::advance(tx, Marker::Delivered, &conversation, &user, seq).await
+                })
             })
             .await?;
         Ok(())

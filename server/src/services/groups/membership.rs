@@ -40,7 +40,7 @@ impl Groups {
         )
         .await?;
         let entry = Self::system(&mut tx, &g, &actor.user, SystemEvent::Created { name }).await?;
-        chat::advance_read(&mut tx, &g.id, &actor.user, entry.seq).await?;
+        chat::advance(&mut tx, chat::Marker::Read, &g.id, &actor.user, entry.seq).await?;
         let conversation =
             Self::group_conversation(&mut tx, &g, Role::Owner, entry.seq, entry.seq).await?;
         let out = Outcome {
