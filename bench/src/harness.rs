@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use futures_util::StreamExt;
 use liao_shared::client::{Client, ConnectOptions, Pushes, Trust, parse_fingerprint};
-use liao_shared::command::{Register, Resume};
-use liao_shared::{Reply, UserId};
+use liao_shared::command::{CreateGroup, JoinGroup, Register, Resume};
+use liao_shared::{ConversationId, GroupSettings, JoinPolicy, Reply, UserId};
 
 /// Pin the generator to the last core, leaving core 0 to the server (where there are two).
 pub fn pin_self() {
@@ -368,4 +368,47 @@ pub async fn connect(
         .collect::<Vec<_>>()
         .await;
     results.into_iter().collect()
+}
+
+/// An open, searchable group `name` created by the first connection, which every other one joins
+/// (64 at a time); fails unless all of them did.
+pub async fn open_group(conns: &[(Client, Pushes)], name: &str) -> anyhow::Result<ConversationId> {
+    let Some((owner, _)) = conns.first() else {
+        bail!("no members")
+    };
+    let Reply::Conversation { conversation } = owner
+        .request(CreateGroup {
+            settings: GroupSettings {
+                name: name.into(),
+                description: String::new(),
+                join_policy: JoinPolicy::Open,
+                searchable: true,
+                allow_temp_sessions: false,
+            },
+        })
+        .await?
+    else {
+        bail!("no group")
+    };
+    let g = conversation.conversation_id;
+    let joined = futures_util::stream::iter(&conns[1..])
+        .map(|(c, _)| {
+            let g = g.clone();
+            async move {
+                c.request(JoinGroup {
+                    conversation_id: g,
+                    message: None,
+                })
+                .await
+                .is_ok()
+            }
+        })
+        .buffer_unordered(64)
+        .filter(|ok| std::future::ready(*ok))
+        .count()
+        .await;
+    if joined + 1 < conns.len() {
+        bail!("only {joined} of {} members joined", conns.len() - 1);
+    }
+    Ok(g)
 }

@@ -8,7 +8,7 @@ use anyhow::bail;
 use futures_util::StreamExt;
 use liao_shared::client::Client;
 use liao_shared::command;
-use liao_shared::{Command, GroupSettings, JoinPolicy, NewMessageBody, Reply, limits};
+use liao_shared::{Command, NewMessageBody, Reply, limits};
 
 use crate::harness::{self, Server, ServerOpts};
 use crate::report::{Row, histogram, percentiles};
@@ -23,40 +23,7 @@ pub async fn read_by(tls: bool, members: usize, requests: usize) -> anyhow::Resu
     let accounts = harness::register(&server, "reader", members).await?;
     let conns = harness::connect(&server, &accounts, 128).await?;
     let owner = &conns[0].0;
-    let Reply::Conversation { conversation } = owner
-        .request(command::CreateGroup {
-            settings: GroupSettings {
-                name: "read-by".into(),
-                description: String::new(),
-                join_policy: JoinPolicy::Open,
-                searchable: true,
-                allow_temp_sessions: false,
-            },
-        })
-        .await?
-    else {
-        bail!("no group")
-    };
-    let g = conversation.conversation_id;
-    let joined = futures_util::stream::iter(conns.iter().skip(1))
-        .map(|(c, _)| {
-            let g = g.clone();
-            async move {
-                c.request(command::JoinGroup {
-                    conversation_id: g,
-                    message: None,
-                })
-                .await
-                .is_ok()
-            }
-        })
-        .buffer_unordered(64)
-        .filter(|ok| std::future::ready(*ok))
-        .count()
-        .await;
-    if joined + 1 < members {
-        bail!("only {joined} of {} members joined", members - 1);
-    }
+    let g = harness::open_group(&conns, "read-by").await?;
     // A screenful of the owner's messages, then every member reads up to a point spread over
     // them (a third read none): the lists and counts are all different sizes.
     let mut seqs = Vec::new();

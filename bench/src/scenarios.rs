@@ -14,8 +14,7 @@ use liao_shared::client::transfer::{Transfers, UploadKind};
 use liao_shared::client::{Client, Pushes};
 use liao_shared::command;
 use liao_shared::{
-    Command, ConversationCursor, ConversationId, GroupSettings, JoinPolicy, MessageBody,
-    NewMessageBody, Reply, ServerFrame,
+    Command, ConversationCursor, ConversationId, MessageBody, NewMessageBody, Reply, ServerFrame,
 };
 
 use crate::harness::{self, Server, ServerOpts, Usage, rss_kib};
@@ -289,36 +288,7 @@ async fn fanout_one(
         .await?;
         let accounts = harness::register(&server, "fan", m).await?;
         let mut conns = harness::connect(&server, &accounts, 128).await?;
-        let Reply::Conversation { conversation } = ok(
-            &conns[0].0,
-            Command::CreateGroup(command::CreateGroup {
-                settings: GroupSettings {
-                    name: "bench".into(),
-                    description: String::new(),
-                    join_policy: JoinPolicy::Open,
-                    searchable: true,
-                    allow_temp_sessions: false,
-                },
-            }),
-        )
-        .await?
-        else {
-            bail!("no group")
-        };
-        let g = conversation.conversation_id;
-        futures_util::stream::iter(conns.iter().skip(1))
-            .for_each_concurrent(64, |(c, _)| {
-                let g = g.clone();
-                async move {
-                    let _ = c
-                        .request(command::JoinGroup {
-                            conversation_id: g,
-                            message: None,
-                        })
-                        .await;
-                }
-            })
-            .await;
+        let g = harness::open_group(&conns, "bench").await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let rx = Receiver {
             received: Arc::default(),

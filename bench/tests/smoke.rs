@@ -43,6 +43,23 @@ fn every_scenario_runs_at_tiny_sizes() {
         "1",
     ]);
     assert!(fan.contains("deliv/s") && fan.contains("lost 0"), "{fan}");
+    let receipts = run(&[
+        "fanout",
+        "--members",
+        "10",
+        "--senders",
+        "2",
+        "--step-secs",
+        "1",
+        "--receipts",
+        "on",
+    ]);
+    assert!(
+        receipts.contains("receipts on") && receipts.contains("mark_read"),
+        "{receipts}"
+    );
+    let read_by = run(&["read-by", "--members", "12", "--requests", "5"]);
+    assert!(read_by.contains("read_by m=12"), "{read_by}");
     assert!(run(&["dm", "--pairs", "4", "--secs", "1", "--plain"]).contains("acked/s"));
     assert!(run(&["persist", "--senders", "2", "--secs", "1"]).contains("history last 50"));
     assert!(run(&["files", "--large-mb", "5", "--concurrent", "2"]).contains("MB/s"));

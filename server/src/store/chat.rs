@@ -225,11 +225,7 @@ pub async fn seqs_of(
     conversation: &ConversationId,
     ids: &[MessageId],
 ) -> Result<Vec<u64>> {
-    // Placeholders only are formatted in; every value is bound.
-    let list = (2..ids.len() + 2)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = super::placeholders(2, ids.len());
     let sql = format!("SELECT seq FROM messages WHERE conversation_id = $1 AND id IN ({list})");
     let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(conversation.as_str());
     for id in ids {

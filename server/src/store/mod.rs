@@ -377,6 +377,15 @@ impl Store {
     }
 }
 
+/// `n` bind placeholders numbered from `$first`, comma-separated (`$3, $4, $5`), for an `IN`
+/// list: only placeholders are ever formatted into SQL, every value is bound.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Integers are stored as signed 64-bit; every value we store is non-negative and below 2^53.
 pub(crate) fn u(v: i64) -> u64 {
     v.max(0) as u64

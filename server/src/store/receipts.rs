@@ -161,11 +161,7 @@ impl Store {
         if seqs.is_empty() {
             return Ok(Vec::new());
         }
-        // Placeholders only are formatted in; every value is bound.
-        let list = (3..seqs.len() + 3)
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = super::placeholders(3, seqs.len());
         let sql = format!(
             "SELECT seq FROM messages WHERE conversation_id = $1 AND sender_id = $2 \
              AND seq IN ({list}) ORDER BY seq"

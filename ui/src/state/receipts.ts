@@ -1,5 +1,6 @@
 import { create } from "zustand";
-import type { AccountSettings, ReadCount } from "../protocol/types";
+import { previewOf } from "../lib/quote";
+import type { AccountSettings, Message, ReadCount } from "../protocol/types";
 
 /** What `read_receipts` last said about my messages in one conversation. */
 export interface ConvReceipts {
@@ -44,6 +45,11 @@ export const useReceipts = create<ReceiptsStore>((set) => ({
   setSettings: (settings) => set({ settings }),
   reset: () => set({ byConv: {}, settings: null }),
 }));
+
+/** Whether `m` carries a receipt: my own text, file or image message, not recalled. */
+export function showsReceipt(m: Message, myId: string): boolean {
+  return m.sender_id === myId && previewOf(m.body) !== null && m.body.kind !== "recalled";
+}
 
 /** What my message at `seq` shows in a 1:1 chat: sent, delivered, or read. */
 export function directStatus(r: ConvReceipts | undefined, seq: number): "sent" | "delivered" | "read" {

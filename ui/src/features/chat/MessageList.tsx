@@ -20,7 +20,7 @@ import { previewOf } from "../../lib/quote";
 import { MessageRow } from "./MessageRow";
 import { PendingList } from "./PendingList";
 import { ReadByDialog } from "./ReadByDialog";
-import { directStatus, useReceipts } from "../../state/receipts";
+import { directStatus, showsReceipt, useReceipts } from "../../state/receipts";
 import { useReadReceipts } from "./useReadReceipts";
 import { continuesRun, previousVisible, recallers, startsDay } from "./rows";
 
@@ -96,7 +96,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
     const from = Math.max(0, range.startIndex - firstItemIndex);
     return seqs.slice(from, range.endIndex - firstItemIndex + 1).filter((seq) => {
       const m = items[seq];
-      return m !== undefined && m.sender_id === myId && previewOf(m.body) !== null && m.body.kind !== "recalled";
+      return m !== undefined && showsReceipt(m, myId);
     });
   }, [range, items, seqs, firstItemIndex, myId]);
   useReadReceipts(client, conversationId, group, onScreenOwn);
@@ -254,7 +254,7 @@ function VirtualMessages({ conversationId, firstUnread, onAtBottom, loadOlder, l
           if (!m) return <div className="row-ghost" />;
           const local = index - firstItemIndex;
           const prev = items ? previousVisible(items, seqs, local) : undefined;
-          const receiptShown = m.sender_id === myId && previewOf(m.body) !== null && m.body.kind !== "recalled";
+          const receiptShown = showsReceipt(m, myId);
           const count = group && receiptShown ? receipts?.counts[seq] : undefined;
           return (
             <MessageRow
